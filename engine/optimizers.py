@@ -1,0 +1,187 @@
+"""Gradient-descent optimizers with the update rules of PyTorch's ``torch.optim``.
+
+Usable from a notebook::
+
+    opt = Adam(lr=0.2)
+    for _ in range(50):
+        params = opt.step(params, grad(params))
+
+``step`` returns new parameters (any array shape) and never modifies its inputs. The
+optimizer keeps its state (momentum buffer, moment estimates, step count) between calls
+and reads ``opt.lr`` at every step, so a learning-rate schedule may change it between
+steps. ``reset()`` forgets the state.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.params import Param, ParamSet
+
+LR = Param("lr", "learning rate", 0.01, minimum=1e-8, maximum=100.0, log=True, decimals=5,
+           help="Step size: how far each update moves along the (preconditioned) negative gradient.")
+MOMENTUM = Param("momentum", "momentum", 0.9, minimum=0.0, maximum=1.0, max_inclusive=False,
+                 help="Fraction of the previous velocity kept at each step (0 = plain SGD).")
+BETA1 = Param("beta1", "beta1", 0.9, minimum=0.0, maximum=1.0, max_inclusive=False,
+              help="Decay of the running mean of gradients (first moment).")
+BETA2 = Param("beta2", "beta2", 0.999, minimum=0.0, maximum=1.0, max_inclusive=False,
+              help="Decay of the running mean of squared gradients (second moment).")
+RHO = Param("rho", "rho", 0.99, minimum=0.0, maximum=1.0, max_inclusive=False,
+            help="Decay of the running mean of squared gradients (PyTorch calls it alpha).")
+EPS = Param("eps", "epsilon", 1e-8, minimum=1e-12, maximum=1.0, log=True, decimals=12,
+            help="Added to the denominator so the step never divides by zero.")
+WEIGHT_DECAY = Param("weight_decay", "weight decay", 0.01, minimum=0.0, maximum=1.0,
+                     help="Decoupled weight decay: parameters shrink by lr * weight_decay each step.")
+
+
+class Optimizer:
+    """Base class: validated hyper-parameters plus explicit state."""
+
+    PARAMS = ParamSet((LR,))
+    name = "Optimizer"
+
+    def __init__(self, **hyper):
+        values = self.PARAMS.validate(hyper)
+        for key, value in values.items():
+            setattr(self, key, value)
+        self.reset()
+
+    def hyperparameters(self) -> dict:
+        return {name: getattr(self, name) for name in self.PARAMS.names()}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
+        return f"{type(self).__name__}({args})"
+
+    def reset(self) -> None:
+        self.t = 0
+
+    def step(self, params, grads):
+        params = np.asarray(params, dtype=float)
+        grads = np.asarray(grads, dtype=float)
+        if params.shape != grads.shape:
+            raise ValueError(f"grads shape {grads.shape} differs from params shape {params.shape}")
+        self.t += 1
+        return self._update(params, grads)
+
+    def _update(self, params: np.ndarray, grads: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    name = "SGD"
+
+    def __init__(self, lr=0.01):
+        super().__init__(lr=lr)
+
+    def _update(self, params, grads):
+        return params - self.lr * grads
+
+
+class Momentum(Optimizer):
+    """Heavy-ball momentum as in torch.optim.SGD: ``b = m*b + g``, ``p -= lr*b``."""
+    PARAMS = ParamSet((LR, MOMENTUM))
+    name = "Momentum"
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        super().__init__(lr=lr, momentum=momentum)
+
+    def reset(self):
+        super().reset()
+        self.buffer = None
+
+    def _update(self, params, grads):
+        self.buffer = grads.copy() if self.buffer is None else self.momentum * self.buffer + grads
+        return params - self.lr * self._direction(grads)
+
+    def _direction(self, grads):
+        return self.buffer
+
+
+class Nesterov(Momentum):
+    """Nesterov momentum as in torch.optim.SGD(nesterov=True): step along ``g + m*b``."""
+    name = "Nesterov"
+
+    def _direction(self, grads):
+        return grads + self.momentum * self.buffer
+
+
+class AdaGrad(Optimizer):
+    PARAMS = ParamSet((LR, EPS))
+    name = "AdaGrad"
+
+    def __init__(self, lr=0.01, eps=1e-10):
+        super().__init__(lr=lr, eps=eps)
+
+    def reset(self):
+        super().reset()
+        self.sum_sq = None
+
+    def _update(self, params, grads):
+        sq = grads * grads
+        self.sum_sq = sq if self.sum_sq is None else self.sum_sq + sq
+        return params - self.lr * grads / (np.sqrt(self.sum_sq) + self.eps)
+
+
+class RMSprop(Optimizer):
+    PARAMS = ParamSet((LR, RHO, EPS))
+    name = "RMSprop"
+
+    def __init__(self, lr=0.01, rho=0.99, eps=1e-8):
+        super().__init__(lr=lr, rho=rho, eps=eps)
+
+    def reset(self):
+        super().reset()
+        self.mean_sq = None
+
+    def _update(self, params, grads):
+        sq = grads * grads
+        prev = np.zeros_like(sq) if self.mean_sq is None else self.mean_sq
+        self.mean_sq = self.rho * prev + (1.0 - self.rho) * sq
+        return params - self.lr * grads / (np.sqrt(self.mean_sq) + self.eps)
+
+
+class Adam(Optimizer):
+    PARAMS = ParamSet((LR, BETA1, BETA2, EPS))
+    name = "Adam"
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+
+    def reset(self):
+        super().reset()
+        self.m = None
+        self.v = None
+
+    def _update(self, params, grads):
+        if self.m is None:
+            self.m = np.zeros_like(grads)
+            self.v = np.zeros_like(grads)
+        self.m = self.beta1 * self.m + (1.0 - self.beta1) * grads
+        self.v = self.beta2 * self.v + (1.0 - self.beta2) * grads * grads
+        m_hat = self.m / (1.0 - self.beta1 ** self.t)
+        denom = np.sqrt(self.v) / np.sqrt(1.0 - self.beta2 ** self.t) + self.eps
+        return params - self.lr * m_hat / denom
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter), as torch.optim.AdamW."""
+    PARAMS = ParamSet((LR, BETA1, BETA2, EPS, WEIGHT_DECAY))
+    name = "AdamW"
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+        Optimizer.__init__(self, lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
+
+    def _update(self, params, grads):
+        return super()._update(params * (1.0 - self.lr * self.weight_decay), grads)
+
+
+ALL = {cls.name: cls for cls in (SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam, AdamW)}
+
+
+def make(name: str, **hyper) -> Optimizer:
+    """Build an optimizer by its display name, e.g. ``make("Adam", lr=0.2)``."""
+    try:
+        cls = ALL[name]
+    except KeyError:
+        raise ValueError(f"optimizer must be one of {', '.join(ALL)}, got {name!r}") from None
+    return cls(**hyper)
