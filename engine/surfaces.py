@@ -1,0 +1,201 @@
+"""Two-dimensional loss surfaces for racing optimizers, and the race itself.
+
+Each surface has a value, an analytic gradient, a default view box and its known minima.
+``race`` runs any set of optimizers from one start point and returns every path; it is
+cheap (a few thousand 2-D steps) so the GUI calls it directly and animates the result.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from engine.optimizers import Optimizer
+from engine.params import Param
+
+NOISE = Param("noise", "gradient noise sigma", 0.0, minimum=0.0, maximum=50.0, decimals=2,
+              help="Standard deviation of Gaussian noise added to every gradient: a stand-in for the "
+                   "noise of mini-batch gradients (stochastic gradient descent).")
+STEPS = Param("steps", "steps", 50, kind="int", minimum=1, maximum=2000,
+              help="How many optimizer steps each path takes.")
+SEED = Param("seed", "noise seed", 0, kind="int", minimum=0, maximum=2**31 - 1,
+             help="Seed of the gradient noise, so a noisy race can be replayed exactly.")
+
+# A path is cut when the loss passes this multiple of its start value (or a coordinate this size):
+# past that point nothing about the race is visible and float overflow follows quickly.
+DIVERGENCE_FACTOR = 1e6
+DIVERGENCE_COORD = 1e6
+
+
+@dataclass(frozen=True)
+class Surface:
+    key: str
+    title: str
+    formula: str
+    value: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    gradient: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    view: tuple[float, float, float, float]  # x_min, x_max, y_min, y_max
+    minima: tuple[tuple[float, float], ...]
+    min_value: float
+    default_start: tuple[float, float]
+    lesson: str = ""
+
+    def f(self, point) -> float:
+        x, y = np.asarray(point, dtype=float)
+        return float(self.value(x, y))
+
+    def grad(self, point) -> np.ndarray:
+        x, y = np.asarray(point, dtype=float)
+        gx, gy = self.gradient(x, y)
+        return np.array([gx, gy], dtype=float)
+
+    def grid(self, resolution: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Values on a regular grid over the view box: (xs, ys, Z) with Z[i, j] = f(xs[i], ys[j])."""
+        x0, x1, y0, y1 = self.view
+        xs = np.linspace(x0, x1, resolution)
+        ys = np.linspace(y0, y1, resolution)
+        X, Y = np.meshgrid(xs, ys, indexing="ij")
+        return xs, ys, self.value(X, Y)
+
+
+def _quadratic():
+    return Surface(
+        "quadratic", "Elongated bowl (tutorial)", "f(x, y) = x² + 10·y²",
+        lambda x, y: x ** 2 + 10 * y ** 2,
+        lambda x, y: (2 * x, 20 * y),
+        (-6.0, 6.0, -3.0, 3.0), ((0.0, 0.0),), 0.0, (5.0, 2.0),
+        "Ten times steeper in y than in x: plain SGD must pick a learning rate small enough for y, so it "
+        "crawls along x. Momentum builds up speed along x; Adam rescales each coordinate.")
+
+
+def _rosenbrock():
+    return Surface(
+        "rosenbrock", "Rosenbrock valley", "f(x, y) = (1 − x)² + 100·(y − x²)²",
+        lambda x, y: (1 - x) ** 2 + 100 * (y - x ** 2) ** 2,
+        lambda x, y: (-2 * (1 - x) - 400 * x * (y - x ** 2), 200 * (y - x ** 2)),
+        (-2.0, 2.0, -1.0, 3.0), ((1.0, 1.0),), 0.0, (-1.5, 2.5),
+        "A curved, flat-bottomed valley: reaching it is easy, following it to (1, 1) is slow. "
+        "Try lr 0.001 for SGD and 0.01 for Adam.")
+
+
+def _himmelblau():
+    return Surface(
+        "himmelblau", "Himmelblau (four minima)", "f(x, y) = (x² + y − 11)² + (x + y² − 7)²",
+        lambda x, y: (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2,
+        lambda x, y: (4 * x * (x ** 2 + y - 11) + 2 * (x + y ** 2 - 7),
+                      2 * (x ** 2 + y - 11) + 4 * y * (x + y ** 2 - 7)),
+        (-5.0, 5.0, -5.0, 5.0),
+        ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848127)), 0.0, (0.0, 0.0),
+        "Four equally good minima: which one an optimizer finds depends on where it starts. Click to move the start.")
+
+
+def _saddle():
+    return Surface(
+        "saddle", "Saddle point", "f(x, y) = x² − y² + y⁴/2",
+        lambda x, y: x ** 2 - y ** 2 + 0.5 * y ** 4,
+        lambda x, y: (2 * x, -2 * y + 2 * y ** 3),
+        (-3.0, 3.0, -2.0, 2.0), ((0.0, 1.0), (0.0, -1.0)), -0.5, (2.5, 0.01),
+        "The origin is a saddle: the gradient vanishes there but it is not a minimum. Starting almost on the "
+        "ridge, plain SGD lingers near the saddle; momentum and Adam escape to a minimum sooner.")
+
+
+def _beale():
+    def value(x, y):
+        return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2
+
+    def gradient(x, y):
+        a = 1.5 - x + x * y
+        b = 2.25 - x + x * y ** 2
+        c = 2.625 - x + x * y ** 3
+        gx = 2 * a * (y - 1) + 2 * b * (y ** 2 - 1) + 2 * c * (y ** 3 - 1)
+        gy = 2 * a * x + 2 * b * 2 * x * y + 2 * c * 3 * x * y ** 2
+        return gx, gy
+
+    return Surface(
+        "beale", "Beale", "f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
+        value, gradient, (-4.5, 4.5, -4.5, 4.5), ((3.0, 0.5),), 0.0, (1.0, 1.5),
+        "Flat plateaus and very steep walls: the gradient's size varies by orders of magnitude, "
+        "which is where adaptive methods (Adam, RMSprop, AdaGrad) shine.")
+
+
+def _rastrigin():
+    two_pi = 2 * np.pi
+    return Surface(
+        "rastrigin", "Many minima (Rastrigin)", "f(x, y) = 20 + x² + y² − 10·cos 2πx − 10·cos 2πy",
+        lambda x, y: 20 + x ** 2 + y ** 2 - 10 * np.cos(two_pi * x) - 10 * np.cos(two_pi * y),
+        lambda x, y: (2 * x + 10 * two_pi * np.sin(two_pi * x), 2 * y + 10 * two_pi * np.sin(two_pi * y)),
+        (-5.12, 5.12, -5.12, 5.12), ((0.0, 0.0),), 0.0, (3.2, 2.1),
+        "Dozens of local minima: gradient descent stops in the nearest one. Gradient noise or momentum "
+        "can carry a path over small bumps.")
+
+
+SURFACES: dict[str, Surface] = {s.key: s for s in (
+    _quadratic(), _rosenbrock(), _himmelblau(), _saddle(), _beale(), _rastrigin())}
+
+
+def get(key: str) -> Surface:
+    try:
+        return SURFACES[key]
+    except KeyError:
+        raise ValueError(f"surface must be one of {', '.join(SURFACES)}, got {key!r}") from None
+
+
+@dataclass(frozen=True)
+class Path:
+    """One optimizer's trajectory: points[k] after k steps, losses[k] = f(points[k])."""
+    name: str
+    points: np.ndarray
+    losses: np.ndarray
+    diverged_at: int | None = None  # the step at which the path left any sensible range
+    hyperparameters: dict = field(default_factory=dict)
+
+    @property
+    def steps_taken(self) -> int:
+        return len(self.points) - 1
+
+
+def run_path(surface: Surface, optimizer: Optimizer, start, steps: int, noise: float = 0.0,
+             seed: int = 0, name: str | None = None) -> Path:
+    """Run ``optimizer`` on ``surface`` from ``start`` for ``steps`` steps (resets its state first).
+
+    With ``noise > 0`` every gradient gets N(0, noise²) added from a generator seeded with ``seed``,
+    so each optimizer sees the same noise sequence. The path ends early, with ``diverged_at`` set,
+    when the loss or a coordinate stops being finite or grows past any sensible size.
+    """
+    steps = STEPS.validate(steps)
+    noise = NOISE.validate(noise)
+    seed = SEED.validate(seed)
+    start = np.asarray(start, dtype=float)
+    if start.shape != (2,) or not np.all(np.isfinite(start)):
+        raise ValueError(f"start must be two finite numbers (x, y), got {start!r}")
+    optimizer.reset()
+    rng = np.random.default_rng(seed)
+    points = np.empty((steps + 1, 2))
+    losses = np.empty(steps + 1)
+    points[0] = start
+    losses[0] = surface.f(start)
+    limit = DIVERGENCE_FACTOR * max(abs(losses[0] - surface.min_value), 1.0) + surface.min_value
+    diverged_at = None
+    p = start
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, steps + 1):
+            g = surface.grad(p)
+            if noise > 0:
+                g = g + rng.normal(0.0, noise, size=2)
+            p = optimizer.step(p, g)
+            loss = surface.f(p) if np.all(np.isfinite(p)) else np.inf
+            if not np.isfinite(loss) or loss > limit or np.max(np.abs(p)) > DIVERGENCE_COORD:
+                diverged_at = k
+                break
+            points[k] = p
+            losses[k] = loss
+    n = steps + 1 if diverged_at is None else diverged_at
+    return Path(name or optimizer.name, points[:n].copy(), losses[:n].copy(), diverged_at,
+                optimizer.hyperparameters())
+
+
+def race(surface: Surface, optimizers: dict[str, Optimizer], start, steps: int = 50,
+         noise: float = 0.0, seed: int = 0) -> dict[str, Path]:
+    """Run every optimizer from the same start; returns name -> Path."""
+    return {name: run_path(surface, opt, start, steps, noise, seed, name) for name, opt in optimizers.items()}
