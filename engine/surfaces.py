@@ -14,7 +14,7 @@ import numpy as np
 from engine.optimizers import Optimizer
 from engine.params import Param
 
-NOISE = Param("noise", "gradient noise sigma", 0.0, minimum=0.0, maximum=50.0, decimals=2,
+NOISE = Param("noise", "gradient noise σ", 0.0, minimum=0.0, maximum=50.0, decimals=2,
               help="Standard deviation of Gaussian noise added to every gradient: a stand-in for the "
                    "noise of mini-batch gradients (stochastic gradient descent).")
 STEPS = Param("steps", "steps", 50, kind="int", minimum=1, maximum=2000,

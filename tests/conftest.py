@@ -1,3 +1,34 @@
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running():
+    """Fail any test that leaves a worker thread running."""
+    yield
+    worker = sys.modules.get("gui.worker")
+    if worker is not None:
+        alive = worker.running_threads()
+        for t in alive:  # stop them so later tests are not affected, then fail this one
+            t.quit()
+            t.wait(2000)
+        assert not alive, f"test left {len(alive)} worker thread(s) running"
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window at the size used on a 1280x800 screen; closed (threads joined) afterwards."""
+    from gui.app import MainWindow
+    from gui.theme import theme
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+    theme().set_presentation(False)

@@ -1,0 +1,174 @@
+"""The main window: one tab per topic from the registry, a status bar, View and Help menus."""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from gui import panels
+from gui.panels.base import TopicPanel
+from gui.theme import theme
+
+log = logging.getLogger(__name__)
+
+SHORTCUTS_HTML = """
+<h3>Keyboard shortcuts</h3>
+<table cellspacing="6">
+<tr><td><b>Space</b></td><td>play / pause the animation</td></tr>
+<tr><td><b>Right</b> / <b>Left</b></td><td>one step forward / back (paused)</td></tr>
+<tr><td><b>Home</b></td><td>back to step 0</td></tr>
+<tr><td><b>Esc</b></td><td>cancel the running computation</td></tr>
+<tr><td><b>Ctrl+1 … Ctrl+9</b></td><td>switch topic</td></tr>
+<tr><td><b>F5</b></td><td>presentation mode (large fonts, thick lines)</td></tr>
+<tr><td><b>F11</b></td><td>full screen</td></tr>
+<tr><td><b>Ctrl+Q</b></td><td>quit</td></tr>
+</table>
+"""
+
+
+class MainWindow(QMainWindow):
+    panel_built = Signal(object)
+
+    def __init__(self, initial_tab: str | None = None, presentation: bool = False):
+        super().__init__()
+        self.setWindowTitle("Training Lab: how models are trained and tuned")
+        self.resize(1280, 800)
+        self._panels: dict[int, TopicPanel] = {}
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for entry in panels.REGISTRY:
+            placeholder = QLabel(f"Loading {entry.title}…")
+            placeholder.setAlignment(Qt.AlignCenter)
+            self.tabs.addTab(placeholder, entry.title)
+        self.setCentralWidget(self.tabs)
+        self.statusBar().showMessage("Ready")
+        self._build_menus()
+        if presentation:
+            self.set_presentation(True)
+        start_index = panels.REGISTRY.index(panels.find(initial_tab)) if initial_tab else 0
+        self.tabs.setCurrentIndex(start_index)
+        self.tabs.currentChanged.connect(self._ensure_panel)
+        self._ensure_panel(start_index)
+
+    # tabs
+    def panel(self, index: int | None = None) -> TopicPanel:
+        """The panel of tab ``index`` (default: the current tab), built on first use."""
+        index = self.tabs.currentIndex() if index is None else index
+        self._ensure_panel(index)
+        return self._panels[index]
+
+    def panel_by_key(self, key: str) -> TopicPanel:
+        return self.panel(panels.REGISTRY.index(panels.find(key)))
+
+    def built_panels(self) -> list[TopicPanel]:
+        return list(self._panels.values())
+
+    @Slot(int)
+    def _ensure_panel(self, index: int) -> None:
+        if index < 0 or index in self._panels:
+            return
+        entry = panels.REGISTRY[index]
+        panel = entry.load()(self)
+        panel.status.connect(self._show_status)
+        self._panels[index] = panel
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        old = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, panel, entry.title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        old.deleteLater()
+        self.panel_built.emit(panel)
+
+    @Slot(str)
+    def _show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+
+    # menus
+    def _build_menus(self) -> None:
+        view = self.menuBar().addMenu("&View")
+        self.presentation_action = QAction("&Presentation mode", self, checkable=True)
+        self.presentation_action.setShortcut(QKeySequence(Qt.Key_F5))
+        self.presentation_action.setToolTip("Large fonts and thick lines for projection in a lecture hall")
+        self.presentation_action.toggled.connect(self.set_presentation)
+        view.addAction(self.presentation_action)
+        self.fullscreen_action = QAction("&Full screen", self, checkable=True)
+        self.fullscreen_action.setShortcut(QKeySequence(Qt.Key_F11))
+        self.fullscreen_action.toggled.connect(self.set_fullscreen)
+        view.addAction(self.fullscreen_action)
+        view.addSeparator()
+        for i, entry in enumerate(panels.REGISTRY[:9]):
+            act = QAction(entry.title, self)
+            act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            act.triggered.connect(lambda _=False, i=i: self.tabs.setCurrentIndex(i))
+            view.addAction(act)
+        cancel = QAction("Cancel running computation", self)
+        cancel.setShortcut(QKeySequence(Qt.Key_Escape))
+        cancel.triggered.connect(lambda: self.panel().cancel())
+        self.addAction(cancel)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(quit_action)
+        self.menuBar().insertMenu(view.menuAction(), file_menu)
+        help_menu = self.menuBar().addMenu("&Help")
+        shortcuts = QAction("&Keyboard shortcuts", self)
+        shortcuts.setShortcut(QKeySequence.HelpContents)
+        shortcuts.triggered.connect(lambda: QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS_HTML))
+        help_menu.addAction(shortcuts)
+        about = QAction("&About Training Lab", self)
+        about.triggered.connect(lambda: QMessageBox.about(
+            self, "About Training Lab",
+            "<p><b>Training Lab</b> turns the tutorial <i>Model Training and Optimization</i> into live labs: "
+            "optimizers, losses, regularization, training strategies, transfer learning and a full pipeline.</p>"))
+        help_menu.addAction(about)
+
+    @Slot(bool)
+    def set_presentation(self, on: bool) -> None:
+        if self.presentation_action.isChecked() != on:
+            self.presentation_action.setChecked(on)  # re-enters through toggled
+            return
+        theme().set_presentation(on)
+        self.statusBar().showMessage("Presentation mode on (F5 to leave)" if on else "Presentation mode off", 4000)
+
+    @Slot(bool)
+    def set_fullscreen(self, on: bool) -> None:
+        if self.fullscreen_action.isChecked() != on:
+            self.fullscreen_action.setChecked(on)
+            return
+        self.showFullScreen() if on else self.showNormal()
+
+    # lifecycle
+    def shutdown(self) -> None:
+        for panel in self._panels.values():
+            panel.shutdown()
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+
+def run_smoke(window: MainWindow, app: QApplication, timeout_s: float = 50.0) -> list[str]:
+    """Visit every tab and run its default computation to the end; returns error messages."""
+    import time
+    from PySide6.QtCore import QThread
+    errors: list[str] = []
+    for index, entry in enumerate(panels.REGISTRY):
+        window.tabs.setCurrentIndex(index)
+        panel = window.panel(index)
+        for w in panel.workers():
+            w.failed.connect(lambda m, t=entry.title: errors.append(f"{t}: {m}"))
+        panel.run_defaults()
+        deadline = time.perf_counter() + timeout_s
+        while not panel.is_idle():
+            app.processEvents()
+            if time.perf_counter() > deadline:
+                errors.append(f"{entry.title}: default computation did not finish in {timeout_s:.0f} s")
+                break
+            QThread.msleep(5)
+        app.processEvents()
+    return errors

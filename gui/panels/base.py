@@ -1,0 +1,58 @@
+"""What every topic panel provides to the main window."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QWidget
+
+from gui.theme import theme
+from gui.worker import Worker
+
+
+class TopicPanel(QWidget):
+    """Base of a topic tab.
+
+    A panel binds parameter widgets to the engine, draws what the engine returns, and owns
+    its workers (created with :meth:`make_worker`, so the window can stop them on close).
+    """
+    title = "Topic"
+    status = Signal(str)  # a sentence for the status bar
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._workers: list[Worker] = []
+
+    def make_worker(self, name: str) -> Worker:
+        worker = Worker(f"{self.title}-{name}", self)
+        worker.failed.connect(self.status)
+        self._workers.append(worker)
+        return worker
+
+    def workers(self) -> list[Worker]:
+        return list(self._workers)
+
+    def run_defaults(self) -> None:
+        """Start (or restart) the tab's default computation; the smoke run waits for is_idle()."""
+
+    def is_idle(self) -> bool:
+        return not any(w.busy for w in self._workers)
+
+    def cancel(self) -> None:
+        for w in self._workers:
+            w.cancel()
+
+    def shutdown(self) -> None:
+        """Stop timers and join every worker thread (called by the window's closeEvent)."""
+        for w in self._workers:
+            w.shutdown()
+
+
+def lesson_label(html: str) -> QLabel:
+    """A word-wrapped explanatory paragraph that follows the theme's font."""
+    label = QLabel(html)
+    label.setWordWrap(True)
+    label.setTextFormat(label.textFormat().RichText)
+    label.setOpenExternalLinks(False)
+    return label
+
+
+__all__ = ["TopicPanel", "lesson_label", "theme"]

@@ -1,0 +1,169 @@
+"""The one generic runner: any engine generator, on a dedicated QThread.
+
+A panel owns a :class:`Worker`; ``worker.start(fn, *args)`` cancels whatever it was running
+and runs ``fn(*args)`` (a generator) on the worker thread. Every yielded event reaches the
+panel through the main-thread signal ``event``; the generator's return value arrives through
+``finished``; an exception arrives through ``failed`` as a sentence, never as a traceback.
+
+- Cancel is cooperative: a ``threading.Event`` checked between yields (a queued "stop"
+  signal would never reach a thread busy inside the generator).
+- Each run has a generation number. Only the latest run's events are forwarded, so after a
+  fast series of restarts the panel draws the last run only.
+- ``shutdown()`` cancels, stops the thread and waits for it; the main window calls it for
+  every worker on close.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+_live_workers: "weakref.WeakSet[Worker]" = weakref.WeakSet()
+
+
+def running_threads() -> list[QThread]:
+    """Threads of workers that are still running (tests use this to find leaks)."""
+    return [w.thread for w in list(_live_workers) if w.thread is not None and w.thread.isRunning()]
+
+
+@dataclass
+class _Job:
+    generation: int
+    fn: Callable
+    args: tuple
+    kwargs: dict
+    cancel: threading.Event
+
+
+def describe_error(exc: BaseException) -> str:
+    """A sentence for the status bar: ValueErrors from the engine already are sentences."""
+    if isinstance(exc, ValueError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return "Not enough memory for this run: try a smaller data set or network."
+    if isinstance(exc, FloatingPointError):
+        return f"The numbers overflowed ({exc}): try a smaller learning rate."
+    return f"{type(exc).__name__}: {exc}"
+
+
+class _Executor(QObject):
+    """Lives on the worker thread; runs one job at a time."""
+    event = Signal(int, object)
+    done = Signal(int, object)
+    error = Signal(int, str)
+
+    @Slot(object)
+    def execute(self, job: _Job) -> None:
+        if job.cancel.is_set():
+            return
+        try:
+            gen = job.fn(*job.args, **job.kwargs)
+            while True:
+                if job.cancel.is_set():
+                    gen.close()
+                    return
+                try:
+                    item = next(gen)
+                except StopIteration as stop:
+                    self.done.emit(job.generation, stop.value)
+                    return
+                self.event.emit(job.generation, item)
+        except Exception as exc:  # reported to the user as a sentence, logged for developers
+            log.exception("worker job failed")
+            self.error.emit(job.generation, describe_error(exc))
+
+
+class Worker(QObject):
+    """Main-thread handle of one worker thread. Signals are emitted on the main thread."""
+    event = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+    busy_changed = Signal(bool)
+    _submit = Signal(object)
+
+    def __init__(self, name: str = "worker", parent: QObject | None = None):
+        super().__init__(parent)
+        self.name = name
+        self.generation = 0
+        self._job: _Job | None = None
+        self._busy = False
+        self.started_at = 0.0
+        self.thread = QThread()
+        self.thread.setObjectName(f"training-lab-{name}")
+        self._executor = _Executor()
+        self._executor.moveToThread(self.thread)
+        self._submit.connect(self._executor.execute)
+        self._executor.event.connect(self._on_event)
+        self._executor.done.connect(self._on_done)
+        self._executor.error.connect(self._on_error)
+        self.thread.finished.connect(self._executor.deleteLater)
+        self.thread.start()
+        _live_workers.add(self)
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def start(self, fn: Callable, *args, **kwargs) -> int:
+        """Cancel the current run and start ``fn(*args, **kwargs)``; returns the new generation."""
+        if not self.thread.isRunning():
+            raise RuntimeError(f"worker {self.name} has been shut down")
+        self.cancel()
+        self.generation += 1
+        self._job = _Job(self.generation, fn, args, kwargs, threading.Event())
+        self.started_at = time.perf_counter()
+        self._set_busy(True)
+        self._submit.emit(self._job)
+        return self.generation
+
+    def cancel(self) -> None:
+        """Ask the current run to stop at its next yield; its later events are dropped."""
+        if self._job is not None:
+            self._job.cancel.set()
+            self._job = None
+        self._set_busy(False)
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel, stop the thread and wait for it. Returns whether the thread ended in time."""
+        self.cancel()
+        if self.thread.isRunning():
+            self.thread.quit()
+            ended = self.thread.wait(timeout_ms)
+            if not ended:
+                log.error("worker %s did not stop within %d ms", self.name, timeout_ms)
+            return ended
+        return True
+
+    def _current(self, generation: int) -> bool:
+        return self._job is not None and generation == self._job.generation
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
+
+    @Slot(int, object)
+    def _on_event(self, generation: int, item: object) -> None:
+        if self._current(generation):
+            self.event.emit(item)
+
+    @Slot(int, object)
+    def _on_done(self, generation: int, result: object) -> None:
+        if self._current(generation):
+            self._job = None
+            self._set_busy(False)
+            self.finished.emit(result)
+
+    @Slot(int, str)
+    def _on_error(self, generation: int, message: str) -> None:
+        if self._current(generation):
+            self._job = None
+            self._set_busy(False)
+            self.failed.emit(message)

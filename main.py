@@ -1,0 +1,84 @@
+"""Training Lab: start the desktop application.
+
+    python main.py [--tab NAME] [--presentation] [--fullscreen] [--smoke]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+_T0 = time.perf_counter()
+
+
+def parse_args(argv=None):
+    from gui.panels import REGISTRY
+    parser = argparse.ArgumentParser(prog="training-lab", description="Interactive labs on how models are trained.")
+    parser.add_argument("--tab", metavar="NAME", help="open on a topic: " + ", ".join(e.key for e in REGISTRY))
+    parser.add_argument("--presentation", action="store_true", help="large fonts and thick lines for projection")
+    parser.add_argument("--fullscreen", action="store_true", help="start full screen (F11 toggles)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="open the window, visit every tab, run each tab's default computation, print timing, exit")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from gui.panels import find
+    if args.tab:
+        try:
+            find(args.tab)
+        except ValueError as exc:
+            print(f"training-lab: {exc}", file=sys.stderr)
+            return 2
+
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Training Lab")
+    from gui.app import MainWindow, run_smoke
+    from gui.theme import theme
+    theme().apply_base()
+    window = MainWindow(initial_tab=args.tab, presentation=args.presentation)
+
+    first_paint: list[float] = []
+
+    class PaintWatcher(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint and not first_paint:
+                first_paint.append(time.perf_counter() - _T0)
+            return False
+
+    watcher = PaintWatcher()
+    window.installEventFilter(watcher)
+    if args.fullscreen:
+        window.set_fullscreen(True)
+    else:
+        window.show()
+
+    if not args.smoke:
+        return app.exec()
+
+    app.processEvents()
+    if not first_paint:
+        window.repaint()
+        app.processEvents()
+    try:
+        errors = run_smoke(window, app)
+    except Exception as exc:  # the smoke run reports, it does not hide
+        errors = [f"{type(exc).__name__}: {exc}"]
+    window.close()
+    app.processEvents()
+    paint = f"{first_paint[0] * 1000:.0f} ms" if first_paint else "never"
+    print(f"time to first paint: {paint}")
+    if errors:
+        for e in errors:
+            print(f"smoke error: {e}", file=sys.stderr)
+        return 1
+    print("smoke ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""The window as a whole: every registered tab builds, runs its defaults and closes cleanly."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gui import panels
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("entry", panels.REGISTRY, ids=lambda e: e.key)
+def test_every_panel_builds_runs_its_defaults_and_closes(qtbot, window, entry):
+    window.tabs.setCurrentIndex(panels.REGISTRY.index(entry))
+    panel = window.panel()
+    errors = []
+    for w in panel.workers():
+        w.failed.connect(errors.append)
+    panel.run_defaults()
+    qtbot.waitUntil(panel.is_idle, timeout=60000)
+    assert errors == []
+    window.close()
+    assert all(not w.thread.isRunning() for w in panel.workers())
+
+
+def test_main_window_constructs_without_arguments(qtbot):
+    from gui.app import MainWindow
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.tabs.count() == len(panels.REGISTRY)
+    w.close()
+
+
+def test_unknown_tab_is_explained():
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "--tab", "nonsense", "--smoke"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "unknown tab" in out.stderr and "optimizers" in out.stderr
+
+
+def test_smoke_run_passes():
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "--smoke"], capture_output=True, text=True,
+                         timeout=120, env=env, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "smoke ok" in out.stdout
+    assert "time to first paint" in out.stdout
