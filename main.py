@@ -46,12 +46,12 @@ def main(argv=None) -> int:
 
     class PaintWatcher(QObject):
         def eventFilter(self, obj, event):
-            if event.type() == QEvent.Paint and not first_paint:
+            if event.type() == QEvent.Paint and not first_paint and obj.isWidgetType() and obj.window() is window:
                 first_paint.append(time.perf_counter() - _T0)
             return False
 
     watcher = PaintWatcher()
-    window.installEventFilter(watcher)
+    QApplication.instance().installEventFilter(watcher)
     if args.fullscreen:
         window.set_fullscreen(True)
     else:

@@ -1,0 +1,79 @@
+"""Optimizers lab: animation frame cost and main-thread responsiveness while the worker computes.
+
+- one animation frame with all seven optimizers at 1280x800 off-screen (set_frame + synchronous repaint): p50/p95;
+  goal p95 < 8 ms
+- the largest gap of a 10 ms main-thread heartbeat while the worker runs a long engine job (a 7-optimizer race of
+  2000 steps, repeated): goal well under 50 ms
+"""
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+
+def long_race(repeats: int = 5):
+    from engine import optimizers as O
+    from engine import surfaces as S
+    surface = S.get("rosenbrock")
+    for r in range(repeats):
+        for name in O.ALL:
+            yield S.run_path(surface, O.make(name, lr=1e-4), surface.default_start, 2000, name=name)
+    return repeats
+
+
+def main() -> dict:
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication([])
+    from benchmarks.heartbeat import heartbeat_gaps
+    from gui.app import MainWindow
+    from gui.theme import theme
+    theme().apply_base()
+    w = MainWindow()
+    w.resize(1280, 800)
+    w.show()
+    panel = w.panel_by_key("optimizers")
+    for box in panel.boxes.values():
+        box.setChecked(True)
+    panel.run_form["steps"].set_value(200)
+    t0 = time.perf_counter()
+    while (len(panel.paths) < 7 or not panel.is_idle()) and time.perf_counter() - t0 < 10:
+        app.processEvents()
+    results = {}
+    for mode in ("normal", "presentation"):
+        theme().set_presentation(mode == "presentation")
+        app.processEvents()
+        times = []
+        for k in list(range(201)) * 2:
+            t = time.perf_counter()
+            panel.set_frame(k)
+            w.repaint()
+            times.append((time.perf_counter() - t) * 1000)
+        times = np.array(times[20:])
+        results[f"frame_{mode}_p50_ms"] = float(np.percentile(times, 50))
+        results[f"frame_{mode}_p95_ms"] = float(np.percentile(times, 95))
+    theme().set_presentation(False)
+
+    from gui.worker import Worker
+    worker = Worker("bench")
+    hb = heartbeat_gaps(app, worker, long_race, 5)
+    worker.shutdown()
+    results.update({f"heartbeat_{k}": v for k, v in hb.items()})
+    w.close()
+
+    print("Optimizers lab (7 optimizers, 200 steps, 1280x800 off-screen)")
+    print(f"  animation frame, normal       : p50 {results['frame_normal_p50_ms']:.2f} ms, "
+          f"p95 {results['frame_normal_p95_ms']:.2f} ms   (goal p95 < 8 ms)")
+    print(f"  animation frame, presentation : p50 {results['frame_presentation_p50_ms']:.2f} ms, "
+          f"p95 {results['frame_presentation_p95_ms']:.2f} ms")
+    print(f"  heartbeat during a {hb['job_s']:.1f} s race job on the worker ({hb['events']} events): "
+          f"max gap {hb['max_gap_ms']:.1f} ms, p99 {hb['p99_gap_ms']:.1f} ms, median {hb['median_gap_ms']:.1f} ms")
+    return results
+
+
+if __name__ == "__main__":
+    main()
