@@ -1,0 +1,466 @@
+"""engine.nn: the MLP's gradients (finite differences), its agreement with scikit-learn's
+MLPClassifier / MLPRegressor step for step, dropout, frozen layers, and the training loop."""
+import math
+
+import numpy as np
+import pytest
+
+from engine.early_stopping import EarlyStopping
+from engine.nn import MLP, EpochResult, TrainResult, fit, train
+from engine.optimizers import SGD, Adam, AdamW, Momentum
+from engine.schedules import make_schedule
+
+
+def _data(n=23, d=4, k=3, output="softmax", seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    if output == "softmax":
+        y = rng.integers(0, k, n)
+    elif output == "sigmoid":
+        y = rng.integers(0, 2, (n, k)) if k > 1 else rng.integers(0, 2, n)
+    else:
+        y = rng.normal(size=(n, k)) if k > 1 else rng.normal(size=n)
+    return X, y
+
+
+def _fd_gradient(f, params, h=1e-6):
+    g = np.empty_like(params)
+    for i in range(params.size):
+        old = params[i]
+        params[i] = old + h
+        up = f()
+        params[i] = old - h
+        down = f()
+        params[i] = old
+        g[i] = (up - down) / (2 * h)
+    return g
+
+
+def _assert_close_grad(g, fd):
+    scale = max(np.abs(fd).max(), 1e-8)
+    assert np.abs(g - fd).max() / scale < 1e-6, (g, fd)
+
+
+# ------------------------------------------------------------------ gradients
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("output,k", [("softmax", 3), ("sigmoid", 1), ("sigmoid", 2), ("linear", 1),
+                                      ("linear", 2)])
+def test_gradient_matches_central_differences(activation, output, k):
+    X, y = _data(output=output, k=k)
+    net = MLP([4, 6, 5, k if output != "softmax" else 3], activation=activation, output=output,
+              l2=0.3, seed=1)
+    net.biases[0][...] = 0.1  # move ReLU kinks away from 0
+    loss, g = net.loss_and_gradient(X, y)
+    assert loss == pytest.approx(net.loss(X, y))
+    fd = _fd_gradient(lambda: net.loss(X, y), net.params)
+    _assert_close_grad(g, fd)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_gradient_with_dropout_and_a_fixed_mask(activation):
+    X, y = _data(n=17)
+    net = MLP([4, 8, 6, 3], activation=activation, dropout=0.4, l2=0.05, seed=2)
+    loss, g = net.loss_and_gradient(X, y, training=True, rng=np.random.default_rng(7))
+    fd = _fd_gradient(lambda: net.loss(X, y, training=True, rng=np.random.default_rng(7)),
+                      net.params)
+    _assert_close_grad(g, fd)
+    # the mask matters: another mask gives another loss
+    assert net.loss(X, y, training=True, rng=np.random.default_rng(8)) != pytest.approx(loss)
+
+
+def test_penalty_is_sklearn_alpha_convention():
+    X, y = _data(n=10)
+    net = MLP([4, 5, 3], l2=0.7, seed=0)
+    sq = sum(float((w ** 2).sum()) for w in net.weights)  # biases are not penalised
+    assert net.loss(X, y) - net.loss(X, y, penalty=False) == pytest.approx(0.7 / (2 * 10) * sq)
+    assert net.penalty(10) == pytest.approx(0.7 / 20 * sq)
+
+
+def test_softmax_loss_is_the_cross_entropy():
+    X, y = _data(n=9)
+    net = MLP([4, 5, 3], seed=3)
+    p = net.predict_proba(X)
+    assert np.allclose(p.sum(axis=1), 1.0)
+    assert net.loss(X, y) == pytest.approx(-np.mean(np.log(p[np.arange(9), y])))
+
+
+def test_huge_logits_give_finite_loss_without_warnings():
+    X, y = _data(n=6)
+    for output in ("softmax", "sigmoid"):
+        yy = y if output == "softmax" else (y > 0).astype(int)
+        net = MLP([4, 3, 3 if output == "softmax" else 1], output=output, seed=0)
+        net.weights[-1][...] *= 1e4
+        net.biases[-1][...] = 800.0
+        assert math.isfinite(net.loss(X, yy))
+        assert np.isfinite(net.gradient(X, yy)).all()
+        assert np.isfinite(net.predict_proba(X)).all()
+
+
+# ------------------------------------------------------------------ scikit-learn, step for step
+def _sklearn_second_epoch(est, X, y, net, **fit_kw):
+    """Let scikit-learn train one epoch (it initialises), copy its weights into net, then run
+    one more epoch of plain SGD in both without shuffling and return net's TrainResult."""
+    est.partial_fit(X, y, **fit_kw)
+    net.set_weights(list(zip(est.coefs_, est.intercepts_)))
+    est.partial_fit(X, y, **fit_kw)
+    return fit(net, X, y, SGD(lr=est.learning_rate_init), epochs=1, batch_size=est.batch_size,
+               shuffle=False, score_train=False)
+
+
+@pytest.mark.parametrize("activation,ours", [("relu", "relu"), ("tanh", "tanh"), ("logistic", "sigmoid")])
+def test_one_epoch_of_sgd_matches_sklearn_mlpclassifier(activation, ours):
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = _data(n=47, d=5, k=4, seed=4)  # 47 = 4 batches of 11 + a partial batch of 3
+    est = MLPClassifier(hidden_layer_sizes=(7, 6), activation=activation, solver="sgd", momentum=0.0,
+                        learning_rate_init=0.05, batch_size=11, shuffle=False, alpha=0.02,
+                        random_state=0)
+    net = MLP([5, 7, 6, 4], activation=ours, output="softmax", l2=0.02)
+    result = _sklearn_second_epoch(est, X, y, net, classes=np.arange(4))
+    for (w, b), cw, cb in zip(net.get_weights(), est.coefs_, est.intercepts_):
+        assert np.allclose(w, cw, rtol=1e-10, atol=1e-12)
+        assert np.allclose(b, cb, rtol=1e-10, atol=1e-12)
+    # train_loss is scikit-learn's loss_curve_: batch losses incl. penalty, sample-weighted
+    assert result.history[0].train_loss == pytest.approx(est.loss_curve_[-1], rel=1e-10)
+    assert result.history[0].n_batches == 5
+    assert np.array_equal(net.predict(X), est.predict(X))
+    assert np.allclose(net.predict_proba(X), est.predict_proba(X))
+
+
+def test_binary_sigmoid_output_matches_sklearn():
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = _data(n=30, d=3, k=1, output="sigmoid", seed=5)
+    est = MLPClassifier(hidden_layer_sizes=(6,), solver="sgd", momentum=0.0, learning_rate_init=0.1, batch_size=8,
+                        shuffle=False, alpha=0.01, random_state=1)
+    net = MLP([3, 6, 1], output="sigmoid", l2=0.01)
+    result = _sklearn_second_epoch(est, X, y, net, classes=np.array([0, 1]))
+    assert np.allclose(net.params, np.concatenate(
+        [a.ravel() for pair in zip(est.coefs_, est.intercepts_) for a in pair]), rtol=1e-10)
+    assert result.history[0].train_loss == pytest.approx(est.loss_curve_[-1], rel=1e-10)
+    assert np.allclose(net.predict_proba(X), est.predict_proba(X))
+    assert net.score(X, y) == pytest.approx(est.score(X, y))
+
+
+def test_linear_output_matches_sklearn_mlpregressor():
+    from sklearn.neural_network import MLPRegressor
+
+    X, y = _data(n=26, d=3, k=1, output="linear", seed=6)
+    est = MLPRegressor(hidden_layer_sizes=(5,), activation="tanh", solver="sgd", momentum=0.0,
+                       learning_rate_init=0.05, batch_size=7, shuffle=False, alpha=0.1,
+                       random_state=2)
+    net = MLP([3, 5, 1], activation="tanh", output="linear", l2=0.1)
+    result = _sklearn_second_epoch(est, X, y, net)
+    assert np.allclose(net.weights[0], est.coefs_[0], rtol=1e-10)
+    assert result.history[0].train_loss == pytest.approx(est.loss_curve_[-1], rel=1e-10)
+    assert np.allclose(net.predict(X), est.predict(X))
+    assert net.score(X, y) == pytest.approx(est.score(X, y), rel=1e-10)  # R2
+
+
+# ------------------------------------------------------------------ dropout
+def test_dropout_only_in_training():
+    X, y = _data(n=50)
+    net = MLP([4, 30, 3], dropout=0.5, seed=0)
+    plain = MLP([4, 30, 3], seed=1)
+    plain.params[...] = net.params
+    assert np.array_equal(net.predict_proba(X), plain.predict_proba(X))
+    assert np.array_equal(net.predict_proba(X), net.predict_proba(X))  # deterministic
+    assert net.loss(X, y) == plain.loss(X, y)
+    assert net.loss(X, y, training=True) != net.loss(X, y)
+
+
+def test_inverted_dropout_keeps_the_mean_activation():
+    # one hidden layer of identity-like units: ReLU of positive inputs, output = sum
+    n, h, p = 4000, 50, 0.3
+    net = MLP([1, h, 1], activation="relu", output="linear", dropout=p, seed=0)
+    net.weights[0][...] = 1.0
+    net.weights[1][...] = 1.0 / h
+    X = np.ones((n, 1))
+    out = net.forward(X, training=True, rng=np.random.default_rng(0))[:, 0]
+    # each unit is 0 (prob p) or 1/(1-p): the mean stays 1, about 30 % are switched off
+    assert out.mean() == pytest.approx(1.0, abs=0.01)
+    assert np.unique(np.round(out * h * (1 - p))).size > 10
+    assert net.forward(X)[:, 0] == pytest.approx(1.0)
+
+
+# ------------------------------------------------------------------ freezing and copying
+@pytest.mark.parametrize("optimizer", [AdamW(lr=0.01, weight_decay=0.5), Momentum(lr=0.05)],
+                         ids=["AdamW", "Momentum"])
+def test_frozen_layers_do_not_move(optimizer):
+    X, y = _data(n=40)
+    net = MLP([4, 8, 6, 3], l2=0.1, dropout=0.2, seed=0)
+    net.freeze(0)
+    before = net.get_weights()
+    fit(net, X, y, optimizer, epochs=3, batch_size=8)
+    after = net.get_weights()
+    assert np.array_equal(after[0][0], before[0][0]) and np.array_equal(after[0][1], before[0][1])
+    assert not np.allclose(after[1][0], before[1][0])
+    assert not np.allclose(after[2][0], before[2][0])
+    assert net.gradient(X, y)[: 4 * 8 + 8].tolist() == [0.0] * 40
+
+
+def test_freezing_after_training_with_momentum_keeps_the_layer():
+    X, y = _data(n=40)
+    net = MLP([4, 8, 3], seed=0)
+    opt = Momentum(lr=0.1, momentum=0.9)
+    fit(net, X, y, opt, epochs=2, batch_size=8)   # the velocity is non-zero now
+    net.freeze(-1)
+    frozen = net.weights[1].copy()
+    fit(net, X, y, opt, epochs=2, batch_size=8, reset_optimizer=False)
+    assert np.array_equal(net.weights[1], frozen)
+    net.unfreeze()
+    assert net.frozen == ()
+
+
+def test_all_layers_frozen_trains_nothing():
+    X, y = _data(n=20)
+    net = MLP([4, 5, 3], seed=0)
+    net.freeze([0, 1])
+    before = net.params.copy()
+    result = fit(net, X, y, Adam(lr=0.1), epochs=2, batch_size=5)
+    assert np.array_equal(net.params, before) and result.epochs_run == 2
+
+
+def test_copy_weights_between_networks():
+    src = MLP([4, 8, 6, 3], seed=0)
+    dst = MLP([4, 8, 6, 2], seed=1)
+    dst.copy_weights_from(src, layers=[0, 1])
+    assert np.array_equal(dst.weights[0], src.weights[0]) and np.array_equal(dst.biases[1], src.biases[1])
+    assert dst.weights[2].shape == (6, 2)
+    with pytest.raises(ValueError, match="layer 2"):
+        dst.copy_weights_from(src)
+    twin = src.copy()
+    assert np.array_equal(twin.params, src.params)
+    twin.params[0] += 1.0
+    assert twin.params[0] != src.params[0]
+
+
+def test_get_and_set_weights_are_copies_and_views_stay_valid():
+    net = MLP([3, 4, 2], seed=0)
+    w = net.get_weights()
+    w[0][0][...] = 0.0
+    assert net.weights[0].any()
+    net.set_weights(w)
+    assert not net.weights[0].any() and not net.params[:12].any()
+    assert np.shares_memory(net.weights[1], net.params)
+    with pytest.raises(ValueError, match="layer 0"):
+        net.set_weights([(np.zeros((2, 4)), np.zeros(4)), w[1]])
+
+
+def test_initialisation_he_and_glorot():
+    relu = MLP([400, 300, 10], activation="relu", seed=0)
+    assert relu.weights[0].std() == pytest.approx(math.sqrt(2 / 400), rel=0.02)
+    bound = math.sqrt(6 / (300 + 10))
+    assert np.abs(relu.weights[1]).max() <= bound and relu.weights[1].std() == pytest.approx(
+        bound / math.sqrt(3), rel=0.05)
+    tanh = MLP([400, 300, 10], activation="tanh", seed=0)
+    assert tanh.weights[0].std() == pytest.approx(math.sqrt(2 / 700), rel=0.02)
+    assert not relu.biases[0].any()
+    assert np.array_equal(MLP([5, 4, 2], seed=3).params, MLP([5, 4, 2], seed=3).params)
+
+
+# ------------------------------------------------------------------ the training loop
+def test_train_is_a_generator_of_epoch_results_returning_a_train_result():
+    X, y = _data(n=37)
+    Xv, yv = _data(n=12, seed=9)
+    net = MLP([4, 6, 3], seed=0)
+    gen = train(net, X, y, Adam(lr=0.01), epochs=4, batch_size=10, X_val=Xv, y_val=yv)
+    events = []
+    with pytest.raises(StopIteration) as stop:
+        while True:
+            events.append(next(gen))
+    result = stop.value.value
+    assert isinstance(result, TrainResult) and result.history == tuple(events)
+    assert [e.epoch for e in events] == [0, 1, 2, 3]
+    e = events[-1]
+    assert isinstance(e, EpochResult) and e.n_batches == 4 and e.metric == "accuracy"
+    assert e.val_loss == pytest.approx(net.loss(Xv, yv, penalty=False))
+    assert e.val_acc == pytest.approx(net.score(Xv, yv))
+    assert e.train_acc == pytest.approx(net.score(X, y))
+    assert e.lr == 0.01 and e.seconds > 0 and not e.clipped
+    assert result.best_epoch == int(np.argmin(result.curve("val_loss")))
+    assert result.stop_epoch == 3 and not result.diverged and not result.restored_best
+    with pytest.raises(Exception):
+        e.epoch = 5  # frozen dataclass
+
+
+def test_bad_arguments_fail_at_the_call_not_at_the_first_epoch():
+    X, y = _data(n=10)
+    net = MLP([4, 3], seed=0)
+    with pytest.raises(ValueError, match="epochs"):
+        train(net, X, y, Adam(), epochs=0)
+    with pytest.raises(ValueError, match="early_stopping"):
+        train(net, X, y, Adam(), early_stopping=EarlyStopping())
+    with pytest.raises(ValueError, match="batch_size"):
+        train(net, X, y, Adam(), batch_size=0)
+    with pytest.raises(ValueError, match="class indices 0 .. 2"):
+        train(net, X, y + 1, Adam())
+    with pytest.raises(ValueError, match="4 columns"):
+        train(net, X[:, :3], y, Adam())
+    with pytest.raises(ValueError, match="clip_norm"):
+        train(net, X, y, Adam(), clip_norm=-1)
+    with pytest.raises(ValueError, match="schedule"):
+        train(net, X, y, Adam(), schedule="nope")
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(layer_sizes=[4]), "at least 2"),
+    (dict(layer_sizes=[4, 0, 3]), "whole number"),
+    (dict(layer_sizes=[4, 1]), "softmax output needs at least 2"),
+    (dict(activation="elu"), "activation"),
+    (dict(output="tanh"), "output"),
+    (dict(dropout=1.0), r"dropout must be in \[0, 1\)"),
+    (dict(l2=-0.1), "l2"),
+    (dict(init="zeros"), "init"),
+])
+def test_constructor_validates(kwargs, match):
+    args = dict(layer_sizes=[4, 3, 3])
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        MLP(**args)
+
+
+def test_train_loss_is_the_sample_weighted_mean_of_batch_losses():
+    X, y = _data(n=25)
+    net = MLP([4, 5, 3], l2=0.2, seed=0)
+    ref = net.copy()
+    result = fit(net, X, y, SGD(lr=0.1), epochs=1, batch_size=10, shuffle=False)
+    losses, sizes = [], []
+    for start in range(0, 25, 10):
+        xb, yb = X[start:start + 10], y[start:start + 10]
+        loss, g = ref.loss_and_gradient(xb, yb)
+        losses.append(loss)
+        sizes.append(len(xb))
+        ref.params[...] -= 0.1 * g
+    assert np.allclose(net.params, ref.params)
+    e = result.history[0]
+    assert e.train_loss == pytest.approx(np.average(losses, weights=sizes))
+    assert 0 < e.penalty < e.train_loss
+
+
+def test_same_seed_same_run():
+    X, y = _data(n=30)
+    runs = []
+    for _ in range(2):
+        net = MLP([4, 8, 3], dropout=0.3, seed=5)
+        runs.append((fit(net, X, y, Adam(lr=0.01), epochs=3, batch_size=7).curve("train_loss"),
+                     net.params.copy()))
+    assert np.array_equal(runs[0][0], runs[1][0]) and np.array_equal(runs[0][1], runs[1][1])
+    net = MLP([4, 8, 3], dropout=0.3, seed=5)
+    other = fit(net, X, y, Adam(lr=0.01), epochs=3, batch_size=7, seed=1).curve("train_loss")
+    assert not np.array_equal(other, runs[0][0])
+
+
+def test_batch_larger_than_data_is_full_batch():
+    X, y = _data(n=9)
+    result = fit(MLP([4, 3], seed=0), X, y, SGD(lr=0.1), epochs=2, batch_size=100)
+    assert result.history[0].n_batches == 1
+
+
+def test_schedule_sets_the_learning_rate_each_epoch():
+    X, y = _data(n=20)
+    opt = SGD(lr=0.1)
+    sched = make_schedule("step_decay", 0.1, 6, epochs_drop=2)
+    result = fit(MLP([4, 3], seed=0), X, y, opt, epochs=6, batch_size=5, schedule=sched)
+    assert result.curve("lr").tolist() == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025, 0.025])
+    by_name = fit(MLP([4, 3], seed=0), X, y, SGD(lr=0.2), epochs=4, schedule="cosine_annealing")
+    assert by_name.curve("lr") == pytest.approx([0.2 * (1 + math.cos(math.pi * e / 4)) / 2
+                                                 for e in range(4)])
+
+
+def test_gradient_clipping_limits_the_step():
+    X, y = _data(n=16)
+    net = MLP([4, 6, 3], seed=0)
+    net.weights[-1][...] *= 30   # large gradients
+    before = net.params.copy()
+    result = fit(net, X, y, SGD(lr=0.01), epochs=1, batch_size=16, clip_norm=0.5)
+    e = result.history[0]
+    assert e.clipped and e.clipped_batches == 1 and e.grad_norm > 0.5
+    assert np.linalg.norm(net.params - before) == pytest.approx(0.01 * 0.5, rel=1e-5)
+    free = fit(MLP([4, 6, 3], seed=0), X, y, SGD(lr=0.01), epochs=1, clip_norm=1e6)
+    assert not free.history[0].clipped
+
+
+def test_early_stopping_stops_and_restores_the_best_weights():
+    # an over-fitting set-up: few noisy samples, a wide network, a large learning rate
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 10))
+    y = (X[:, 0] + rng.normal(scale=1.5, size=40) > 0).astype(int)
+    Xv = rng.normal(size=(200, 10))
+    yv = (Xv[:, 0] > 0).astype(int)
+    net = MLP([10, 64, 64, 2], seed=0)
+    stopper = EarlyStopping(patience=4, min_delta=0.0)
+    snapshots = []
+    gen = train(net, X, y, Adam(lr=0.01), epochs=300, batch_size=8, X_val=Xv, y_val=yv,
+                early_stopping=stopper)
+    try:
+        while True:
+            next(gen)
+            snapshots.append(net.params.copy())
+    except StopIteration as stop:
+        result = stop.value
+    assert result.stopped_early and result.stop_epoch == stopper.stop_epoch < 299
+    assert result.best_epoch == stopper.best_epoch == result.stop_epoch - 4
+    assert result.restored_best and np.array_equal(net.params, snapshots[result.best_epoch])
+    assert net.loss(Xv, yv, penalty=False) == pytest.approx(result.best_val_loss)
+    assert "early stopping" in result.reason
+
+    keep = MLP([10, 64, 64, 2], seed=0)
+    result = fit(keep, X, y, Adam(lr=0.01), epochs=300, batch_size=8, X_val=Xv, y_val=yv,
+                 early_stopping=EarlyStopping(patience=4, min_delta=0.0, restore_best=False))
+    assert not result.restored_best
+    assert np.array_equal(keep.params, snapshots[result.stop_epoch])
+
+
+def test_divergence_stops_cleanly():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3)) * 10
+    y = X @ np.array([1.0, -2.0, 3.0]) * 100
+    net = MLP([3, 16, 1], output="linear", seed=0)
+    result = fit(net, X, y, SGD(lr=5.0), epochs=20, batch_size=10, X_val=X, y_val=y)
+    assert result.diverged and "diverged" in result.reason and "learning rate" in result.reason
+    assert result.epochs_run < 20
+    assert np.isfinite(net.params).all()
+    assert np.isfinite(net.predict(X)).all()
+
+
+def test_regression_reports_r2():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(120, 2))
+    y = np.sin(X[:, 0]) + 0.5 * X[:, 1]
+    net = MLP([2, 16, 1], activation="tanh", output="linear", seed=0)
+    result = fit(net, X[:100], y[:100], Adam(lr=0.02), epochs=40, batch_size=10,
+                 X_val=X[100:], y_val=y[100:])
+    e = result.history[-1]
+    assert e.metric == "r2"
+    resid = y[100:] - net.predict(X[100:])
+    assert e.val_acc == pytest.approx(1 - resid @ resid / ((y[100:] - y[100:].mean()) ** 2).sum())
+    assert e.val_acc > 0.9
+    with pytest.raises(ValueError, match="predict_proba"):
+        net.predict_proba(X)
+
+
+def test_multilabel_sigmoid_output():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(200, 3))
+    Y = np.column_stack([X[:, 0] > 0, X[:, 1] + X[:, 2] > 0]).astype(int)
+    net = MLP([3, 12, 2], output="sigmoid", seed=0)
+    fit(net, X, Y, Adam(lr=0.05), epochs=30, batch_size=20)
+    assert net.predict(X).shape == (200, 2)
+    assert net.score(X, Y) > 0.9
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        net.score(X, Y * 2)
+
+
+def test_digits_reaches_sklearn_level_accuracy():
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_digits(return_X_y=True)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.2, random_state=42, stratify=y)
+    scaler = StandardScaler().fit(X_tr)
+    net = MLP([64, 100, 50, 10], l2=1e-4, seed=0)
+    result = fit(net, scaler.transform(X_tr), y_tr, Adam(lr=0.001), epochs=20, batch_size=32)
+    assert result.history[-1].train_acc > 0.99
+    assert net.score(scaler.transform(X_te), y_te) > 0.95
