@@ -5,7 +5,8 @@ import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
+                               QTabWidget)
 
 from gui import panels
 from gui.panels.base import TopicPanel
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(placeholder, entry.title)
         self.setCentralWidget(self.tabs)
         self.statusBar().showMessage("Ready")
+        self._build_busy_indicator()
         self._build_menus()
         if presentation:
             self.set_presentation(True)
@@ -72,6 +74,8 @@ class MainWindow(QMainWindow):
         entry = panels.REGISTRY[index]
         panel = entry.load()(self)
         panel.status.connect(self._show_status)
+        for worker in panel.workers():
+            worker.busy_changed.connect(self._update_busy)
         self._panels[index] = panel
         current = self.tabs.currentIndex()
         self.tabs.blockSignals(True)
@@ -86,6 +90,34 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 15000)
+
+    def _build_busy_indicator(self) -> None:
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)  # indeterminate: the engine's generators report events, not percentages
+        self.busy_bar.setMaximumWidth(160)
+        self.busy_bar.setTextVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the running computation (Esc)")
+        self.cancel_button.clicked.connect(self._cancel_current)
+        self.statusBar().addPermanentWidget(self.busy_bar)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        self.busy_bar.hide()
+        self.cancel_button.hide()
+        self.tabs.currentChanged.connect(self._update_busy)
+
+    @Slot()
+    def _update_busy(self, *_args) -> None:
+        index = self.tabs.currentIndex()
+        busy = index in self._panels and any(w.busy for w in self._panels[index].workers())
+        self.busy_bar.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+
+    @Slot()
+    def _cancel_current(self) -> None:
+        index = self.tabs.currentIndex()
+        if index in self._panels:
+            self._panels[index].cancel()
+            self.statusBar().showMessage("Cancelled", 4000)
 
     # menus
     def _build_menus(self) -> None:
@@ -107,7 +139,7 @@ class MainWindow(QMainWindow):
             view.addAction(act)
         cancel = QAction("Cancel running computation", self)
         cancel.setShortcut(QKeySequence(Qt.Key_Escape))
-        cancel.triggered.connect(lambda: self.panel().cancel())
+        cancel.triggered.connect(self._cancel_current)
         self.addAction(cancel)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.Quit)

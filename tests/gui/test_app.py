@@ -46,3 +46,35 @@ def test_smoke_run_passes():
     assert out.returncode == 0, out.stderr[-2000:]
     assert "smoke ok" in out.stdout
     assert "time to first paint" in out.stdout
+
+
+def _slow_job(started):
+    started.set()
+    while True:
+        yield None
+
+
+def test_status_bar_shows_progress_and_cancels_the_run(qtbot, window):
+    import threading
+    from PySide6.QtCore import Qt
+    panel = window.panel()
+    worker = panel.workers()[0]
+    started = threading.Event()
+    worker.start(_slow_job, started)
+    qtbot.waitUntil(started.is_set, timeout=2000)
+    assert window.busy_bar.isVisible() and window.cancel_button.isVisible()
+    qtbot.mouseClick(window.cancel_button, Qt.LeftButton)
+    assert not worker.busy
+    assert not window.busy_bar.isVisible()
+    assert window.statusBar().currentMessage() == "Cancelled"
+
+
+def test_presentation_and_fullscreen_toggle_from_the_view_menu(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+    window.presentation_action.trigger()
+    assert window.presentation_action.isChecked() and QApplication.font().pointSize() >= 18
+    window.presentation_action.trigger()
+    window.fullscreen_action.trigger()
+    assert window.isFullScreen()
+    window.fullscreen_action.trigger()
+    assert not window.isFullScreen()
