@@ -1,0 +1,369 @@
+"""Over-fitting on purpose, and two cures: dropout and early stopping (tutorial 2.2-2.3).
+
+* :func:`dropout_demo` - one inverted-dropout mask applied to a matrix of activations,
+  with the row means before and after, and the row means averaged over many masks: a
+  single mask changes every mean, but on average (in expectation) the ``1 / (1 - p)``
+  scaling keeps them where they were. Without the scaling they shrink by ``1 - p``.
+* :func:`overfitting_split` - a set-up that over-fits: a small training set (default
+  100 samples) taken from the tutorial's classification data (section 2.2:
+  ``make_classification(n_samples=500, n_features=20, n_informative=10,
+  random_state=42)``, 80/20 split, standardised); the rest of the training part
+  (300 samples) is the validation set, the tutorial's 100 test samples stay the test set.
+* :func:`dropout_comparison` - the same network (same initial weights, same batches)
+  trained on that set-up with and without dropout, epoch by epoch, interleaved, so both
+  curves can be watched growing side by side.
+* :func:`early_stopping_run` - one training run with an
+  :class:`engine.early_stopping.EarlyStopping` watching it; every event carries the
+  stopper's state (best epoch, counter, patience window) as it was after that epoch.
+* :func:`simulated_early_stopping` - the same events for the tutorial's simulated
+  curves (no network); at the defaults the stopper fires at epoch 36 as in the tutorial.
+
+All training goes through :func:`engine.nn.train`; everything is seeded. The generators
+check their arguments when called and start working at the first ``next()``.
+
+Why a network of 2 x 128 units on 100 samples: it learns the training set perfectly in a
+few dozen epochs (training loss towards 0) while the validation loss, after reaching its
+minimum around epoch 17, climbs steadily: the textbook picture of over-fitting. With
+dropout 0.5 the validation loss stays far lower. On this data the validation *accuracy*
+changes much less than the loss (the over-fitted network is mostly over-confident rather
+than wrong more often): the lab says so rather than hiding it.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Generator
+
+import numpy as np
+
+from engine.params import Param, ParamSet
+
+RATE = Param("rate", "dropout rate", 0.5, minimum=0.0, maximum=0.95, decimals=2,
+             help="Probability p that a unit is switched off; survivors are multiplied by 1/(1-p).")
+N_MASKS = Param("n_masks", "masks averaged", 10_000, kind="int", minimum=1, maximum=1_000_000,
+                help="How many independent masks the 'on average' row means are averaged over.")
+
+N_TRAIN = Param("n_train", "training samples", 100, kind="int", minimum=10, maximum=390,
+                help="How many of the 400 training samples the network may learn from; the rest "
+                     "validate. Fewer samples over-fit sooner.")
+HIDDEN = Param("hidden", "units per hidden layer", 128, kind="int", minimum=4, maximum=1024,
+               help="Width of each of the two hidden layers: a wider network can memorise more.")
+EPOCHS = Param("epochs", "epochs", 150, kind="int", minimum=1, maximum=1000,
+               help="Passes over the training set (early stopping may end the run sooner).")
+LR = Param("lr", "learning rate (Adam)", 1e-3, minimum=1e-5, maximum=1.0, log=True, decimals=5,
+           help="Adam's step size.")
+BATCH = Param("batch_size", "batch size", 16, kind="int", minimum=1, maximum=400,
+              help="Samples per gradient step.")
+SEED = Param("seed", "seed", 0, kind="int", minimum=0, maximum=2**31 - 1,
+             help="Seed of the initial weights, the batches and the dropout masks.")
+
+SETUP = ParamSet((N_TRAIN, HIDDEN, EPOCHS, LR, BATCH, SEED))
+RUN_LABELS = ("no dropout", "dropout")
+
+
+# ------------------------------------------------------------------ dropout mask
+def _readonly(a) -> np.ndarray:
+    a = np.array(a)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True)
+class DropoutDemo:
+    """Result of :func:`dropout_demo`. Arrays are read-only; rows are samples."""
+    rate: float
+    activations: np.ndarray          # the input, (rows, units)
+    keep: np.ndarray                 # bool mask: True where the unit survives
+    dropped: np.ndarray              # activations * keep / (1 - rate): inverted dropout
+    unscaled: np.ndarray             # activations * keep: dropout without the rescaling
+    row_means_before: np.ndarray     # (rows,)
+    row_means_after: np.ndarray      # this one mask, with the rescaling
+    row_means_unscaled: np.ndarray   # this one mask, without it
+    row_means_average: np.ndarray    # with the rescaling, averaged over n_masks masks
+    row_means_average_unscaled: np.ndarray
+    n_masks: int
+
+    @property
+    def kept_fraction(self) -> float:
+        return float(self.keep.mean())
+
+
+def example_activations(shape=(5, 10), seed=42) -> np.ndarray:
+    """Standard-normal activations, as the tutorial's ``np.random.randn(5, 10)`` (seeded)."""
+    rows, cols = (Param("rows", "rows", 5, kind="int", minimum=1, maximum=1000).validate(shape[0]),
+                  Param("units", "units", 10, kind="int", minimum=1, maximum=1000).validate(shape[1]))
+    seed = SEED.validate(seed)
+    return np.random.default_rng(seed).standard_normal((rows, cols))
+
+
+def dropout_demo(activations, rate=0.5, rng=None, n_masks=10_000) -> DropoutDemo:
+    """Apply one inverted-dropout mask to ``activations`` (a 2-D array) and summarise it.
+
+    ``rng`` is a seed or a ``numpy.random.Generator`` (the mask and the ``n_masks``
+    further masks for the averages are drawn from it). Each unit survives with
+    probability ``1 - rate``; survivors are multiplied by ``1 / (1 - rate)``, so
+    ``E[dropped] = activations`` and the averaged row means approach the original ones
+    (their standard error shrinks as ``1 / sqrt(n_masks)``).
+    """
+    X = np.asarray(activations, dtype=float)
+    if X.ndim != 2 or X.size == 0:
+        raise ValueError(f"activations must be a non-empty 2-D array (rows x units), got shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("activations must be finite numbers")
+    rate = RATE.validate(rate)
+    n_masks = N_MASKS.validate(n_masks)
+    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    scale = 1.0 / (1.0 - rate)
+
+    keep = rng.random(X.shape) >= rate
+    unscaled = X * keep
+    dropped = unscaled * scale
+    # Row sums over many masks without building an (n_masks, rows, units) array:
+    # the number of times each unit survives is Binomial(n_masks, 1 - rate).
+    survivals = rng.binomial(n_masks, 1.0 - rate, size=X.shape)
+    average_unscaled = (X * survivals).mean(axis=1) / n_masks
+    return DropoutDemo(
+        rate=rate, activations=_readonly(X), keep=_readonly(keep), dropped=_readonly(dropped),
+        unscaled=_readonly(unscaled),
+        row_means_before=_readonly(X.mean(axis=1)),
+        row_means_after=_readonly(dropped.mean(axis=1)),
+        row_means_unscaled=_readonly(unscaled.mean(axis=1)),
+        row_means_average=_readonly(average_unscaled * scale),
+        row_means_average_unscaled=_readonly(average_unscaled),
+        n_masks=n_masks,
+    )
+
+
+# ------------------------------------------------------------------ the data
+@lru_cache(maxsize=16)
+def overfitting_split(n_train=100, random_state=42):
+    """The tutorial's classification data with only ``n_train`` samples to learn from.
+
+    Returns an :class:`engine.datasets.Split`: ``X_train`` = the first ``n_train`` samples
+    of the tutorial's (already shuffled) 400 training samples, ``X_val`` = the other
+    ``400 - n_train``, ``X_test`` = the tutorial's 100 test samples. The features are
+    standardised with the tutorial's scaler (fitted on all 400).
+    """
+    n_train = N_TRAIN.validate(n_train)
+    from engine.datasets import Split, classification_split
+
+    base = classification_split(random_state=random_state)
+    return Split(
+        name=f"classification, {n_train} training samples",
+        X_train=base.X_train[:n_train], y_train=base.y_train[:n_train],
+        X_val=base.X_train[n_train:], y_val=base.y_train[n_train:],
+        X_test=base.X_test, y_test=base.y_test,
+        feature_names=base.feature_names,
+        scaler_mean=base.scaler_mean, scaler_scale=base.scaler_scale,
+    )
+
+
+def _setup(values: dict) -> dict:
+    return SETUP.validate(values)
+
+
+def _network(data, hidden, dropout, seed):
+    from engine.nn import MLP
+
+    return MLP([data.n_features, hidden, hidden, len(data.classes)], activation="relu",
+               output="softmax", dropout=dropout, seed=seed)
+
+
+# ------------------------------------------------------------------ dropout comparison
+@dataclass(frozen=True)
+class RunEpoch:
+    """One epoch of one of the runs of :func:`dropout_comparison`."""
+    run: str              # "no dropout" or "dropout"
+    result: object        # engine.nn.EpochResult
+
+
+@dataclass(frozen=True)
+class ComparisonResult:
+    """What :func:`dropout_comparison` returns: one TrainResult per run, plus test scores."""
+    rate: float
+    runs: dict            # label -> engine.nn.TrainResult
+    test_accuracy: dict   # label -> accuracy of the final weights on the test set
+    settings: dict
+
+
+def dropout_comparison(rate=0.5, n_train=100, hidden=128, epochs=150, lr=1e-3, batch_size=16,
+                       seed=0) -> Generator[RunEpoch, None, ComparisonResult]:
+    """Train the over-fitting network without and with dropout ``rate``, interleaved.
+
+    Both networks start from the same weights (same ``seed``) and see the same batches;
+    the only difference is dropout. Yields ``RunEpoch("no dropout", ...)`` then
+    ``RunEpoch("dropout", ...)`` for every epoch.
+    """
+    rate = RATE.validate(rate)
+    s = _setup({"n_train": n_train, "hidden": hidden, "epochs": epochs, "lr": lr,
+                "batch_size": batch_size, "seed": seed})
+    return _comparison(rate, s)
+
+
+def _comparison(rate, s):
+    from engine.nn import train
+    from engine.optimizers import Adam
+
+    data = overfitting_split(s["n_train"])
+    nets = {RUN_LABELS[0]: _network(data, s["hidden"], 0.0, s["seed"]),
+            RUN_LABELS[1]: _network(data, s["hidden"], rate, s["seed"])}
+    gens = {label: train(net, data.X_train, data.y_train, Adam(lr=s["lr"]), epochs=s["epochs"],
+                         batch_size=s["batch_size"], X_val=data.X_val, y_val=data.y_val,
+                         seed=s["seed"] + 1)
+            for label, net in nets.items()}
+    results = {}
+    while len(results) < len(gens):
+        for label, gen in gens.items():
+            if label in results:
+                continue
+            try:
+                event = next(gen)
+            except StopIteration as done:
+                results[label] = done.value
+                continue
+            yield RunEpoch(label, event)
+    return ComparisonResult(
+        rate=rate, runs=results,
+        test_accuracy={label: float(net.score(data.X_test, data.y_test)) for label, net in nets.items()},
+        settings=dict(s))
+
+
+# ------------------------------------------------------------------ early stopping
+@dataclass(frozen=True)
+class StoppingEpoch:
+    """One epoch as early stopping saw it (the stopper's state after this epoch)."""
+    epoch: int
+    train_loss: float
+    val_loss: float
+    val_acc: float | None        # None for the simulated curves
+    best_epoch: int | None
+    best_loss: float | None
+    counter: int
+    patience: int
+    should_stop: bool
+    window: tuple | None         # (first, last) epochs since the best one, or None
+
+
+@dataclass(frozen=True)
+class StoppingSummary:
+    """How an early-stopping run ended."""
+    simulated: bool
+    best_epoch: int | None
+    stop_epoch: int | None       # epoch at which the stopper fired, None if it never did
+    last_epoch: int | None       # last epoch that ran
+    restored: bool               # were the best weights put back?
+    best_val_loss: float | None
+    last_val_loss: float | None
+    final_val_loss: float | None     # of the weights the run ends with (restored or last)
+    final_val_acc: float | None
+    final_test_acc: float | None
+    last_val_acc: float | None
+    reason: str
+
+
+def _snapshot(stopper, epoch, train_loss, val_loss, val_acc) -> StoppingEpoch:
+    return StoppingEpoch(epoch=epoch, train_loss=float(train_loss), val_loss=float(val_loss),
+                         val_acc=val_acc, best_epoch=stopper.best_epoch, best_loss=stopper.best_loss,
+                         counter=stopper.counter, patience=stopper.patience,
+                         should_stop=stopper.should_stop, window=stopper.patience_window)
+
+
+def early_stopping_run(patience=5, min_delta=0.001, restore_best=True, n_train=100, hidden=128,
+                       epochs=150, lr=1e-3, batch_size=16, seed=0
+                       ) -> Generator[StoppingEpoch, None, StoppingSummary]:
+    """Train the over-fitting network (no dropout) with early stopping; one event per epoch."""
+    from engine.early_stopping import EarlyStopping
+
+    stopper = EarlyStopping(patience=patience, min_delta=min_delta, restore_best=restore_best)
+    s = _setup({"n_train": n_train, "hidden": hidden, "epochs": epochs, "lr": lr,
+                "batch_size": batch_size, "seed": seed})
+    return _stopping_run(stopper, s)
+
+
+def _stopping_run(stopper, s):
+    from engine.nn import train
+    from engine.optimizers import Adam
+
+    data = overfitting_split(s["n_train"])
+    net = _network(data, s["hidden"], 0.0, s["seed"])
+    gen = train(net, data.X_train, data.y_train, Adam(lr=s["lr"]), epochs=s["epochs"],
+                batch_size=s["batch_size"], X_val=data.X_val, y_val=data.y_val,
+                early_stopping=stopper, seed=s["seed"] + 1)
+    while True:
+        try:
+            e = next(gen)
+        except StopIteration as done:
+            result = done.value
+            break
+        yield _snapshot(stopper, e.epoch, e.train_loss, e.val_loss, e.val_acc)
+    last = result.history[-1] if result.history else None
+    final_val_loss = float(net.loss(data.X_val, data.y_val, penalty=False)) if last else None
+    return StoppingSummary(
+        simulated=False, best_epoch=stopper.best_epoch, stop_epoch=stopper.stop_epoch,
+        last_epoch=result.stop_epoch, restored=result.restored_best,
+        best_val_loss=stopper.best_loss, last_val_loss=last.val_loss if last else None,
+        final_val_loss=final_val_loss,
+        final_val_acc=float(net.score(data.X_val, data.y_val)) if last else None,
+        final_test_acc=float(net.score(data.X_test, data.y_test)) if last else None,
+        last_val_acc=last.val_acc if last else None, reason=result.reason)
+
+
+def simulated_early_stopping(patience=5, min_delta=0.001, seed=42, epochs=100
+                             ) -> Generator[StoppingEpoch, None, StoppingSummary]:
+    """The tutorial's simulated curves fed to early stopping, one event per epoch.
+
+    At the tutorial's settings (patience 5, min_delta 0.001, seed 42) the stopper fires
+    at epoch 36. There are no weights, so nothing is restored.
+    """
+    from engine.early_stopping import EarlyStopping, simulated_curves
+
+    stopper = EarlyStopping(patience=patience, min_delta=min_delta, restore_best=False)
+    train_curve, val_curve = simulated_curves(seed=seed, epochs=epochs)
+    return _simulated(stopper, train_curve, val_curve)
+
+
+def _simulated(stopper, train_curve, val_curve):
+    last = None
+    for epoch, (t, v) in enumerate(zip(train_curve, val_curve)):
+        stop = stopper(v)
+        last = epoch
+        yield _snapshot(stopper, epoch, t, v, None)
+        if stop:
+            break
+    if stopper.stop_epoch is not None:
+        reason = (f"early stopping: the validation loss did not improve by more than "
+                  f"{stopper.min_delta:g} for {stopper.patience} epochs after epoch {stopper.best_epoch}")
+    else:
+        reason = f"completed {len(val_curve)} epochs without stopping"
+    return StoppingSummary(
+        simulated=True, best_epoch=stopper.best_epoch, stop_epoch=stopper.stop_epoch, last_epoch=last,
+        restored=False, best_val_loss=stopper.best_loss,
+        last_val_loss=float(val_curve[last]) if last is not None else None,
+        final_val_loss=None, final_val_acc=None, final_test_acc=None, last_val_acc=None, reason=reason)
+
+
+# ------------------------------------------------------------------ pacing
+def paced(gen, events_per_second=None, clock=time.perf_counter, sleep=time.sleep):
+    """Re-yield ``gen``'s events no faster than ``events_per_second`` (None: as fast as
+    they come) and return its result. For watching a fast run in class: the waiting
+    happens between events, so a consumer that stops iterating stops the run at once.
+    """
+    if events_per_second is not None:
+        events_per_second = Param("events_per_second", "speed", 30.0, minimum=0.1,
+                                  maximum=100_000).validate(events_per_second)
+    period = None if events_per_second is None else 1.0 / events_per_second
+    due = clock()
+    while True:
+        try:
+            event = next(gen)
+        except StopIteration as done:
+            return done.value
+        if period is not None:
+            due += period
+            wait = due - clock()
+            if wait > 0:
+                sleep(wait)
+            else:
+                due = clock()  # running behind: do not try to catch up with a burst
+        yield event
