@@ -25,8 +25,10 @@ How ``delta`` maps to HuberRegressor's ``epsilon``
 Speed
     ``method="fast"`` (default) uses small exact solvers written here: the least-squares
     closed form, exact least absolute deviations by checking every line through two points
-    (the optimum of this 2-parameter linear programme is always such a line), and a damped
-    Newton method on HuberRegressor's jointly convex objective. For the demo's 20 points a
+    (the optimum of this 2-parameter linear programme is always such a line), and for
+    HuberRegressor's jointly convex objective the closed-form optimum of the current
+    inlier/outlier split, safeguarded by Levenberg-Marquardt steps (``huber_line``).
+    For the demo's 20 points a
     call takes well under a millisecond, so refitting inside a 16 ms frame while the
     outlier is dragged is safe, and scikit-learn (about 2 s to import, a few ms per fit) is
     kept out of the drag. ``method="sklearn"`` runs the three scikit-learn estimators
