@@ -53,12 +53,16 @@ more for deeper ReLU networks, where Glorot's shrinks the signal layer after lay
 How it is stored (and why it is fast)
 -------------------------------------
 All weights and biases live in ONE flat float64 vector, ``net.params``; ``net.weights[l]``
-and ``net.biases[l]`` are reshaped *views* into it. The gradient is one flat vector with
-the same layout. An optimizer step is therefore a single vectorised update of the whole
-network (``opt.step(params, grad)``), and the training loop writes every intermediate
-result into arrays allocated once per run: the per-batch cost is a handful of matrix
-products, not Python bookkeeping. Keep ``net.params`` the same object (write into it
-with ``params[...] = ...``) so the views stay valid.
+and ``net.biases[l]`` are reshaped *views* into it. Each layer stores its weight matrix
+row by row and then its bias, so together they form one ``(n_in + 1, n_out)`` matrix
+``[W; b]``; appending a constant 1 to every layer's input turns ``A @ W + b`` into one
+matrix product ``[A, 1] @ [W; b]`` (and the gradient of both into one product too).
+The gradient is one flat vector with the same layout. An optimizer step is therefore a
+single vectorised update of the whole network (``opt.step(params, grad)``), and the
+training loop writes every intermediate result into arrays allocated once per run: the
+per-batch cost is a handful of matrix products, not Python bookkeeping. Keep
+``net.params`` the same object (write into it with ``params[...] = ...``) so the views
+stay valid.
 
 Training (:func:`train`)
 ------------------------
@@ -139,11 +143,13 @@ class MLP:
 
         # One flat vector for everything; per-layer views into it.
         self.params = np.zeros(sum(i * o + o for i, o in self._shapes()))
-        self.weights, self.biases = self._views(self.params)
+        self._Wb = self._views(self.params)             # [W; b] of each layer
+        self.weights = [wb[:-1] for wb in self._Wb]    # views (n_in, n_out)
+        self.biases = [wb[-1] for wb in self._Wb]      # views (n_out,)
         # 1 where params holds a weight, 0 where it holds a bias (the L2 penalty uses it).
         self._weight_mask = np.zeros_like(self.params)
-        for w in self._views(self._weight_mask)[0]:
-            w[...] = 1.0
+        for wb in self._views(self._weight_mask):
+            wb[:-1] = 1.0
         self.initialize()
 
     # ----------------------------------------------------------------- structure
@@ -151,14 +157,16 @@ class MLP:
         return list(zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
 
     def _views(self, flat):
-        """(weights, biases): lists of views into ``flat``, in the layout of ``params``."""
-        ws, bs, start = [], [], 0
+        """Per layer, the view of ``flat`` holding ``[W; b]``, shape (n_in + 1, n_out).
+
+        ``params`` stores each layer's weight matrix row by row, then its bias vector:
+        together they are one (n_in + 1) x n_out matrix whose last row is the bias.
+        """
+        views, start = [], 0
         for n_in, n_out in self._shapes():
-            ws.append(flat[start:start + n_in * n_out].reshape(n_in, n_out))
-            start += n_in * n_out
-            bs.append(flat[start:start + n_out])
-            start += n_out
-        return ws, bs
+            views.append(flat[start:start + (n_in + 1) * n_out].reshape(n_in + 1, n_out))
+            start += (n_in + 1) * n_out
+        return views
 
     def _layer_slice(self, layer):
         start = sum(i * o + o for i, o in self._shapes()[:layer])
@@ -287,7 +295,8 @@ class MLP:
         return mask
 
     # ----------------------------------------------------------------- data
-    def _check_X(self, X, name="X") -> np.ndarray:
+    def _inputs(self, X, name="X") -> np.ndarray:
+        """Check X and return it with a column of ones appended (see :meth:`_forward`)."""
         X = np.asarray(X, dtype=float)
         if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
             raise ValueError(f"{name} must be a 2-D array with {self.layer_sizes[0]} columns "
@@ -296,7 +305,9 @@ class MLP:
             raise ValueError(f"{name} must hold at least one sample")
         if not np.isfinite(X).all():
             raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
-        return np.ascontiguousarray(X)
+        X1 = np.ones((X.shape[0], X.shape[1] + 1))
+        X1[:, :-1] = X
+        return X1
 
     def _targets(self, y, n, name="y") -> np.ndarray:
         """The float target matrix T (n, K) the loss compares the output with."""
@@ -327,37 +338,44 @@ class MLP:
         return T
 
     # ----------------------------------------------------------------- the computation
-    def _forward(self, X, ws, training, rng):
-        """Run the layers on X, filling the workspace; return the output layer's logits."""
-        A = X
-        last = self.n_layers - 1
-        for l in range(self.n_layers):
-            Z = ws.Z[l]
-            np.dot(A, self.weights[l], out=Z)
-            Z += self.biases[l]
-            if l == last:
-                return Z
-            # hidden layer: activation in place (Z now holds H = activation(Z))
+    def _forward(self, X1, ws, training, rng):
+        """Run the layers on X1 (the inputs with a column of ones appended), filling the
+        workspace; return the output layer's logits.
+
+        The bias rides along as the last row of each layer's matrix ``Wb[l] = [W; b]``:
+        every layer's input carries a constant 1 in its last column, so ``[A, 1] @ [W; b]``
+        is ``A @ W + b`` in a single matrix product, and its gradient ``[A, 1].T @ D``
+        holds the bias gradient (the column sums of D) in its last row.
+        """
+        A = X1
+        for l in range(self.n_layers - 1):
+            H, Hv = ws.H[l], ws.Hv[l]              # Hv: H without its column of ones
+            np.matmul(A, self._Wb[l], out=Hv)
             if self.activation == "relu":
-                np.maximum(Z, 0.0, out=Z)
+                np.maximum(H, 0.0, out=H)          # (the ones stay 1)
             elif self.activation == "tanh":
-                np.tanh(Z, out=Z)
+                np.tanh(Hv, out=Hv)
             else:
-                _sigmoid(Z, out=Z)
+                _sigmoid(Hv, out=Hv)
             if training and self.dropout > 0.0:
                 # inverted dropout: keep with probability 1 - p, scale survivors by 1 / (1 - p)
+                M = ws.M[l]
                 rng.random(out=ws.U[l])
                 np.greater_equal(ws.U[l], self.dropout, out=ws.flag[l])
-                np.multiply(ws.flag[l], 1.0 / (1.0 - self.dropout), out=ws.M[l])
-                np.multiply(Z, ws.M[l], out=ws.A[l])
+                np.multiply(ws.flag[l], 1.0 / (1.0 - self.dropout), out=M)
+                M[:, -1] = 1.0                     # never drop the constant 1
+                np.multiply(H, M, out=ws.A[l])
                 A = ws.A[l]
             else:
-                A = Z
+                A = H
+        Z = ws.Z
+        np.dot(A, self._Wb[-1], out=Z)
+        return Z
 
     def _output_loss(self, ws, T):
         """From the logits in the workspace: probabilities/predictions in ``ws.P``, the
         summed data loss over the batch, and dLoss_sum/dlogits in ``ws.D[-1]``."""
-        Z, P, D, row = ws.Z[-1], ws.P, ws.D[-1], ws.row
+        Z, P, D, row = ws.Z, ws.P, ws.D[-1], ws.row
         if self.output == "softmax":
             # log-softmax: shift by the row maximum so exp never overflows
             np.maximum.reduce(Z, axis=1, out=row)
@@ -378,19 +396,19 @@ class MLP:
         np.subtract(P, T, out=D)
         return loss
 
-    def _backward(self, X, ws, gW, gb, lowest):
-        """Back-propagate ``ws.D[-1]`` into the gradient views gW, gb (layers >= lowest)."""
+    def _backward(self, X1, ws, gWb, lowest):
+        """Back-propagate ``ws.D[-1]`` into the gradient views ``gWb`` (layers >= lowest)."""
         for l in range(self.n_layers - 1, lowest - 1, -1):
-            D = ws.D[l]
-            A_prev = X if l == 0 else (ws.A[l - 1] if ws.dropout else ws.Z[l - 1])
+            D = ws.Dv[l]                           # dLoss/d(pre-activation) of layer l
+            A_prev = X1 if l == 0 else (ws.A[l - 1] if ws.dropout else ws.H[l - 1])
             if l not in self._frozen:
-                np.dot(A_prev.T, D, out=gW[l])
-                np.add.reduce(D, axis=0, out=gb[l])      # bias gradient: sum over samples
+                np.dot(A_prev.T, D, out=gWb[l])    # weights and (last row) bias
             if l == lowest:
                 break
-            # delta of the layer below: D @ W.T, through dropout, times activation'(Z)
-            Dp, H, tmp = ws.D[l - 1], ws.Z[l - 1], ws.tmp[l - 1]
-            np.dot(D, self.weights[l].T, out=Dp)
+            # delta of the layer below: D @ [W; b].T, through dropout, times activation'.
+            # (Its last column, for the constant 1, is computed along but never used.)
+            Dp, H, tmp = ws.D[l - 1], ws.H[l - 1], ws.tmp[l - 1]
+            np.dot(D, self._Wb[l].T, out=Dp)
             if ws.dropout:
                 Dp *= ws.M[l - 1]
             if self.activation == "relu":
@@ -405,16 +423,17 @@ class MLP:
                 tmp *= H
                 Dp *= tmp
 
-    def _loss_grad(self, X, T, ws, grad, gW, gb, training, rng, lowest):
-        """Loss and gradient of one batch; the gradient is written into ``grad``.
+    def _loss_grad(self, X1, T, ws, grad, gWb, training, rng, lowest):
+        """Loss and gradient of one batch; the gradient is written into ``grad``
+        (``gWb``: its per-layer views).
 
         Returns (data loss, L2 penalty), both averaged over the batch's n samples.
         """
-        n = X.shape[0]
-        self._forward(X, ws, training, rng)
+        n = X1.shape[0]
+        self._forward(X1, ws, training, rng)
         data_loss = self._output_loss(ws, T) / n
         ws.D[-1] *= 1.0 / n                        # gradient of the *mean* loss
-        self._backward(X, ws, gW, gb, lowest)
+        self._backward(X1, ws, gWb, lowest)
         if self.l2 == 0.0:
             return data_loss, 0.0
         # L2: penalty l2/(2n) * sum(W^2), gradient l2/n * W (weights only, not biases)
@@ -431,11 +450,10 @@ class MLP:
         ``training=True`` applies dropout, with masks drawn from ``rng`` (default: the
         network's own generator).
         """
-        X = self._check_X(X)
-        ws = _Workspace(self, X.shape[0], dropout=training and self.dropout > 0.0)
+        X1 = self._inputs(X)
+        ws = _Workspace(self, X1.shape[0], dropout=training and self.dropout > 0.0)
         with np.errstate(all="ignore"):
-            self._forward(X, ws, training, self.rng if rng is None else rng)
-            Z, P = ws.Z[-1], ws.P
+            Z, P = self._forward(X1, ws, training, self.rng if rng is None else rng), ws.P
             if self.output == "softmax":
                 np.subtract(Z, Z.max(axis=1, keepdims=True), out=Z)
                 np.exp(Z, out=P)
@@ -454,29 +472,27 @@ class MLP:
         fixed seed to get the same masks on every call (finite-difference checks do).
         Frozen layers get a zero gradient.
         """
-        X = self._check_X(X)
-        T = self._targets(y, X.shape[0])
-        dropout = training and self.dropout > 0.0
-        ws = _Workspace(self, X.shape[0], dropout=dropout)
+        X1 = self._inputs(X)
+        T = self._targets(y, X1.shape[0])
+        ws = _Workspace(self, X1.shape[0], dropout=training and self.dropout > 0.0)
         grad = np.zeros_like(self.params)
-        gW, gb = self._views(grad)
         with np.errstate(all="ignore"):
             data_loss, penalty = self._loss_grad(
-                X, T, ws, grad, gW, gb, training, self.rng if rng is None else rng, 0)
+                X1, T, ws, grad, self._views(grad), training, self.rng if rng is None else rng, 0)
         if self._frozen:
             grad[~self.trainable_mask()] = 0.0
         return float(data_loss + penalty), grad
 
     def loss(self, X, y, training=False, rng=None, penalty=True) -> float:
         """Mean loss over the samples of X; with ``penalty`` the L2 term l2/(2n)*sum(W^2)."""
-        X = self._check_X(X)
-        T = self._targets(y, X.shape[0])
-        ws = _Workspace(self, X.shape[0], dropout=training and self.dropout > 0.0)
+        X1 = self._inputs(X)
+        T = self._targets(y, X1.shape[0])
+        ws = _Workspace(self, X1.shape[0], dropout=training and self.dropout > 0.0)
         with np.errstate(all="ignore"):
-            self._forward(X, ws, training, self.rng if rng is None else rng)
-            value = self._output_loss(ws, T) / X.shape[0]
+            self._forward(X1, ws, training, self.rng if rng is None else rng)
+            value = self._output_loss(ws, T) / X1.shape[0]
         if penalty:
-            value += self.penalty(X.shape[0])
+            value += self.penalty(X1.shape[0])
         return float(value)
 
     def penalty(self, n) -> float:
@@ -514,9 +530,15 @@ class MLP:
     def score(self, X, y) -> float:
         """Accuracy for classification (all outputs right, for several sigmoid outputs),
         the R2 score (averaged over outputs) for a linear output, as scikit-learn's."""
-        X = self._check_X(X)
-        T = self._targets(y, X.shape[0])
+        X = np.asarray(X)
+        T = self._targets(y, X.shape[0] if X.ndim else -1)
         return self._score_from(self.forward(X), T)
+
+    def _score_from_logits(self, Z, T) -> float:
+        """The score straight from the output layer's logits (no softmax needed for argmax)."""
+        if self.output == "sigmoid":
+            return float(np.mean(((Z >= 0.0) == (T > 0.5)).all(axis=1)))
+        return self._score_from(Z, T)
 
     def _score_from(self, P, T) -> float:
         if self.output == "softmax":
@@ -572,27 +594,31 @@ def _check_layer_sizes(layer_sizes, output):
 class _Workspace:
     """Arrays for batches of ``n`` samples, allocated once and reused for every batch.
 
-    ``Z[l]``: layer l's output (after the activation for hidden layers, the logits for the
-    last); ``D[l]``: the loss gradient with respect to layer l's pre-activation;
-    ``A[l]``, ``M[l]``, ``U[l]``: activations after dropout, the scaled mask and the
-    uniform draws (only when dropout is on).
+    Hidden layer l: ``H[l]`` its output with a last column of ones (``Hv[l]`` the view
+    without it), ``D[l]`` the loss gradient with respect to its pre-activation (plus an
+    unused last column), and with dropout ``U[l]``, ``M[l]``, ``A[l]``: the uniform draws,
+    the scaled mask and the output after dropout. Output layer: logits ``Z``,
+    probabilities ``P`` and gradient ``D[-1]``.
     """
 
     def __init__(self, net: MLP, n: int, dropout: bool):
-        widths = net.layer_sizes[1:]
-        hidden = widths[:-1]
+        hidden = net.layer_sizes[1:-1]
+        k = net.layer_sizes[-1]
         self.n = n
         self.dropout = dropout
-        self.Z = [np.empty((n, k)) for k in widths]
-        self.D = [np.empty((n, k)) for k in widths]
-        self.tmp = [np.empty((n, k)) for k in hidden]
-        self.flag = [np.empty((n, k), dtype=bool) for k in hidden]
-        self.P = np.empty((n, widths[-1]))
+        self.H = [np.ones((n, h + 1)) for h in hidden]
+        self.Hv = [H[:, :-1] for H in self.H]
+        self.D = [np.zeros((n, h + 1)) for h in hidden] + [np.empty((n, k))]
+        self.Dv = [D[:, :-1] for D in self.D[:-1]] + [self.D[-1]]
+        self.tmp = [np.empty((n, h + 1)) for h in hidden]
+        self.flag = [np.empty((n, h + 1), dtype=bool) for h in hidden]
+        self.Z = np.empty((n, k))
+        self.P = np.empty((n, k))
         self.row = np.empty(n)
         if dropout:
-            self.U = [np.empty((n, k)) for k in hidden]
-            self.M = [np.empty((n, k)) for k in hidden]
-            self.A = [np.empty((n, k)) for k in hidden]
+            self.U = [np.empty((n, h + 1)) for h in hidden]
+            self.M = [np.empty((n, h + 1)) for h in hidden]
+            self.A = [np.empty((n, h + 1)) for h in hidden]
         self._weight_mask = net._weight_mask
         self._l2 = None
         self._l2_mask = None
@@ -690,13 +716,13 @@ def train(model: MLP, X, y, optimizer, epochs=50, batch_size=32, X_val=None, y_v
         clip_norm = CLIP_NORM.validate(clip_norm)
     if blas_threads is not None:
         blas_threads = BLAS_THREADS.validate(blas_threads)
-    X = model._check_X(X)
+    X = model._inputs(X)                    # with a column of ones, see MLP._forward
     T = model._targets(y, X.shape[0])
     if (X_val is None) != (y_val is None):
         raise ValueError("X_val and y_val must be given together")
     T_val = None
     if X_val is not None:
-        X_val = model._check_X(X_val, "X_val")
+        X_val = model._inputs(X_val, "X_val")
         T_val = model._targets(y_val, X_val.shape[0], "y_val")
     if early_stopping is not None:
         if X_val is None:
@@ -743,7 +769,7 @@ def _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, c
     Xs, Ts = (np.empty_like(X), np.empty_like(T)) if shuffle else (X, T)
     params = model.params
     grad = np.zeros_like(params)
-    gW, gb = model._views(grad)
+    gWb = model._views(grad)
     last_good = params.copy()
     best_params = None
     restore = early_stopping is not None and early_stopping.restore_best
@@ -787,7 +813,7 @@ def _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, c
             for b, start, stop in (batches if lowest < model.n_layers else ()):
                 nb = stop - start
                 data_loss, pen = loss_grad(Xs[start:stop], Ts[start:stop], workspaces[nb],
-                                           grad, gW, gb, True, rng, lowest)
+                                           grad, gWb, True, rng, lowest)
                 if frozen and pen:
                     grad *= trainable               # the L2 term touched frozen weights
                 norm = sqrt(dot(grad, grad))
@@ -811,9 +837,7 @@ def _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, c
             if bad is None and not np.isfinite(params).all():
                 bad = (n_batches - 1, "weights", math.nan)
             if bad is None and score_train:
-                model._forward(X, eval_train, False, None)
-                model._output_loss(eval_train, T)
-                train_acc = model._score_from(eval_train.P, T)
+                train_acc = model._score_from_logits(model._forward(X, eval_train, False, None), T)
             if bad is None and eval_val is not None:
                 model._forward(X_val, eval_val, False, None)
                 val_loss = float(model._output_loss(eval_val, T_val) / X_val.shape[0])
