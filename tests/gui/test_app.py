@@ -78,3 +78,16 @@ def test_presentation_and_fullscreen_toggle_from_the_view_menu(qtbot, window):
     assert window.isFullScreen()
     window.fullscreen_action.trigger()
     assert not window.isFullScreen()
+
+
+def test_closing_the_window_during_a_run_stops_every_thread(qtbot, window):
+    import threading
+    import time
+    panel = window.panel()
+    started = threading.Event()
+    panel.workers()[0].start(_slow_job, started)
+    qtbot.waitUntil(started.is_set, timeout=2000)
+    t0 = time.perf_counter()
+    window.close()
+    assert time.perf_counter() - t0 < 1.0
+    assert all(not w.thread.isRunning() for w in panel.workers())
