@@ -72,7 +72,18 @@ class MainWindow(QMainWindow):
         if index < 0 or index in self._panels:
             return
         entry = panels.REGISTRY[index]
-        panel = entry.load()(self)
+        try:
+            panel = entry.load()(self)
+        except Exception as exc:  # one broken lab must not take the others down
+            log.exception("building the %s tab failed", entry.title)
+            self._stop_orphan_workers()
+            message = QLabel(f"The {entry.title} lab could not be opened:\n{type(exc).__name__}: {exc}")
+            message.setAlignment(Qt.AlignCenter)
+            message.setWordWrap(True)
+            panel = TopicPanel(self)
+            panel.title = entry.title
+            from PySide6.QtWidgets import QVBoxLayout
+            QVBoxLayout(panel).addWidget(message)
         panel.status.connect(self._show_status)
         for worker in panel.workers():
             worker.busy_changed.connect(self._update_busy)
@@ -86,6 +97,14 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(False)
         old.deleteLater()
         self.panel_built.emit(panel)
+
+    def _stop_orphan_workers(self) -> None:
+        """Join the threads of a panel whose constructor raised (they would abort the process later)."""
+        from gui.worker import live_workers
+        owned = {id(w) for p in self._panels.values() for w in p.workers()}
+        for w in live_workers():
+            if id(w) not in owned:
+                w.shutdown()
 
     @Slot(str)
     def _show_status(self, message: str) -> None:

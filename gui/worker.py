@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 _live_workers: "weakref.WeakSet[Worker]" = weakref.WeakSet()
 
 
+def live_workers() -> list["Worker"]:
+    return list(_live_workers)
+
+
 def running_threads() -> list[QThread]:
     """Threads of workers that are still running (tests use this to find leaks)."""
     return [w.thread for w in list(_live_workers) if w.thread is not None and w.thread.isRunning()]

@@ -167,6 +167,7 @@ class OptimizersPanel(TopicPanel):
         self.contour.setAspectLocked(False)
         self.contour.setToolTip("Click anywhere to start every optimizer from that point.")
         self.contour.scene().sigMouseClicked.connect(self._contour_clicked)
+        self.contour.scene().sigMouseMoved.connect(self._contour_hovered)
         self.convergence = StyledPlot("Convergence", "step", "f − f*  (log scale)")
         self.convergence.setLogMode(y=True)
         plots = QSplitter(Qt.Horizontal)
@@ -196,6 +197,8 @@ class OptimizersPanel(TopicPanel):
         self.frame_slider.setToolTip("Drag to scrub through the steps")
         self.frame_slider.valueChanged.connect(self._scrubbed)
         self.frame_label = QLabel()
+        self.cursor_label = QLabel()
+        self.cursor_label.setToolTip("The loss under the mouse pointer")
         transport = QHBoxLayout()
         for w in (self.reset_button, self.back_button, self.play_button, self.step_button, self.end_button):
             transport.addWidget(w)
@@ -208,6 +211,7 @@ class OptimizersPanel(TopicPanel):
 
         right = QVBoxLayout()
         right.addWidget(plots, 1)
+        right.addWidget(self.cursor_label)
         right.addLayout(transport)
         right.addWidget(self.summary)
         right_w = QWidget()
@@ -468,6 +472,15 @@ class OptimizersPanel(TopicPanel):
         x0, x1, y0, y1 = self.surface.view
         if x0 <= p.x() <= x1 and y0 <= p.y() <= y1:
             self.set_start(p.x(), p.y())
+
+    def _contour_hovered(self, scene_pos) -> None:
+        vb = self.contour.getPlotItem().vb
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            self.cursor_label.setText("")
+            return
+        p = vb.mapSceneToView(scene_pos)
+        self.cursor_label.setText(f"pointer ({p.x():.3f}, {p.y():.3f}): f = {self.surface.f((p.x(), p.y())):.5g}"
+                                  "   (click to start there)")
 
     def _fit_controls(self) -> None:
         # the plots come first: past MAX_CONTROLS_WIDTH the controls scroll sideways instead

@@ -91,3 +91,25 @@ def test_closing_the_window_during_a_run_stops_every_thread(qtbot, window):
     window.close()
     assert time.perf_counter() - t0 < 1.0
     assert all(not w.thread.isRunning() for w in panel.workers())
+
+
+def test_a_lab_that_fails_to_open_is_explained_and_the_others_still_work(qtbot, monkeypatch):
+    from gui.app import MainWindow
+    from gui.panels.base import TopicPanel
+
+    class Broken(TopicPanel):
+        def __init__(self, parent=None):
+            super().__init__(parent)
+            self.make_worker("doomed")
+            raise RuntimeError("no data file")
+
+    broken = panels.TopicEntry("broken", "Broken", "x", "y")
+    monkeypatch.setattr(broken.__class__, "load", lambda self: Broken if self.key == "broken" else
+                        getattr(__import__(self.module, fromlist=[self.cls]), self.cls))
+    monkeypatch.setattr(panels, "REGISTRY", [broken] + panels.REGISTRY)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    text = w.panel(0).findChildren(__import__("PySide6.QtWidgets", fromlist=["QLabel"]).QLabel)[0].text()
+    assert "could not be opened" in text and "no data file" in text
+    assert w.panel(1).title == "Optimizers"
+    w.close()

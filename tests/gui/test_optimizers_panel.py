@@ -129,3 +129,11 @@ def test_presentation_mode_makes_text_readable(qtbot, window, panel):
     assert panel._items["SGD"]["path"].opts["pen"].widthF() >= 3
     window.presentation_action.trigger()
     assert QApplication.font().pointSize() < 18
+
+
+def test_hovering_the_contour_reads_out_the_loss(qtbot, panel):
+    pos = view_to_widget(panel.contour, 1.0, 0.5)
+    qtbot.mouseMove(panel.contour.viewport(), pos)
+    qtbot.waitUntil(lambda: "f = " in panel.cursor_label.text(), timeout=2000)
+    value = float(panel.cursor_label.text().split("f = ")[1].split()[0])
+    assert value == pytest.approx(1.0 + 10 * 0.25, rel=0.05)
