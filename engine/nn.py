@@ -90,6 +90,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 import time
 from dataclasses import dataclass, fields
 
@@ -888,24 +889,51 @@ def _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, c
                        reason=reason, history=tuple(history), best_val_loss=best_val)
 
 
-_THREADPOOL = []   # [threadpoolctl.ThreadpoolController], created on first use
+class _BlasLimit:
+    """Limit BLAS to a number of threads while any training epoch runs.
+
+    Shared by all runs: the first epoch to enter sets the limit and the last to leave
+    restores the original setting, so runs overlapping in several threads (two curves
+    trained side by side) cannot leave numpy limited by restoring in the wrong order.
+    Needs threadpoolctl (which scikit-learn brings along); without it this does nothing.
+    """
+    _lock = threading.Lock()
+    _controller = None          # threadpoolctl.ThreadpoolController, made on first use
+    _depth = 0
+    _limiter = None
+
+    def __init__(self, threads):
+        self.threads = threads
+
+    def __enter__(self):
+        cls = _BlasLimit
+        with cls._lock:
+            if cls._controller is None:
+                try:
+                    import threadpoolctl
+                    cls._controller = threadpoolctl.ThreadpoolController()
+                except Exception:   # not installed, or an unusual BLAS: run without a limit
+                    cls._controller = False
+            if cls._controller and cls._depth == 0:
+                cls._limiter = cls._controller.limit(limits=self.threads, user_api="blas")
+            cls._depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        cls = _BlasLimit
+        with cls._lock:
+            cls._depth -= 1
+            if cls._depth == 0 and cls._limiter is not None:
+                cls._limiter.restore_original_limits()
+                cls._limiter = None
+        return False
 
 
 def _blas_limiter(threads):
-    """A context-manager factory limiting BLAS to ``threads`` (a no-op for None or when
-    threadpoolctl, which scikit-learn brings along, is missing)."""
+    """A context-manager factory: :class:`_BlasLimit` or, for None, no limit."""
     if threads is None:
         return contextlib.nullcontext
-    if not _THREADPOOL:
-        try:
-            import threadpoolctl
-            _THREADPOOL.append(threadpoolctl.ThreadpoolController())
-        except Exception:      # not installed, or an unusual BLAS: run without a limit
-            _THREADPOOL.append(None)
-    controller = _THREADPOOL[0]
-    if controller is None:
-        return contextlib.nullcontext
-    return lambda: controller.limit(limits=threads, user_api="blas")
+    return lambda: _BlasLimit(threads)
 
 
 def fit(model: MLP, X, y, optimizer, epochs=50, batch_size=32, **kwargs) -> TrainResult:

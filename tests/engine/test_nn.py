@@ -56,6 +56,13 @@ def test_gradient_matches_central_differences(activation, output, k):
     _assert_close_grad(g, fd)
 
 
+def test_gradient_of_a_network_without_hidden_layers():
+    X, y = _data(n=11)
+    net = MLP([4, 3], l2=0.5, seed=0)   # multinomial logistic regression
+    _, g = net.loss_and_gradient(X, y)
+    _assert_close_grad(g, _fd_gradient(lambda: net.loss(X, y), net.params))
+
+
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
 def test_gradient_with_dropout_and_a_fixed_mask(activation):
     X, y = _data(n=17)
@@ -181,6 +188,14 @@ def test_inverted_dropout_keeps_the_mean_activation():
     assert out.mean() == pytest.approx(1.0, abs=0.01)
     assert np.unique(np.round(out * h * (1 - p))).size > 10
     assert net.forward(X)[:, 0] == pytest.approx(1.0)
+
+
+def test_dropout_never_drops_the_bias():
+    net = MLP([3, 20, 20, 2], output="linear", dropout=0.5, seed=0)
+    net.params[...] = 0.0
+    net.biases[-1][...] = [5.0, -2.0]
+    out = net.forward(np.ones((50, 3)), training=True, rng=np.random.default_rng(0))
+    assert np.array_equal(out, np.tile([5.0, -2.0], (50, 1)))
 
 
 # ------------------------------------------------------------------ freezing and copying
@@ -405,6 +420,14 @@ def test_early_stopping_stops_and_restores_the_best_weights():
     assert net.loss(Xv, yv, penalty=False) == pytest.approx(result.best_val_loss)
     assert "early stopping" in result.reason
 
+    # the epochs run out before patience does: the best weights come back all the same
+    late = MLP([10, 64, 64, 2], seed=0)
+    best = result.best_epoch
+    result = fit(late, X, y, Adam(lr=0.01), epochs=best + 5, batch_size=8, X_val=Xv, y_val=yv,
+                 early_stopping=EarlyStopping(patience=1000, min_delta=0.0))  # same run, cut short
+    assert not result.stopped_early and result.restored_best and result.best_epoch == best
+    assert np.array_equal(late.params, snapshots[best])
+
     keep = MLP([10, 64, 64, 2], seed=0)
     result = fit(keep, X, y, Adam(lr=0.01), epochs=300, batch_size=8, X_val=Xv, y_val=yv,
                  early_stopping=EarlyStopping(patience=4, min_delta=0.0, restore_best=False))
@@ -464,3 +487,60 @@ def test_digits_reaches_sklearn_level_accuracy():
     result = fit(net, scaler.transform(X_tr), y_tr, Adam(lr=0.001), epochs=20, batch_size=32)
     assert result.history[-1].train_acc > 0.99
     assert net.score(scaler.transform(X_te), y_te) > 0.95
+
+
+def test_optional_scores_are_none():
+    X, y = _data(n=20)
+    e = fit(MLP([4, 3], seed=0), X, y, Adam(), epochs=1, score_train=False).history[0]
+    assert e.train_acc is None and e.val_loss is None and e.val_acc is None
+    with pytest.raises(ValueError, match="field of EpochResult"):
+        fit(MLP([4, 3], seed=0), X, y, Adam(), epochs=1).curve("accuracy")
+
+
+def test_blas_is_limited_during_the_epoch_and_restored_at_each_yield():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+
+    seen = []
+
+    class Recording(SGD):
+        def step(self, params, grads):
+            seen.append(blas_threads())
+            return super().step(params, grads)
+
+    X, y = _data(n=20)
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        outside = blas_threads()
+        assert outside and all(t == 2 for t in outside)
+        gen = train(MLP([4, 3], seed=0), X, y, Recording(lr=0.1), epochs=2, batch_size=10)
+        next(gen)
+        assert blas_threads() == outside
+        assert seen and all(t == [1] * len(outside) for t in seen)
+        seen.clear()
+        fit(MLP([4, 3], seed=0), X, y, Recording(lr=0.1), epochs=1, blas_threads=None)
+        assert all(t == outside for t in seen)
+        with pytest.raises(ValueError, match="blas_threads"):
+            train(MLP([4, 3], seed=0), X, y, SGD(), blas_threads=0)
+
+
+def test_overlapping_runs_restore_the_blas_setting():
+    """Two runs in two threads enter and leave their epochs interleaved: A in, B in, A out,
+    B out. Numpy must end with its original setting, not with A's or B's limit."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from engine.nn import _BlasLimit
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        outside = blas_threads()
+        a, b = _BlasLimit(1), _BlasLimit(1)
+        a.__enter__()
+        b.__enter__()
+        assert all(t == 1 for t in blas_threads())
+        a.__exit__(None, None, None)
+        assert all(t == 1 for t in blas_threads())   # b is still running
+        b.__exit__(None, None, None)
+        assert blas_threads() == outside
