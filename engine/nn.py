@@ -252,7 +252,7 @@ class MLP:
     def copy(self) -> "MLP":
         """An independent network with the same settings, weights and frozen layers."""
         twin = MLP(self.layer_sizes, self.activation, self.output, self.dropout, self.l2,
-                   seed=np.random.default_rng(self.rng.integers(2**63)), init=self.init)
+                   seed=self.rng.spawn(1)[0], init=self.init)   # (spawn: own stream, ours unchanged)
         twin.params[...] = self.params
         twin._frozen = set(self._frozen)
         return twin
@@ -531,9 +531,8 @@ class MLP:
     def score(self, X, y) -> float:
         """Accuracy for classification (all outputs right, for several sigmoid outputs),
         the R2 score (averaged over outputs) for a linear output, as scikit-learn's."""
-        X = np.asarray(X)
-        T = self._targets(y, X.shape[0] if X.ndim else -1)
-        return self._score_from(self.forward(X), T)
+        P = self.forward(X)
+        return self._score_from(P, self._targets(y, P.shape[0]))
 
     def _score_from_logits(self, Z, T) -> float:
         """The score straight from the output layer's logits (no softmax needed for argmax)."""
@@ -654,7 +653,8 @@ class EpochResult:
 @dataclass(frozen=True)
 class TrainResult:
     """The outcome of a :func:`train` run."""
-    best_epoch: int | None       # epoch of the lowest validation loss (None without validation)
+    best_epoch: int | None       # epoch of the best validation loss (with early stopping: its
+                                 # best, improvements must beat min_delta); None without validation
     stop_epoch: int | None       # last epoch that ran (None if none completed)
     restored_best: bool          # were the best epoch's weights put back at the end?
     stopped_early: bool          # did early stopping end the run?
@@ -662,6 +662,8 @@ class TrainResult:
     reason: str                  # why the run ended, in words
     history: tuple[EpochResult, ...]
     best_val_loss: float | None = None
+    final_val_loss: float | None = None   # validation loss of the weights the network ends with
+    final_val_acc: float | None = None    # ... and their validation score (restored or not)
 
     @property
     def epochs_run(self) -> int:
@@ -884,9 +886,16 @@ def _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, c
         params[...] = best_params
         restored = True
         reason += f"; restored the weights of epoch {best_epoch}"
+    final_loss = final_acc = None
+    if eval_val is not None:
+        with threads(), np.errstate(all="ignore"):
+            model._forward(X_val, eval_val, False, None)
+            final_loss = float(model._output_loss(eval_val, T_val) / X_val.shape[0])
+            final_acc = model._score_from(eval_val.P, T_val)
     return TrainResult(best_epoch=best_epoch, stop_epoch=history[-1].epoch if history else None,
                        restored_best=restored, stopped_early=stopped_early, diverged=diverged,
-                       reason=reason, history=tuple(history), best_val_loss=best_val)
+                       reason=reason, history=tuple(history), best_val_loss=best_val,
+                       final_val_loss=final_loss, final_val_acc=final_acc)
 
 
 class _BlasLimit:

@@ -244,8 +244,10 @@ def test_copy_weights_between_networks():
     assert dst.weights[2].shape == (6, 2)
     with pytest.raises(ValueError, match="layer 2"):
         dst.copy_weights_from(src)
+    untouched = MLP([4, 8, 6, 3], seed=0)
     twin = src.copy()
     assert np.array_equal(twin.params, src.params)
+    assert src.rng.random() == untouched.rng.random()   # copying did not consume src's stream
     twin.params[0] += 1.0
     assert twin.params[0] != src.params[0]
 
@@ -295,6 +297,7 @@ def test_train_is_a_generator_of_epoch_results_returning_a_train_result():
     assert e.lr == 0.01 and e.seconds > 0 and not e.clipped
     assert result.best_epoch == int(np.argmin(result.curve("val_loss")))
     assert result.stop_epoch == 3 and not result.diverged and not result.restored_best
+    assert result.final_val_loss == e.val_loss and result.final_val_acc == e.val_acc
     with pytest.raises(Exception):
         e.epoch = 5  # frozen dataclass
 
@@ -418,6 +421,9 @@ def test_early_stopping_stops_and_restores_the_best_weights():
     assert result.best_epoch == stopper.best_epoch == result.stop_epoch - 4
     assert result.restored_best and np.array_equal(net.params, snapshots[result.best_epoch])
     assert net.loss(Xv, yv, penalty=False) == pytest.approx(result.best_val_loss)
+    assert result.final_val_loss == pytest.approx(result.best_val_loss)
+    assert result.final_val_acc == pytest.approx(net.score(Xv, yv))
+    assert result.final_val_acc == result.history[result.best_epoch].val_acc
     assert "early stopping" in result.reason
 
     # the epochs run out before patience does: the best weights come back all the same
