@@ -803,8 +803,8 @@ def _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, c
                          default=model.n_layers)
         if shuffle:
             perm = rng.permutation(n)
-            np.take(X, perm, axis=0, out=Xs)
-            np.take(T, perm, axis=0, out=Ts)
+            np.take(X, perm, axis=0, out=Xs, mode="clip")   # (a permutation is always in
+            np.take(T, perm, axis=0, out=Ts, mode="clip")   # range; "clip" skips a buffer)
         last_good[...] = params
 
         loss_sum = pen_sum = norm_sum = 0.0
