@@ -153,14 +153,25 @@ class Adam(Optimizer):
         self.v = None
 
     def _update(self, params, grads):
-        if self.m is None:
+        if self.m is None or self.m.shape != grads.shape:
             self.m = np.zeros_like(grads)
             self.v = np.zeros_like(grads)
-        self.m = self.beta1 * self.m + (1.0 - self.beta1) * grads
-        self.v = self.beta2 * self.v + (1.0 - self.beta2) * grads * grads
-        m_hat = self.m / (1.0 - self.beta1 ** self.t)
-        denom = np.sqrt(self.v) / np.sqrt(1.0 - self.beta2 ** self.t) + self.eps
-        return params - self.lr * m_hat / denom
+            self._work = np.empty_like(grads)
+        # in place: this step runs once per mini-batch on networks with ~10^4-10^5 parameters
+        m, v, work = self.m, self.v, self._work
+        m *= self.beta1
+        m += (1.0 - self.beta1) * grads
+        v *= self.beta2
+        np.multiply(grads, grads, out=work)
+        work *= 1.0 - self.beta2
+        v += work
+        # denom = sqrt(v) / sqrt(1 - beta2^t) + eps ; step = lr / (1 - beta1^t) * m / denom
+        np.sqrt(v, out=work)
+        work *= 1.0 / np.sqrt(1.0 - self.beta2 ** self.t)
+        work += self.eps
+        np.divide(m, work, out=work)
+        work *= self.lr / (1.0 - self.beta1 ** self.t)
+        return params - work
 
 
 class AdamW(Adam):
