@@ -15,6 +15,7 @@
 * :func:`early_stopping_run` - one training run with an
   :class:`engine.early_stopping.EarlyStopping` watching it; every event carries the
   stopper's state (best epoch, counter, patience window) as it was after that epoch.
+* :func:`plain_run` - that run without the stopper (what early stopping saved).
 * :func:`simulated_early_stopping` - the same events for the tutorial's simulated
   curves (no network); at the defaults the stopper fires at epoch 36 as in the tutorial.
 
@@ -47,12 +48,12 @@ N_MASKS = Param("n_masks", "masks averaged", 10_000, kind="int", minimum=1, maxi
 N_TRAIN = Param("n_train", "training samples", 100, kind="int", minimum=10, maximum=390,
                 help="How many of the 400 training samples the network may learn from; the rest "
                      "validate. Fewer samples over-fit sooner.")
-HIDDEN = Param("hidden", "units per hidden layer", 128, kind="int", minimum=4, maximum=1024,
-               help="Width of each of the two hidden layers: a wider network can memorise more.")
+HIDDEN = Param("hidden", "hidden units", 128, kind="int", minimum=4, maximum=1024,
+               help="Width of each of the two hidden (ReLU) layers: a wider network can memorise more.")
 EPOCHS = Param("epochs", "epochs", 150, kind="int", minimum=1, maximum=1000,
                help="Passes over the training set (early stopping may end the run sooner).")
-LR = Param("lr", "learning rate (Adam)", 1e-3, minimum=1e-5, maximum=1.0, log=True, decimals=5,
-           help="Adam's step size.")
+LR = Param("lr", "learning rate", 1e-3, minimum=1e-5, maximum=1.0, log=True, decimals=5,
+           help="Step size of the Adam optimizer.")
 BATCH = Param("batch_size", "batch size", 16, kind="int", minimum=1, maximum=400,
               help="Samples per gradient step.")
 SEED = Param("seed", "seed", 0, kind="int", minimum=0, maximum=2**31 - 1,
@@ -307,6 +308,29 @@ def _stopping_run(stopper, s):
         final_val_acc=float(net.score(data.X_val, data.y_val)) if last else None,
         final_test_acc=float(net.score(data.X_test, data.y_test)) if last else None,
         last_val_acc=last.val_acc if last else None, reason=result.reason)
+
+
+def plain_run(n_train=100, hidden=128, epochs=150, lr=1e-3, batch_size=16, seed=0):
+    """The network of :func:`early_stopping_run` trained without a stopper: same initial
+    weights, same batches, so its first epochs are exactly the early-stopped run's and the
+    rest shows what stopping avoided. A generator of ``engine.nn.EpochResult`` returning
+    the ``TrainResult``.
+    """
+    s = _setup({"n_train": n_train, "hidden": hidden, "epochs": epochs, "lr": lr,
+                "batch_size": batch_size, "seed": seed})
+    return _plain(s)
+
+
+def _plain(s):
+    from engine.nn import train
+    from engine.optimizers import Adam
+
+    data = overfitting_split(s["n_train"])
+    net = _network(data, s["hidden"], 0.0, s["seed"])
+    result = yield from train(net, data.X_train, data.y_train, Adam(lr=s["lr"]), epochs=s["epochs"],
+                              batch_size=s["batch_size"], X_val=data.X_val, y_val=data.y_val,
+                              seed=s["seed"] + 1)
+    return result
 
 
 def simulated_early_stopping(patience=5, min_delta=0.001, seed=42, epochs=100

@@ -22,6 +22,7 @@ class TopicEntry:
 
 REGISTRY: list[TopicEntry] = [
     TopicEntry("optimizers", "Optimizers", "gui.panels.optimizers", "OptimizersPanel"),
+    TopicEntry("regularization", "Regularization", "gui.panels.regularization", "RegularizationPanel"),
     TopicEntry("reference", "Reference", "gui.panels.reference", "ReferencePanel"),
 ]
 

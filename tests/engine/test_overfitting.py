@@ -3,7 +3,7 @@ import pytest
 
 from engine.early_stopping import run_early_stopping
 from engine.overfitting import (RUN_LABELS, dropout_comparison, dropout_demo, early_stopping_run,
-                                example_activations, overfitting_split, paced, simulated_early_stopping)
+                                example_activations, overfitting_split, paced, plain_run, simulated_early_stopping)
 
 
 def drain(gen):
@@ -122,6 +122,14 @@ def test_early_stopping_run_reports_the_stoppers_state_each_epoch():
     assert summary.restored
     assert summary.final_val_loss == pytest.approx(summary.best_val_loss, rel=1e-12)
     assert summary.final_val_acc == events[summary.best_epoch].val_acc
+
+
+def test_the_plain_run_is_the_early_stopped_run_continued():
+    events, summary = drain(early_stopping_run(patience=3, epochs=40))
+    plain, result = drain(plain_run(epochs=40))
+    assert summary.stop_epoch is not None and len(plain) == 40 > len(events)
+    np.testing.assert_array_equal([e.val_loss for e in plain[:len(events)]], [e.val_loss for e in events])
+    assert result.stop_epoch == 39 and not result.stopped_early
 
 
 def test_without_restore_the_run_keeps_its_last_weights():
