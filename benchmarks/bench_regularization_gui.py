@@ -1,0 +1,191 @@
+"""Regularization tab: slider-to-repaint latency and main-thread smoothness while training streams.
+
+    python benchmarks/bench_regularization_gui.py
+
+1. Slider to repaint: the Lasso alpha slider is moved to a new position (as a drag does,
+   one position per move, across the whole log range) and the clock runs until the bar
+   chart it changes has been repainted by the event loop. Baseline in the same run: the
+   engine refit alone (compare_penalties). Goal: under 100 ms including the refit.
+   Measured on the Penalties page and on the Strength page (alpha lines and R2 dots move).
+   The machine is shared: run it twice if p95 looks odd (another process's burst shows as
+   one slow move).
+2. Heartbeat: a 10 ms QTimer on the main thread while each of the tab's training runs
+   streams into the panel (the real workers, events and redraws), run as fast as the
+   computer allows (speed 1000 = unpaced; the default 30-60 epochs/s is far lighter).
+   Baseline in the same run: the same event loop with nothing running. Goal: largest gap
+   under 50 ms.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+
+def _pct(values, q):
+    return float(np.percentile(np.asarray(values) * 1000, q))
+
+
+def _wait(app, condition, timeout=60.0):
+    t0 = time.perf_counter()
+    while not condition():
+        app.processEvents()
+        time.sleep(0.001)
+        if time.perf_counter() - t0 > timeout:
+            raise TimeoutError("the panel did not become idle")
+
+
+def slider_to_repaint(app, panel, plot, moves: int = 100, warm_up: int = 10) -> list[float]:
+    """Seconds from slider.setValue to the end of the repaint of ``plot``."""
+    from PySide6.QtCore import QEvent, QObject
+
+    painted = []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint:
+                painted.append(True)
+            return False
+
+    spy = PaintSpy()
+    plot.viewport().installEventFilter(spy)
+    slider = panel.penalty_forms[0]["alpha_lasso"].slider if plot in panel.bar_plots.values() \
+        else panel.penalty_forms[1]["alpha_lasso"].slider
+    rng = np.random.default_rng(0)
+    positions = rng.integers(slider.minimum(), slider.maximum() + 1, size=moves + warm_up)
+    times = []
+    for i, pos in enumerate(positions):
+        if pos == slider.value():
+            continue
+        app.processEvents()
+        painted.clear()
+        t0 = time.perf_counter()
+        slider.setValue(int(pos))
+        while not painted:         # the paint happens inside processEvents: when it returns, it is done
+            app.processEvents()
+        if i >= warm_up:
+            times.append(time.perf_counter() - t0)
+    plot.viewport().removeEventFilter(spy)
+    return times
+
+
+def heartbeat_during(app, panel, start, busy, interval_ms=10) -> dict:
+    """Run the event loop (QEventLoop.exec) while ``start()``'s run streams; tick statistics."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    ticks: list[float] = []
+    beat = QTimer()
+    beat.setInterval(interval_ms)
+    beat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    loop = QEventLoop()
+    check = QTimer()
+    check.setInterval(5)
+    check.timeout.connect(lambda: loop.quit() if not busy() else None)
+    beat.start()
+    t0 = time.perf_counter()
+    start()
+    check.start()
+    loop.exec()
+    elapsed = time.perf_counter() - t0
+    beat.stop()
+    check.stop()
+    gaps = np.diff(ticks) * 1000
+    return {"seconds": elapsed, "ticks": len(ticks), "max": float(gaps.max()),
+            "p99": float(np.percentile(gaps, 99)), "p50": float(np.median(gaps))}
+
+
+def idle_heartbeat(app, seconds: float) -> dict:
+    end = time.perf_counter() + seconds
+    return heartbeat_during(app, None, lambda: None, lambda: time.perf_counter() < end)
+
+
+def main() -> dict:
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication([])
+    from engine.regularization import compare_penalties
+    from gui.app import MainWindow
+    from gui.theme import theme
+
+    theme().apply_base()
+    w = MainWindow(initial_tab="regularization")
+    w.resize(1280, 800)
+    w.show()
+    panel = w.panel_by_key("regularization")
+    _wait(app, lambda: panel.penalties is not None and panel.fits is not None and panel.is_idle())
+    results = {}
+
+    # ------------------------------------------------------------ 1. slider to repaint
+    rng = np.random.default_rng(1)
+    refit = []
+    for a in 10 ** rng.uniform(-4, 3, size=100):
+        t0 = time.perf_counter()
+        compare_penalties(alpha_lasso=float(a))
+        refit.append(time.perf_counter() - t0)
+    results["refit"] = refit
+    for mode in ("normal", "presentation"):
+        theme().set_presentation(mode == "presentation")
+        for _ in range(5):
+            app.processEvents()
+        panel.tabs.setCurrentIndex(0)
+        results[f"penalties_{mode}"] = slider_to_repaint(app, panel, panel.bar_plots["L1 (Lasso)"])
+        panel.tabs.setCurrentIndex(1)
+        results[f"strength_{mode}"] = slider_to_repaint(app, panel, panel.r2_plots["lasso"])
+    theme().set_presentation(False)
+    panel.tabs.setCurrentIndex(0)
+    for _ in range(5):
+        app.processEvents()
+
+    # ------------------------------------------------------------ 2. heartbeat
+    panel.drop_form.set_values({"speed": 1000})
+    panel.stop_form.set_values({"speed": 1000})
+    runs = {}
+    runs["idle event loop (baseline)"] = idle_heartbeat(app, 2.0)
+    panel.drop_form.set_values({"speed": 60})
+    runs["dropout comparison, default set-up, paced 60 epochs/s"] = heartbeat_during(
+        app, panel, panel.run_dropout, lambda: panel.drop_worker.busy)
+    panel.drop_form.set_values({"speed": 1000})
+    runs["dropout comparison, default (2x128, 100 samples), unpaced"] = heartbeat_during(
+        app, panel, panel.run_dropout, lambda: panel.drop_worker.busy)
+    runs["early stopping + continuation, unpaced"] = heartbeat_during(
+        app, panel, panel.run_stopping, lambda: panel.stop_worker.busy)
+    runs["MLP + L2 (scikit-learn, 3 fits)"] = heartbeat_during(
+        app, panel, panel.run_mlp, lambda: panel.mlp_worker.busy)
+    panel.drop_form.set_values({"hidden": 1024, "n_train": 390, "epochs": 60})
+    runs["dropout comparison, largest (2x1024, 390 samples, 60 ep)"] = heartbeat_during(
+        app, panel, panel.run_dropout, lambda: panel.drop_worker.busy)
+    panel.drop_form.set_values({"hidden": 128, "n_train": 100, "epochs": 150})
+    runs["all three at once (run_defaults, unpaced)"] = heartbeat_during(
+        app, panel, panel.run_defaults, lambda: not panel.is_idle())
+    results["heartbeat"] = runs
+    w.close()
+
+    base = float(np.median(refit)) * 1000
+    print("Regularization tab, 1280x800 off-screen")
+    print("1. Lasso alpha slider -> repainted chart (ms), 100 random slider positions (after 10 unmeasured)")
+    print(f"   {'':38s} {'p50':>7s} {'p95':>7s} {'max':>7s} {'p50 / refit':>12s}")
+    print(f"   {'engine refit alone (compare_penalties)':38s} {_pct(refit, 50):7.1f} {_pct(refit, 95):7.1f} "
+          f"{_pct(refit, 100):7.1f} {1.0:12.2f}")
+    for key, label in (("penalties_normal", "Penalties page (4 bar charts + table)"),
+                       ("strength_normal", "Strength page (lines, dots)"),
+                       ("penalties_presentation", "Penalties page, presentation mode"),
+                       ("strength_presentation", "Strength page, presentation mode")):
+        t = results[key]
+        print(f"   {label:38s} {_pct(t, 50):7.1f} {_pct(t, 95):7.1f} {_pct(t, 100):7.1f} "
+              f"{_pct(t, 50) / base:12.2f}")
+    print("   goal: under 100 ms including the refit")
+    print("2. 10 ms main-thread heartbeat while a run streams into the panel (ms)")
+    print(f"   {'':58s} {'run s':>6s} {'max gap':>8s} {'p99':>6s} {'p50':>6s}")
+    for label, r in runs.items():
+        print(f"   {label:58s} {r['seconds']:6.2f} {r['max']:8.1f} {r['p99']:6.1f} {r['p50']:6.1f}")
+    print("   goal: largest gap under 50 ms")
+    return results
+
+
+if __name__ == "__main__":
+    main()
