@@ -22,6 +22,7 @@ class TopicEntry:
 
 REGISTRY: list[TopicEntry] = [
     TopicEntry("optimizers", "Optimizers", "gui.panels.optimizers", "OptimizersPanel"),
+    TopicEntry("losses", "Loss functions", "gui.panels.losses", "LossesPanel"),
     TopicEntry("regularization", "Regularization", "gui.panels.regularization", "RegularizationPanel"),
     TopicEntry("reference", "Reference", "gui.panels.reference", "ReferencePanel"),
 ]
