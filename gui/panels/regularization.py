@@ -53,6 +53,7 @@ PATH_KINDS = {"lasso": "Lasso (L1)", "elasticnet": "ElasticNet", "ridge": "Ridge
 KIND_ALPHA = {"ridge": "alpha_ridge", "lasso": "alpha_lasso", "elasticnet": "alpha_enet"}
 SHORT_NAMES = dict(zip(R.MODEL_NAMES, ("No penalty", "Ridge (L2)", "Lasso (L1)", "ElasticNet")))
 ZOOM_TOP = 3.0
+R2_ZOOM = 0.99
 MODEL_ALPHA = {R.MODEL_NAMES[1]: "alpha_ridge", R.MODEL_NAMES[2]: "alpha_lasso", R.MODEL_NAMES[3]: "alpha_enet"}
 
 SPEED = Param("speed", "speed (epochs/s)", 30, kind="int", minimum=1, maximum=1000, log=True,
@@ -256,12 +257,27 @@ def compact(form: ParamForm) -> ParamForm:
     return form
 
 
-def legend_under(plot: StyledPlot, items, columns: int = 2) -> None:
-    """A legend under ``plot`` listing ``items`` (curves or bar graphs made with a name)."""
-    plot.add_legend(columns)
-    for item in items:
-        plot.legend.addItem(item, item.name())
-    plot.restyle()
+SOLID, DASHED, BOX = "&#9473;&#9473;", "&#9548;&#9548;", "&#9632;"
+
+
+def legend_html(entries) -> str:
+    """``entries``: (colour, text, symbol) triples, symbol one of SOLID, DASHED, BOX."""
+    return "&nbsp;&nbsp; ".join(swatch(colour, text, symbol) for colour, text, symbol in entries)
+
+
+def with_legend(plot: StyledPlot, entries) -> QWidget:
+    """``plot`` with a legend under it, as a word-wrapped label: it never covers the data and
+    wraps instead of being clipped when presentation mode makes the text large."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(0)
+    lay.addWidget(plot, 1)
+    label = rich_label(legend_html(entries))
+    label.setAlignment(Qt.AlignCenter)
+    lay.addWidget(label)
+    box.legend_label = label
+    return box
 
 
 def set_param_enabled(widget, enabled: bool) -> None:
@@ -540,7 +556,11 @@ class RegularizationPanel(TopicPanel):
         self.path_combo.setToolTip("Whose coefficient path to draw")
         self.path_combo.currentIndexChanged.connect(self._path_kind_changed)
         self.strength_note = rich_label("")
-        scroll, col = controls_column(lesson_label(LESSON_STRENGTH), group("Penalties (same as tab 1)", form),
+        self.r2_zoom = QCheckBox(f"Zoom in on R² ≥ {R2_ZOOM}")
+        self.r2_zoom.setToolTip("At small alpha every model scores about 0.996: zoom in to see where test R² peaks")
+        self.r2_zoom.toggled.connect(self._r2_zoom_toggled)
+        scroll, col = controls_column(lesson_label(LESSON_STRENGTH), group("Penalties (same as tab 1)", form,
+                                                                           self.r2_zoom),
                                       group("Coefficient path of", self.path_combo), self.strength_note)
         col.addStretch(1)
 
@@ -558,7 +578,6 @@ class RegularizationPanel(TopicPanel):
             line = plot.vline(BLACK, movable=True)
             line.sigPositionChanged.connect(self._alpha_line_moved)
             line.setToolTip("Drag to change alpha")
-            legend_under(plot, (train, test))
             self.r2_plots[kind] = plot
             self.r2_items[kind] = {"train": train, "test": test, "dots": dots, "line": line}
         self.path_plot = StyledPlot("Coefficient path", "alpha (log scale)", "coefficient")
@@ -574,8 +593,9 @@ class RegularizationPanel(TopicPanel):
         self.path_legend.setAlignment(Qt.AlignCenter)
 
         top = QSplitter(Qt.Horizontal)
-        top.addWidget(self.r2_plots["ridge"])
-        top.addWidget(self.r2_plots["lasso"])
+        r2_legend = ((TRAIN_COLOUR, "train", SOLID), (VAL_COLOUR, "test", SOLID), (BLACK, "current α", "&#9679;"))
+        top.addWidget(with_legend(self.r2_plots["ridge"], r2_legend))
+        top.addWidget(with_legend(self.r2_plots["lasso"], r2_legend))
         path_box = QWidget()
         pl = QVBoxLayout(path_box)
         pl.setContentsMargins(0, 0, 0, 0)
@@ -586,6 +606,14 @@ class RegularizationPanel(TopicPanel):
         right.addWidget(path_box)
         right.setSizes([330, 370])
         return self._split(scroll, right)
+
+    @Slot(bool)
+    def _r2_zoom_toggled(self, on: bool) -> None:
+        for plot in self.r2_plots.values():
+            if on:
+                plot.setYRange(R2_ZOOM, 1.0, padding=0.02)
+            else:
+                plot.enableAutoRange(axis="y")
 
     def path_kind(self) -> str:
         return self.path_combo.currentData()
@@ -640,7 +668,7 @@ class RegularizationPanel(TopicPanel):
         title = PATH_KINDS[path.kind] + " coefficient path"
         if path.kind == "elasticnet":
             title += f" (l1_ratio {path.l1_ratio:g})"
-        self.path_plot.setTitle(title, size=f"{theme().font_pt}pt")
+        self.path_plot.setTitle(title, size=f"{round(theme().font_pt * 1.15)}pt")
         self._update_strength_markers()
 
     def _update_strength_markers(self) -> None:
@@ -908,7 +936,7 @@ class RegularizationPanel(TopicPanel):
                                       self.stop_live, self.stop_note)
         col.addStretch(1)
 
-        self.stop_plot = StyledPlot("Early stopping", "epoch", "loss")
+        self.stop_plot = StyledPlot("", "epoch", "loss")
         plain_axes(self.stop_plot)
         self.stop_train = self.stop_plot.curve(TRAIN_COLOUR, name="training loss")
         self.stop_val = self.stop_plot.curve(VAL_COLOUR, name="validation loss")
@@ -925,12 +953,11 @@ class RegularizationPanel(TopicPanel):
         for line, position in ((self.best_line, 0.97), (self.stop_line, 0.78)):
             line.label.setPosition(position)  # at different heights: the two lines are often close
             line.label.anchors = [(0, 0), (0, 0)]
-            line.label.fill = pg.mkBrush(255, 255, 255, 220)
+            line.label.fill = pg.mkBrush(255, 255, 255, 170)
         self.best_dot = pg.ScatterPlotItem(size=theme().marker_size * 1.6, brush=pg.mkBrush(GREEN),
                                            pen=pg.mkPen("w", width=1.5))
         self.best_dot.setZValue(20)
         self.stop_plot.addItem(self.best_dot)
-        legend_under(self.stop_plot, (self.stop_train, self.stop_val, self.after_train, self.after_val))
         self.best_line.setVisible(False)
         self.stop_line.setVisible(False)
         self.stop_acc_plot = StyledPlot("Validation accuracy", "epoch", "accuracy")
@@ -939,7 +966,10 @@ class RegularizationPanel(TopicPanel):
         self.after_acc = self.stop_acc_plot.curve(GREY, width=0.8)
         self.stop_acc_plot.setXLink(self.stop_plot)
         right = QSplitter(Qt.Vertical)
-        right.addWidget(self.stop_plot)
+        right.addWidget(with_legend(self.stop_plot, (
+            (TRAIN_COLOUR, "training loss", SOLID), (VAL_COLOUR, "validation loss", SOLID),
+            (GREY, "had training continued", SOLID), (GREEN, "best epoch", DASHED), (STOP_COLOUR, "stop", SOLID),
+            (YELLOW, "patience window", BOX))))
         right.addWidget(self.stop_acc_plot)
         right.setSizes([470, 230])
         return self._split(scroll, right)
@@ -1041,7 +1071,7 @@ class RegularizationPanel(TopicPanel):
         scroll, col = controls_column(lesson_label(LESSON_MLP), group("scikit-learn MLPClassifier (100, 50)",
                                                                       self.mlp_form, buttons), self.mlp_note)
         col.addStretch(1)
-        self.mlp_plot = StyledPlot("MLP accuracy by L2 alpha", "alpha", "accuracy")
+        self.mlp_plot = StyledPlot("MLP accuracy by L2 alpha", "", "accuracy")
         self.mlp_plot.setMouseEnabled(x=False, y=False)
         plain_axes(self.mlp_plot, x_grid=False)
         self.mlp_bars = {
@@ -1053,7 +1083,6 @@ class RegularizationPanel(TopicPanel):
         for bars in self.mlp_bars.values():
             bars.setVisible(False)
             self.mlp_plot.addItem(bars)
-        legend_under(self.mlp_plot, self.mlp_bars.values())
         self.mlp_plot.setYRange(0, 1.08, padding=0)
         self.mlp_labels: list[pg.TextItem] = []
         self.mlp_table = QTableWidget(0, 5)
@@ -1067,7 +1096,8 @@ class RegularizationPanel(TopicPanel):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.mlp_plot, 1)
+        rl.addWidget(with_legend(self.mlp_plot, ((TRAIN_COLOUR, "train accuracy", BOX),
+                                                 (VAL_COLOUR, "test accuracy", BOX))), 1)
         rl.addWidget(self.mlp_table)
         return self._split(scroll, right)
 
@@ -1213,6 +1243,7 @@ class RegularizationPanel(TopicPanel):
         self.stop_plot.setXRange(0, min(max_epochs, max(30, 10 * math.ceil((shown + 3) / 10))), padding=0.02)
         last = events[-1] if events else None
         if last is None or last.best_epoch is None:
+            self.stop_plot.setTitle("Early stopping", size=f"{round(theme().font_pt * 1.15)}pt")
             self.best_line.setVisible(False)
             self.best_dot.setData([], [])
             self.window_region.setVisible(False)
@@ -1234,6 +1265,8 @@ class RegularizationPanel(TopicPanel):
             self.stop_line.setValue(last.epoch)
             self.stop_line.label.setFormat(f"stop: {last.epoch}")
         counter = f"{last.counter} / {last.patience}"
+        self.stop_plot.setTitle(f"Epoch {last.epoch}: no improvement for {counter}" +
+                                (" → stop" if last.should_stop else ""), size=f"{round(theme().font_pt * 1.15)}pt")
         self.stop_live.setText(
             f"Epoch <b>{last.epoch}</b>: validation loss {last.val_loss:.4f}; best {last.best_loss:.4f} at epoch "
             f"{b}; epochs without improvement <b>{counter}</b>" + (" &rarr; <b>stop</b>" if last.should_stop else ""))
@@ -1308,3 +1341,4 @@ class RegularizationPanel(TopicPanel):
         self._update_demo()
         if self.mlp_events:
             self._draw_mlp()
+        self._draw_stopping()
