@@ -1,5 +1,7 @@
 """The Loss functions tab driven as a student would: typing into tables, moving sliders,
 dragging the outlier, clicking presets and the selection guide."""
+import gc
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
@@ -325,6 +327,9 @@ def test_run_defaults_restores_everything(qtbot, panel):
 
 
 def test_presentation_mode_makes_text_readable(qtbot, window, panel):
+    # panels of earlier tests' windows linger in reference cycles, still connected to the
+    # theme: collect them so only this window hears the change
+    gc.collect()
     window.presentation_action.trigger()
     qtbot.waitUntil(lambda: panel.classification.loss_label.font().pointSizeF() >= 18, timeout=2000)
     assert panel.regression.curve_plot.getAxis("bottom").style["tickFont"].pointSizeF() >= 18
