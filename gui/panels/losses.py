@@ -186,6 +186,15 @@ def error_label() -> QLabel:
     return label
 
 
+def _engine_error(fn, *args) -> str | None:
+    """The engine's ValueError message for ``fn(*args)``, or None if the input is valid."""
+    try:
+        fn(*args)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _err_html(messages: list[str]) -> str:
     if not messages:
         return ""
@@ -565,20 +574,27 @@ class ClassificationSection(Section):
     def recompute(self) -> None:
         labels, errors, bad = _parse(self.table.column_texts(0), 0, "label y")
         messages = list(errors)
+        n = len(labels)
+        # the engine reports the first problem it meets; asking it about the labels and about
+        # each prediction column separately reports every column's problem at once
+        label_msg = None if errors else _engine_error(L.binary_cross_entropy, labels, np.full(n, 0.5))
+        if label_msg:
+            messages.append(f"label y column: {label_msg}")
+            bad |= {(int(r), 0) for r in np.flatnonzero(~np.isin(np.asarray(labels), (0.0, 1.0)))}
         lines = []
         for key, col, name, colour, glyph in (("good", 1, "good", C_GOOD, "●"), ("bad", 2, "bad", C_BAD, "■")):
             preds, p_errors, p_bad = _parse(self.table.column_texts(col), col, f"p ({name})")
             messages += p_errors
             bad |= p_bad
             loss = None
-            if not errors and not p_errors:
-                try:
-                    loss = L.binary_cross_entropy(labels, preds)
-                except ValueError as exc:
-                    messages.append(f"p ({name}) column: {exc}")
-                    y, p = np.asarray(labels), np.asarray(preds)
-                    bad |= {(int(r), 0) for r in np.flatnonzero(~np.isin(y, (0.0, 1.0)))}
+            if not p_errors:
+                p_msg = _engine_error(L.binary_cross_entropy, np.zeros(n), preds)
+                if p_msg:
+                    messages.append(f"p ({name}) column: {p_msg}")
+                    p = np.asarray(preds)
                     bad |= {(int(r), col) for r in np.flatnonzero(~((p >= 0) & (p <= 1)))}
+                elif not errors and not label_msg:
+                    loss = L.binary_cross_entropy(labels, preds)
             self.losses[key] = loss
             shown = f"{loss:.4f}" if loss is not None else "—"
             lines.append(f"<span style='color:{colour}'>{glyph} {name} model: {shown}</span>")
@@ -669,9 +685,12 @@ class RegressionSection(Section):
         tl.addWidget(self.values_label)
         self.error = error_label()
         tl.addWidget(self.error)
+        buttons = QHBoxLayout()
         restore = QPushButton("Tutorial values")
         restore.clicked.connect(self.reset_table)
-        tl.addWidget(restore, 0, Qt.AlignLeft)
+        buttons.addWidget(restore)
+        self.buttons_row = buttons
+        tl.addLayout(buttons)
         pane.add(table_box)
         pane.column.addStretch(1)
 
@@ -692,16 +711,15 @@ class RegressionSection(Section):
         self.delta_form = ParamForm((L.HUBER_DELTA,))
         self.delta_form.changed.connect(self._delta_changed)
         self.delta_widget = self.delta_form["delta"]
-        d_row = QHBoxLayout()
-        d_row.addWidget(self.delta_form, 1)
+        rl.addWidget(self.delta_form)
         self.delta_buttons = {}
-        for d in (1.0, 10.0):
+        for d in (1.0, 10.0):  # the tutorial's two Huber values, next to its table
             b = QPushButton(f"δ = {d:g}")
             b.setToolTip(f"The tutorial's Huber (delta={d:g})")
             b.clicked.connect(partial(self.delta_widget.set_value, d))
-            d_row.addWidget(b)
+            self.buttons_row.addWidget(b)
             self.delta_buttons[d] = b
-        rl.addLayout(d_row)
+        self.buttons_row.addStretch(1)
         self.set_main(right)
 
     def reset(self) -> None:

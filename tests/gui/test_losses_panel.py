@@ -108,11 +108,15 @@ def test_invalid_cells_are_explained_and_nothing_is_lost(qtbot, panel):
 
     type_cell(qtbot, c.table, 1, 0, "abc")
     assert "'abc' is not a number" in c.error.text()
+    assert str(info.value) in c.error.text()          # both problems are listed
     assert c.losses["good"] is None
     assert [c.table.item(r, 1).text() for r in range(5)] == ["0.9", "0.1", "0.8", "0.95", "0.2"]
 
     type_cell(qtbot, c.table, 1, 0, "2")
-    assert "labels 0 or 1" in c.error.text()
+    with pytest.raises(ValueError) as label_info:
+        L.binary_cross_entropy([1, 2, 1, 1, 0], [0.9, 0.1, 0.8, 0.95, 0.2])
+    assert str(label_info.value) in c.error.text()
+    assert c.error.text().count("labels 0 or 1") == 1  # said once, not once per column
 
     type_cell(qtbot, c.table, 1, 0, "0")
     type_cell(qtbot, c.table, 2, 2, "0.3")
