@@ -46,8 +46,9 @@ def main(argv=None) -> int:
 
     class PaintWatcher(QObject):
         def eventFilter(self, obj, event):
-            if event.type() == QEvent.Paint and not first_paint and obj.isWidgetType() and obj.window() is window:
+            if event.type() == QEvent.Paint and obj.isWidgetType() and obj.window() is window:
                 first_paint.append(time.perf_counter() - _T0)
+                app.removeEventFilter(self)  # one measurement; no Python filter on every later event
             return False
 
     watcher = PaintWatcher()

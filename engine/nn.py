@@ -90,12 +90,12 @@ from __future__ import annotations
 
 import contextlib
 import math
-import threading
 import time
 from dataclasses import dataclass, fields
 
 import numpy as np
 
+from engine.blas import limit_blas
 from engine.params import Param, ParamSet
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
@@ -898,51 +898,11 @@ def _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, c
                        final_val_loss=final_loss, final_val_acc=final_acc)
 
 
-class _BlasLimit:
-    """Limit BLAS to a number of threads while any training epoch runs.
-
-    Shared by all runs: the first epoch to enter sets the limit and the last to leave
-    restores the original setting, so runs overlapping in several threads (two curves
-    trained side by side) cannot leave numpy limited by restoring in the wrong order.
-    Needs threadpoolctl (which scikit-learn brings along); without it this does nothing.
-    """
-    _lock = threading.Lock()
-    _controller = None          # threadpoolctl.ThreadpoolController, made on first use
-    _depth = 0
-    _limiter = None
-
-    def __init__(self, threads):
-        self.threads = threads
-
-    def __enter__(self):
-        cls = _BlasLimit
-        with cls._lock:
-            if cls._controller is None:
-                try:
-                    import threadpoolctl
-                    cls._controller = threadpoolctl.ThreadpoolController()
-                except Exception:   # not installed, or an unusual BLAS: run without a limit
-                    cls._controller = False
-            if cls._controller and cls._depth == 0:
-                cls._limiter = cls._controller.limit(limits=self.threads, user_api="blas")
-            cls._depth += 1
-        return self
-
-    def __exit__(self, *exc):
-        cls = _BlasLimit
-        with cls._lock:
-            cls._depth -= 1
-            if cls._depth == 0 and cls._limiter is not None:
-                cls._limiter.restore_original_limits()
-                cls._limiter = None
-        return False
-
-
 def _blas_limiter(threads):
-    """A context-manager factory: :class:`_BlasLimit` or, for None, no limit."""
+    """A context-manager factory: :class:`engine.blas.limit_blas` or, for None, no limit."""
     if threads is None:
         return contextlib.nullcontext
-    return lambda: _BlasLimit(threads)
+    return lambda: limit_blas(threads)
 
 
 def fit(model: MLP, X, y, optimizer, epochs=50, batch_size=32, **kwargs) -> TrainResult:

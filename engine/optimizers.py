@@ -60,6 +60,10 @@ class Optimizer:
         grads = np.asarray(grads, dtype=float)
         if params.shape != grads.shape:
             raise ValueError(f"grads shape {grads.shape} differs from params shape {params.shape}")
+        if self.t and params.shape != self._shape:
+            raise ValueError(f"params shape changed from {self._shape} to {params.shape}: "
+                             "call reset() before optimizing different parameters")
+        self._shape = params.shape
         self.t += 1
         return self._update(params, grads)
 
@@ -153,7 +157,7 @@ class Adam(Optimizer):
         self.v = None
 
     def _update(self, params, grads):
-        if self.m is None or self.m.shape != grads.shape:
+        if self.m is None:
             self.m = np.zeros_like(grads)
             self.v = np.zeros_like(grads)
             self._work = np.empty_like(grads)

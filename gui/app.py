@@ -18,8 +18,8 @@ SHORTCUTS_HTML = """
 <h3>Keyboard shortcuts</h3>
 <table cellspacing="6">
 <tr><td><b>Space</b></td><td>play / pause the animation</td></tr>
-<tr><td><b>Right</b> / <b>Left</b></td><td>one step forward / back (paused)</td></tr>
-<tr><td><b>Home</b></td><td>back to step 0</td></tr>
+<tr><td><b>Ctrl+Right</b> / <b>Ctrl+Left</b></td><td>one step forward / back (pauses)</td></tr>
+<tr><td><b>Home</b> / <b>End</b></td><td>first / last step</td></tr>
 <tr><td><b>Esc</b></td><td>cancel the running computation</td></tr>
 <tr><td><b>Ctrl+1 … Ctrl+9</b></td><td>switch topic</td></tr>
 <tr><td><b>F5</b></td><td>presentation mode (large fonts, thick lines)</td></tr>
@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Training Lab: how models are trained and tuned")
         self.resize(1280, 800)
         self._panels: dict[int, TopicPanel] = {}
+        self.build_errors: list[str] = []  # tabs that could not be built (shown in the tab, reported by --smoke)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for entry in panels.REGISTRY:
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
             panel = entry.load()(self)
         except Exception as exc:  # one broken lab must not take the others down
             log.exception("building the %s tab failed", entry.title)
+            self.build_errors.append(f"{entry.title}: {type(exc).__name__}: {exc}")
             self._stop_orphan_workers()
             message = QLabel(f"The {entry.title} lab could not be opened:\n{type(exc).__name__}: {exc}")
             message.setAlignment(Qt.AlignCenter)
@@ -222,4 +224,4 @@ def run_smoke(window: MainWindow, app: QApplication, timeout_s: float = 50.0) ->
                 break
             QThread.msleep(5)
         app.processEvents()
-    return errors
+    return window.build_errors + errors

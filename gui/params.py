@@ -18,6 +18,14 @@ from engine.params import Param
 SLIDER_STEPS = 1000
 
 
+def widget_range(param: Param) -> tuple[float, float]:
+    """The range a widget may reach: exclusive bounds (momentum < 1) stop one display step short."""
+    step = 10.0 ** -param.decimals
+    lo = param.minimum if param.min_inclusive else param.minimum + step
+    hi = param.maximum if param.max_inclusive else param.maximum - step
+    return lo, hi
+
+
 class NumberSpinBox(QDoubleSpinBox):
     """A spin box that shows numbers compactly (0.05, 1e-08) and steps by factors on a log scale."""
 
@@ -25,7 +33,7 @@ class NumberSpinBox(QDoubleSpinBox):
         super().__init__(parent)
         self._param = param
         self.setDecimals(max(param.decimals, 12))
-        self.setRange(param.minimum, param.maximum)
+        self.setRange(*widget_range(param))
         self.setKeyboardTracking(False)
         self.setAccelerated(True)
         if not param.log:
@@ -54,7 +62,7 @@ class NumberSpinBox(QDoubleSpinBox):
 
     def stepBy(self, steps: int) -> None:
         if self._param.log:
-            self.setValue(min(max(self.value() * 10 ** (0.1 * steps), self.minimum()), self.maximum()))
+            self.setValue(min(max(float(f"{self.value() * 10 ** (0.1 * steps):.3g}"), self.minimum()), self.maximum()))
         else:
             super().stepBy(steps)
 
@@ -88,7 +96,7 @@ class ParamWidget(QWidget):
         else:
             self.slider = QSlider(Qt.Horizontal)
             self.slider.setRange(0, SLIDER_STEPS)
-            self.slider.setMinimumWidth(90)
+            self.slider.setMinimumWidth(50)
             if param.kind == "int":
                 self.editor = QSpinBox()
                 self.editor.setRange(int(param.minimum), int(param.maximum))
@@ -130,7 +138,8 @@ class ParamWidget(QWidget):
         else:
             value = p.minimum + frac * (p.maximum - p.minimum)
             value = round(value, p.decimals)
-        value = min(max(value, p.minimum), p.maximum)
+        lo, hi = widget_range(p)
+        value = min(max(value, lo), hi)
         return int(round(value)) if p.kind == "int" else value
 
     def _slider_moved(self, position: int) -> None:

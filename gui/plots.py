@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QGraphicsWidget, QLabel
 
 from gui.theme import GREY, color, theme
 
@@ -24,20 +26,29 @@ class StyledPlot(pg.PlotWidget):
         super().__init__(parent=parent)
         self._title = title
         self._labels = {"bottom": x_label, "left": y_label}
-        self._styled: list[tuple] = []  # (item, colour, width factor, Qt pen style, antialias-safe)
+        self._styled: list[tuple] = []  # (item, colour, width factor, Qt pen style)
+        self._named: list[tuple] = []   # (item, legend text)
         self.showGrid(x=True, y=True, alpha=0.25)
         self.setMenuEnabled(False)
-        self.legend: pg.LegendItem | None = None
+        self.legend: OverlayLegend | None = None
         self.restyle()
         theme().changed.connect(self.restyle)
 
-    def add_legend(self, columns: int = 2) -> pg.LegendItem:
-        """A legend under the plot, never over the data; curves made with ``name=`` join it."""
-        self.legend = pg.LegendItem(colCount=columns)
-        self.getPlotItem().layout.addItem(self.legend, 4, 1)
-        self.getPlotItem().legend = self.legend
-        self.restyle()
+    def add_legend(self, columns: int = 2, below: bool = True) -> "OverlayLegend":
+        """A legend under the plot (or, with ``below=False``, in its top-right corner).
+
+        Curves made with ``curve(name=...)`` join it; ``legend.addItem(item, name)`` adds others.
+        """
+        self.legend = OverlayLegend(self, columns, below)
+        for item, name in self._named:
+            self.legend.addItem(item, name)
         return self.legend
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        legend = self.__dict__.get("legend")  # resize events arrive while __init__ is still running
+        if legend is not None:
+            legend.reposition()
 
     def pen(self, colour, width: float = 1.0, style=Qt.SolidLine):
         return pg.mkPen(colour, width=theme().pen_width * width, style=style)
@@ -48,6 +59,10 @@ class StyledPlot(pg.PlotWidget):
         c = color(colour_index_or_name) if isinstance(colour_index_or_name, int) else colour_index_or_name
         item = self.plot([], [], pen=self.pen(c, width, style), name=name, connect="finite", **kwargs)
         self._styled.append((item, c, width, style))
+        if name:
+            self._named.append((item, name))
+            if self.legend is not None:
+                self.legend.addItem(item, name)
         return item
 
     def vline(self, colour=GREY, width: float = 1.0, style=Qt.DashLine, label: str | None = None,
@@ -73,9 +88,7 @@ class StyledPlot(pg.PlotWidget):
         for item, colour, width, style in self._styled:
             item.setPen(self.pen(colour, width, style))
         if self.legend is not None:
-            self.legend.setLabelTextSize(f"{pt}pt")
-            for sample, label in self.legend.items:
-                label.setText(label.text, size=f"{pt}pt")
+            QTimer.singleShot(0, self.legend, self.legend.refresh)  # after the new application font has arrived
 
     def set_labels(self, x_label: str | None = None, y_label: str | None = None) -> None:
         if x_label is not None:
@@ -83,3 +96,96 @@ class StyledPlot(pg.PlotWidget):
         if y_label is not None:
             self._labels["left"] = y_label
         self.restyle()
+
+
+def _swatch_colour(item) -> QColor:
+    opts = getattr(item, "opts", {})
+    pen = opts.get("pen")
+    if pen is not None and not isinstance(item, pg.BarGraphItem):
+        return pg.mkPen(pen).color()
+    brush = opts.get("brush") or opts.get("symbolBrush")
+    return pg.mkBrush(brush).color() if brush is not None else QColor("black")
+
+
+def _swatch_glyph(item) -> str:
+    if isinstance(item, pg.BarGraphItem):
+        return "&#9632;"  # a filled square
+    if isinstance(item, pg.ScatterPlotItem):
+        return "&#9679;"  # a dot
+    pen = getattr(item, "opts", {}).get("pen")
+    dashed = pen is not None and pg.mkPen(pen).style() not in (Qt.SolidLine, Qt.NoPen)
+    return "&#9476;&#9476;" if dashed else "&#9473;&#9473;"
+
+
+class OverlayLegend(QLabel):
+    """A legend drawn by a QLabel laid over the plot, not by a pyqtgraph LegendItem.
+
+    pg.LegendItem (a QGraphicsWidget with Python layout items) made PySide6 6.11 call a Python
+    sizeHint of an object being destroyed when its window was deleted: a segmentation fault.
+    A QLabel owned by the view has no such path, and it follows the application font, so
+    presentation mode enlarges it for free. Under the plot, a plain spacer row in the plot's
+    layout keeps room for it.
+    """
+
+    def __init__(self, plot: StyledPlot, columns: int, below: bool):
+        super().__init__(plot)
+        self.plot = plot
+        self.columns = max(1, columns)
+        self.below = below
+        self.entries: list[tuple] = []  # (item, name)
+        self.setTextFormat(Qt.RichText)
+        self.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.setAutoFillBackground(True)
+        pal = self.palette()
+        pal.setColor(QPalette.Window, QColor(255, 255, 255, 0 if below else 215))
+        self.setPalette(pal)
+        self.setContentsMargins(4, 2, 4, 2)
+        self._spacer = None
+        if below:
+            self._spacer = QGraphicsWidget()
+            plot.getPlotItem().layout.addItem(self._spacer, 4, 1)
+        plot.getPlotItem().vb.sigResized.connect(self.reposition)
+        self.refresh()
+
+    def addItem(self, item, name: str) -> None:
+        if all(it is not item for it, _ in self.entries):
+            self.entries.append((item, name))
+            self.refresh()
+
+    def removeItem(self, item) -> None:
+        self.entries = [(it, n) for it, n in self.entries if it is not item]
+        self.refresh()
+
+    def clear(self) -> None:
+        self.entries = []
+        self.refresh()
+
+    def text_entries(self) -> list[str]:
+        """The names shown, in order (hidden items are left out)."""
+        return [name for item, name in self.entries if item.isVisible()]
+
+    @Slot()
+    def refresh(self) -> None:
+        shown = [(item, name) for item, name in self.entries if item.isVisible()]
+        cells = [f"<td><span style='color:{_swatch_colour(item).name()}'><b>{_swatch_glyph(item)}</b></span>"
+                 f"&nbsp;{name}&nbsp;&nbsp;</td>" for item, name in shown]
+        rows = ["<tr>" + "".join(cells[i:i + self.columns]) + "</tr>" for i in range(0, len(cells), self.columns)]
+        self.setText("<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>" if rows else "")
+        self.setVisible(bool(rows))
+        self.adjustSize()
+        if self._spacer is not None:
+            height = self.sizeHint().height() if rows else 0
+            self._spacer.setMinimumHeight(height)
+            self._spacer.setMaximumHeight(height)
+        self.reposition()
+
+    @Slot()
+    def reposition(self, *_args) -> None:
+        if self._spacer is not None:
+            rect = self.plot.mapFromScene(self._spacer.sceneBoundingRect()).boundingRect()
+            vb = self.plot.mapFromScene(self.plot.getPlotItem().vb.sceneBoundingRect()).boundingRect()
+            x = vb.center().x() - self.width() // 2
+            self.move(max(0, x), rect.top())
+        else:
+            vb = self.plot.mapFromScene(self.plot.getPlotItem().vb.sceneBoundingRect()).boundingRect()
+            self.move(vb.right() - self.width() - 6, vb.top() + 6)

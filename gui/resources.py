@@ -1,7 +1,9 @@
-"""Where the data files in resources/ live."""
+"""Where the data files in resources/ live, in a source checkout and in an installed wheel alike."""
 from pathlib import Path
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+import resources
+
+RESOURCES = Path(resources.__file__).resolve().parent
 
 
 def resource_path(name: str) -> Path:

@@ -15,26 +15,43 @@ panel through the main-thread signal ``event``; the generator's return value arr
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
-import weakref
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-_live_workers: "weakref.WeakSet[Worker]" = weakref.WeakSet()
+# Strong references until shutdown: a QThread garbage-collected while running aborts the process.
+_live_workers: "set[Worker]" = set()
+_quit_hook_installed = False
+
+# Python-level loops on the worker hold the GIL; the main thread asks for it every switch interval.
+# The default 5 ms lets a busy worker stretch UI frames; 1 ms keeps the event loop within a frame.
+GIL_SWITCH_INTERVAL_S = 0.001
 
 
 def live_workers() -> list["Worker"]:
     return list(_live_workers)
 
 
-def running_threads() -> list[QThread]:
-    """Threads of workers that are still running (tests use this to find leaks)."""
-    return [w.thread for w in list(_live_workers) if w.thread is not None and w.thread.isRunning()]
+def shutdown_all() -> None:
+    """Stop every worker thread; waits without limit for a job that does not yield in time."""
+    for w in list(_live_workers):
+        if not w.shutdown():
+            w.thread.wait()
+            _live_workers.discard(w)
+
+
+def _install_quit_hook() -> None:
+    global _quit_hook_installed
+    app = QCoreApplication.instance()
+    if app is not None and not _quit_hook_installed:
+        app.aboutToQuit.connect(shutdown_all)
+        _quit_hook_installed = True
 
 
 @dataclass
@@ -109,7 +126,11 @@ class Worker(QObject):
         self._executor.error.connect(self._on_error)
         self.thread.finished.connect(self._executor.deleteLater)
         self.thread.start()
+        self._shut_down = False
         _live_workers.add(self)
+        _install_quit_hook()
+        if sys.getswitchinterval() > GIL_SWITCH_INTERVAL_S:
+            sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
 
     @property
     def busy(self) -> bool:
@@ -117,9 +138,12 @@ class Worker(QObject):
 
     def start(self, fn: Callable, *args, **kwargs) -> int:
         """Cancel the current run and start ``fn(*args, **kwargs)``; returns the new generation."""
-        if not self.thread.isRunning():
-            raise RuntimeError(f"worker {self.name} has been shut down")
-        self.cancel()
+        if self._shut_down:
+            # e.g. a spin box committing its edit on focus-out while the window closes
+            log.info("worker %s is shut down; %s not started", self.name, getattr(fn, "__name__", fn))
+            return -1
+        if self._job is not None:
+            self._job.cancel.set()  # no busy False/True flicker between runs
         self.generation += 1
         self._job = _Job(self.generation, fn, args, kwargs, threading.Event())
         self.started_at = time.perf_counter()
@@ -135,14 +159,19 @@ class Worker(QObject):
         self._set_busy(False)
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Cancel, stop the thread and wait for it. Returns whether the thread ended in time."""
+        """Cancel, stop the thread and wait for it. Returns whether the thread ended in time.
+
+        A thread that did not end stays referenced (and is waited for at application exit), so it
+        is never destroyed while running.
+        """
         self.cancel()
+        self._shut_down = True
         if self.thread.isRunning():
             self.thread.quit()
-            ended = self.thread.wait(timeout_ms)
-            if not ended:
+            if not self.thread.wait(timeout_ms):
                 log.error("worker %s did not stop within %d ms", self.name, timeout_ms)
-            return ended
+                return False
+        _live_workers.discard(self)
         return True
 
     def _current(self, generation: int) -> bool:

@@ -12,11 +12,9 @@ def no_thread_left_running():
     yield
     worker = sys.modules.get("gui.worker")
     if worker is not None:
-        alive = worker.running_threads()
-        for t in alive:  # stop them so later tests are not affected, then fail this one
-            t.quit()
-            t.wait(2000)
-        assert not alive, f"test left {len(alive)} worker thread(s) running"
+        alive = [w.name for w in worker.live_workers() if w.thread.isRunning()]
+        worker.shutdown_all()  # cancel and join them so later tests are not affected, then fail this one
+        assert not alive, f"test left worker thread(s) running: {alive}"
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ are all free. Changing a hyper-parameter recomputes the paths and keeps the curr
 """
 from __future__ import annotations
 
+import html
 import json
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -33,7 +35,7 @@ SPEED = Param("speed", "speed (steps/s)", 20, kind="int", minimum=1, maximum=240
               help="How many optimizer steps the animation shows per second.")
 FRAME_MS = 16  # the animation never redraws faster than a 60 Hz display
 MARKERS_UP_TO = 150  # draw a dot at every step only while paths are short enough to read them
-MAX_CONTROLS_WIDTH = 440
+MAX_CONTROLS_WIDTH = {False: 420, True: 520}  # normal, presentation
 GAP_FLOOR = 1e-16    # f - f* is drawn on a log axis: exact zeros are shown at this floor
 
 
@@ -44,14 +46,25 @@ def load_presets() -> dict:
     return data
 
 
+@dataclass(frozen=True)
+class Race:
+    paths: dict            # name -> engine.surfaces.Path
+    problems: dict         # name -> why that optimizer could not run (its other paths still do)
+
+
 def race_job(surface_key: str, settings: dict, start, steps: int, noise: float, seed: int):
     """Worker job: one Path event per optimizer, then the whole race as the result."""
     surface = S.get(surface_key)
-    paths = {}
+    paths, problems = {}, {}
     for name, hyper in settings.items():
-        paths[name] = S.run_path(surface, O.make(name, **hyper), start, steps, noise, seed, name)
+        try:
+            optimizer = O.make(name, **hyper)
+        except ValueError as exc:
+            problems[name] = str(exc)
+            continue
+        paths[name] = S.run_path(surface, optimizer, start, steps, noise, seed, name)
         yield paths[name]
-    return paths
+    return Race(paths, problems)
 
 
 def background_job(surface_key: str):
@@ -93,6 +106,7 @@ class OptimizersPanel(TopicPanel):
         self.surface = S.get("quadratic")
         self.start_point = np.array(self.surface.default_start, dtype=float)
         self.paths: dict[str, S.Path] = {}
+        self.problems: dict[str, str] = {}
         self.frame = 0
         self._background_key: str | None = None
         self._items: dict[str, dict] = {}
@@ -159,12 +173,16 @@ class OptimizersPanel(TopicPanel):
         scroll = QScrollArea()
         scroll.setWidget(controls)
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self._controls, self._scroll = controls, scroll
         self._fit_controls()
 
         self.contour = StyledPlot("Paths on the loss surface", "x", "y")
         self.contour.setAspectLocked(False)
+        # the view is the surface's box: no auto-range button or wheel zoom to lose it (a diverged
+        # path would auto-range to 1e6); a click sets the start point instead
+        self.contour.setMouseEnabled(x=False, y=False)
+        self.contour.hideButtons()
         self.contour.setToolTip("Click anywhere to start every optimizer from that point.")
         self.contour.scene().sigMouseClicked.connect(self._contour_clicked)
         self.contour.scene().sigMouseMoved.connect(self._contour_hovered)
@@ -287,8 +305,12 @@ class OptimizersPanel(TopicPanel):
                                run["steps"], run["noise"], run["seed"])
 
     @Slot(object)
-    def _on_race_finished(self, paths: dict) -> None:
+    def _on_race_finished(self, race: Race) -> None:
+        paths = race.paths
         self.paths = paths
+        self.problems = race.problems
+        for name, why in race.problems.items():
+            self.status.emit(f"{name} left out: {why}")
         steps = self.run_form.values()["steps"]
         self.frame_slider.blockSignals(True)
         self.frame_slider.setRange(0, steps)
@@ -330,7 +352,7 @@ class OptimizersPanel(TopicPanel):
 
     def _show_surface_text(self) -> None:
         self.formula_label.setText(f"<b>{self.surface.formula}</b>")
-        self.lesson.setText(self.surface.lesson)
+        self.lesson.setText(html.escape(self.surface.lesson))
         x, y = self.start_point
         self.start_label.setText(f"Start ({x:.2f}, {y:.2f}). <i>Click the contour plot to move it.</i>")
 
@@ -348,21 +370,25 @@ class OptimizersPanel(TopicPanel):
             items["conv"].setData(np.arange(k + 1), self._gaps[name][:k + 1])
             gone = path.diverged_at is not None and k_frame >= path.diverged_at
             if gone:
-                # the last sensible point, pulled inside the view so the mark is always visible
-                px = min(max(pts[-1, 0], x0), x1)
-                py = min(max(pts[-1, 1], y0), y1)
+                # the last sensible point, pulled just inside the view so the mark is always visible,
+                # with its label turned towards the middle of the plot
+                px_w, px_h = self.contour.getPlotItem().vb.viewPixelSize()
+                mx, my = max(0.03 * (x1 - x0), 20 * px_w), max(0.03 * (y1 - y0), 20 * px_h)
+                px = min(max(pts[-1, 0], x0 + mx), x1 - mx)
+                py = min(max(pts[-1, 1], y0 + my), y1 - my)
                 items["cross"].setData([px], [py])
                 items["note"].setText(f"{name} diverged at step {path.diverged_at}")
+                items["note"].setAnchor((1 if px > (x0 + x1) / 2 else 0, 0 if py > (y0 + y1) / 2 else 1))
                 items["note"].setPos(QPointF(px, py))
                 items["note"].setVisible(True)
-                rows.append(f"<span style='color:{COLOURS[name]}'><b>━━ {name}</b></span> diverged at step "
-                            f"{path.diverged_at} (lr {path.hyperparameters['lr']:g} is too large here)")
+                rows.append(f"<span style='color:{COLOURS[name]}'><b>━━&nbsp;{name}</b></span>&nbsp;diverged&nbsp;at&nbsp;step&nbsp;"
+                            f"{path.diverged_at} (lr&nbsp;{path.hyperparameters['lr']:g} is too large here)")
             else:
                 items["cross"].setData([], [])
                 items["note"].setVisible(False)
                 loss = path.losses[k]
-                rows.append(f"<span style='color:{COLOURS[name]}'><b>━━ {name}</b></span> f = {loss:.4g} "
-                            f"at ({pts[-1, 0]:.4f}, {pts[-1, 1]:.4f})")
+                rows.append(f"<span style='color:{COLOURS[name]}'><b>━━&nbsp;{name}</b></span>&nbsp;f&nbsp;=&nbsp;{loss:.4g}"
+                            f"&nbsp;at&nbsp;({pts[-1, 0]:.4f},&nbsp;{pts[-1, 1]:.4f})")
         self.summary.setText(f"<b>Step {k_frame}</b> &nbsp; " + " &nbsp;&nbsp; ".join(rows))
         self.frame_slider.blockSignals(True)
         self.frame_slider.setValue(k_frame)
@@ -483,17 +509,18 @@ class OptimizersPanel(TopicPanel):
                                   "   (click to start there)")
 
     def _fit_controls(self) -> None:
-        # the plots come first: past MAX_CONTROLS_WIDTH the controls scroll sideways instead
+        # the plots come first: the controls never take more than MAX_CONTROLS_WIDTH
         bar = self._scroll.verticalScrollBar().sizeHint().width()
-        self._scroll.setMinimumWidth(min(self._controls.minimumSizeHint().width() + bar + 4, MAX_CONTROLS_WIDTH))
+        cap = MAX_CONTROLS_WIDTH[theme().presentation]
+        self._scroll.setMinimumWidth(min(self._controls.minimumSizeHint().width() + bar + 4, cap))
 
     @Slot()
     def _restyle(self) -> None:
-        QTimer.singleShot(0, self._fit_controls)  # after the new fonts have reached every widget
+        QTimer.singleShot(0, self, self._fit_controls)  # after the new fonts have reached every widget
         for items in self._items.values():
             items["head"].setSize(theme().marker_size * 1.6)
         if self.paths:
-            self._on_race_finished(self.paths)
+            self._on_race_finished(Race(self.paths, self.problems))
 
     # ------------------------------------------------------- panel API
     def run_defaults(self) -> None:

@@ -505,6 +505,8 @@ def test_optional_scores_are_none():
 
 def test_blas_is_limited_during_the_epoch_and_restored_at_each_yield():
     threadpoolctl = pytest.importorskip("threadpoolctl")
+    from engine.blas import prepare
+    prepare()  # loads scikit-learn's libraries too, so the list of BLAS libraries is final
 
     def blas_threads():
         return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
@@ -535,14 +537,14 @@ def test_overlapping_runs_restore_the_blas_setting():
     """Two runs in two threads enter and leave their epochs interleaved: A in, B in, A out,
     B out. Numpy must end with its original setting, not with A's or B's limit."""
     threadpoolctl = pytest.importorskip("threadpoolctl")
-    from engine.nn import _BlasLimit
+    from engine.blas import limit_blas
 
     def blas_threads():
         return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
 
     with threadpoolctl.threadpool_limits(2, user_api="blas"):
         outside = blas_threads()
-        a, b = _BlasLimit(1), _BlasLimit(1)
+        a, b = limit_blas(1), limit_blas(1)
         a.__enter__()
         b.__enter__()
         assert all(t == 1 for t in blas_threads())

@@ -146,3 +146,13 @@ def test_range_is_in_the_message():
 def test_shape_mismatch_is_refused():
     with pytest.raises(ValueError, match="shape"):
         O.SGD(0.1).step(np.zeros(2), np.zeros(3))
+
+
+@pytest.mark.parametrize("name", list(O.ALL))
+def test_changing_the_parameter_shape_without_reset_is_refused(name):
+    opt = O.make(name, lr=0.1)
+    opt.step(np.zeros(2), np.ones(2))
+    with pytest.raises(ValueError, match="reset"):
+        opt.step(np.zeros(3), np.ones(3))
+    opt.reset()
+    assert opt.step(np.zeros(3), np.ones(3)).shape == (3,)

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_panel_builds_runs_its_defaults_and_closes(qtbot, window, entry):
     window.tabs.setCurrentIndex(panels.REGISTRY.index(entry))
     panel = window.panel()
+    assert isinstance(panel, entry.load()), window.build_errors
     errors = []
     for w in panel.workers():
         w.failed.connect(errors.append)

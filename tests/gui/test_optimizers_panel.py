@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from gui.panels.optimizers import OptimizersPanel
@@ -13,6 +14,13 @@ def panel(window, qtbot):
     assert isinstance(p, OptimizersPanel)
     qtbot.waitUntil(lambda: bool(p.paths) and p.is_idle(), timeout=5000)
     return p
+
+
+def plain(label) -> str:
+    """What the student reads in a rich-text label."""
+    doc = QTextDocument()
+    doc.setHtml(label.text())
+    return doc.toPlainText().replace("\xa0", " ")
 
 
 def type_into(qtbot, spin, text):
@@ -53,7 +61,7 @@ def test_play_to_the_end(qtbot, panel):
     assert panel.frame_label.text() == "step 50 / 50"
     x, y = panel._items["Adam"]["path"].getData()
     assert len(x) == 51
-    assert "f = 0.1482" in panel.summary.text()
+    assert "Adam f = 0.1482 at (-0.3838, -0.0096)" in plain(panel.summary)
 
 
 def test_step_back_and_forth_with_buttons(qtbot, panel):
@@ -88,10 +96,16 @@ def test_a_diverging_learning_rate_is_marked_and_the_others_keep_running(qtbot, 
     note = panel._items["SGD"]["note"]
     assert note.isVisible()
     assert note.textItem.toPlainText() == f"SGD diverged at step {sgd.diverged_at}"
-    assert f"diverged at step {sgd.diverged_at}" in panel.summary.text()
+    assert f"SGD diverged at step {sgd.diverged_at}" in plain(panel.summary)
     assert len(panel.paths["Adam"].points) == 51
-    # the view stays on the surface: no axis blown up by the diverged path
-    (x0, x1), (y0, y1) = panel.contour.getPlotItem().vb.viewRange()
+    # the mark and its label are inside the plot area, where the student can read them
+    vb = panel.contour.getPlotItem().vb
+    assert vb.sceneBoundingRect().contains(note.sceneBoundingRect())
+    assert vb.sceneBoundingRect().contains(panel._items["SGD"]["cross"].sceneBoundingRect())
+    # the view stays on the surface: no wheel zoom or auto-range button to blow it up to the diverged path
+    assert vb.state["mouseEnabled"] == [False, False]
+    assert not panel.contour.getPlotItem().autoBtn.isVisible()
+    (x0, x1), (y0, y1) = vb.viewRange()
     assert -10 < x0 < x1 < 10 and -10 < y0 < y1 < 10
     _, ys = panel.convergence.getPlotItem().vb.viewRange()
     assert np.all(np.isfinite(ys))
@@ -110,6 +124,28 @@ def test_enabling_all_seven(qtbot, panel):
         if not box.isChecked():
             wait_for_new_paths(qtbot, panel, lambda b=box: b.setChecked(True))
     assert len(panel.paths) == 7
+
+
+def test_close_during_a_long_race_computation_exits_cleanly(qtbot, window, panel):
+    for box in panel.boxes.values():
+        box.setChecked(True)
+    panel.run_form["steps"].set_value(2000)  # about a second of work on the worker
+    assert panel.race_worker.busy
+    window.close()
+    assert all(not w.thread.isRunning() for w in panel.workers())
+
+
+def test_a_slider_pushed_to_its_end_stays_valid(qtbot, panel):
+    widget = panel.boxes["Momentum"].form["momentum"]
+    wait_for_new_paths(qtbot, panel, lambda: widget.slider.setValue(widget.slider.maximum()))
+    assert 0.99 < widget.value() < 1.0
+    assert panel.problems == {}
+    assert panel.paths["Momentum"].hyperparameters["momentum"] == widget.value()
+
+
+def test_the_lesson_text_is_shown_whole(panel):
+    assert plain(panel.lesson) == panel.surface.lesson
+    assert "lr < 2 / 20 = 0.1" in plain(panel.lesson)
 
 
 def test_close_mid_animation_exits_cleanly(qtbot, window, panel):

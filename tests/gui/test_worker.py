@@ -4,24 +4,39 @@ import time
 
 import pytest
 
-from gui.worker import Worker, running_threads
+from gui.worker import Worker, live_workers
 
 
-def counting(n, delay=0.0, tag=None):
-    for i in range(n):
-        if delay:
-            time.sleep(delay)  # stands in for a slow engine step (runs on the worker thread)
-        yield (tag, i)
-    return (tag, n)
+class Tracker:
+    """Records which generators started, and which were closed before finishing (cancelled)."""
+
+    def __init__(self):
+        self.started = []
+        self.closed = []
+        self.finished = []
+
+    def counting(self, n, tag, delay=0.0):
+        self.started.append(tag)
+        try:
+            for i in range(n):
+                if delay:
+                    time.sleep(delay)  # stands in for a slow engine step (runs on the worker thread)
+                yield (tag, i)
+        except GeneratorExit:
+            self.closed.append(tag)
+            raise
+        self.finished.append(tag)
+        return (tag, n)
 
 
-def endless(started: threading.Event):
+def endless(started: threading.Event, closed: threading.Event):
     started.set()
-    i = 0
-    while True:
-        i += 1
-        time.sleep(0.001)
-        yield i
+    try:
+        while True:
+            time.sleep(0.001)
+            yield None
+    finally:
+        closed.set()
 
 
 def failing():
@@ -41,37 +56,41 @@ def test_events_and_result_reach_the_main_thread(qtbot, worker):
     main = threading.get_ident()
     worker.event.connect(lambda e: events.append((e, threading.get_ident())))
     with qtbot.waitSignal(worker.finished, timeout=5000) as blocker:
-        worker.start(counting, 5, tag="a")
+        worker.start(Tracker().counting, 5, "a")
     assert blocker.args == [("a", 5)]
     assert [e for e, _ in events] == [("a", i) for i in range(5)]
     assert all(tid == main for _, tid in events)
     assert not worker.busy
 
 
-def test_cancel_mid_run_frees_the_thread_within_one_second(qtbot, worker):
-    started = threading.Event()
-    worker.start(endless, started)
+def test_cancel_mid_run_stops_the_generator_within_one_second(qtbot, worker):
+    started, closed = threading.Event(), threading.Event()
+    worker.start(endless, started, closed)
     qtbot.waitUntil(started.is_set, timeout=2000)
     t0 = time.perf_counter()
     worker.cancel()
-    assert not worker.busy
-    # the thread is free again when a new job runs to completion
-    with qtbot.waitSignal(worker.finished, timeout=1000):
-        worker.start(counting, 1)
+    qtbot.waitUntil(closed.is_set, timeout=1000)  # the generator itself was closed, not just forgotten
+    with qtbot.waitSignal(worker.finished, timeout=1000):  # and the thread takes new work
+        worker.start(Tracker().counting, 1, "next")
     assert time.perf_counter() - t0 < 1.0
 
 
 def test_hundred_restarts_leave_one_run_and_only_its_events(qtbot, worker):
-    seen = []
+    tracker = Tracker()
+    seen, results, busy_changes = [], [], []
     worker.event.connect(seen.append)
-    results = []
     worker.finished.connect(results.append)
+    worker.busy_changed.connect(busy_changes.append)
     for run in range(100):
-        worker.start(counting, 20, 0.0005, tag=run)
+        worker.start(tracker.counting, 20, run, 0.0005)
     qtbot.waitUntil(lambda: len(results) == 1 and not worker.busy, timeout=10000)
     assert results == [(99, 20)]
     assert seen == [(99, i) for i in range(20)]
-    assert len(running_threads()) >= 1  # the one thread, idle, still alive for the next run
+    assert tracker.finished == [99]  # one run went to the end
+    # superseded runs were either never started or closed at their next yield
+    assert set(tracker.started) - {99} == set(tracker.closed)
+    assert len(tracker.started) < 100
+    assert busy_changes == [True, False]  # no flicker between the restarts
 
 
 def test_failure_becomes_a_sentence_not_a_traceback(qtbot, worker):
@@ -81,12 +100,13 @@ def test_failure_becomes_a_sentence_not_a_traceback(qtbot, worker):
     assert not worker.busy
 
 
-def test_shutdown_during_a_run_joins_the_thread(qtbot):
+def test_shutdown_during_a_run_joins_the_thread_and_later_starts_are_ignored(qtbot):
     w = Worker("shutdown")
-    started = threading.Event()
-    w.start(endless, started)
+    started, closed = threading.Event(), threading.Event()
+    w.start(endless, started, closed)
     qtbot.waitUntil(started.is_set, timeout=2000)
     assert w.shutdown(timeout_ms=1000)
-    assert not w.thread.isRunning()
-    with pytest.raises(RuntimeError):
-        w.start(counting, 1)
+    assert not w.thread.isRunning() and closed.is_set()
+    assert w not in live_workers()
+    assert w.start(Tracker().counting, 1, "late") == -1  # e.g. a spin box committing on focus-out
+    assert not w.busy
