@@ -117,20 +117,20 @@ def fits_job():
     return {"sweep": sweep, "paths": paths}
 
 
-def one_blas_thread(gen):
-    """Run ``gen`` with BLAS limited to one thread around each step (never across a yield).
-
-    On this 2-core machine, shared with the GUI thread and other runs, a multi-threaded
-    BLAS in scikit-learn's MLP is up to 10x slower than a single thread. engine.blas does the
-    limiting for every thread through one controller (per-call threadpool_limits from several
-    worker threads crashed the process).
-    """
-    return (yield from single_threaded(gen))
-
-
 def mlp_job(alphas):
-    result = yield from one_blas_thread(R.mlp_l2_comparison(alphas=alphas))
-    return result
+    """The tutorial's MLPs, with BLAS limited to one thread while each network trains.
+
+    A multi-threaded BLAS in scikit-learn's MLP was up to 10x slower on this 2-core machine
+    (shared with the GUI thread and other runs). engine.blas scans the native libraries once,
+    under a lock: scanning them from a worker while another thread imports scikit-learn
+    crashed the process.
+    """
+    gen = R.mlp_l2_comparison(alphas=alphas)
+    try:
+        from engine.blas import single_threaded
+    except ImportError:  # a checkout without engine.blas: run without the limit
+        return (yield from gen)
+    return (yield from single_threaded(gen))
 
 
 def dropout_job(rate, setup, speed):
@@ -342,6 +342,9 @@ class RegularizationPanel(TopicPanel):
         self.mlp_worker.event.connect(self._on_mlp_event)
         self.mlp_worker.finished.connect(self._on_mlp_finished)
         self.mlp_worker.busy_changed.connect(self._on_mlp_busy)
+        self.drop_worker.failed.connect(self._on_drop_failed)
+        self.stop_worker.failed.connect(self._on_stop_failed)
+        self.mlp_worker.failed.connect(self._on_mlp_failed)
 
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)
@@ -1189,6 +1192,19 @@ class RegularizationPanel(TopicPanel):
     def _on_mlp_busy(self, busy: bool) -> None:
         self.mlp_cancel_button.setEnabled(busy)
         self.mlp_run_button.setText("Restart" if busy else "Run")
+
+    # ============================================================== failures (also in the status bar)
+    @Slot(str)
+    def _on_drop_failed(self, message: str) -> None:
+        self.drop_note.setText(f"<b>The run failed:</b> {message}")
+
+    @Slot(str)
+    def _on_stop_failed(self, message: str) -> None:
+        self.stop_note.setText(f"<b>The run failed:</b> {message}")
+
+    @Slot(str)
+    def _on_mlp_failed(self, message: str) -> None:
+        self.mlp_note.setText(f"<b>The run failed:</b> {message}")
 
     # ============================================================== drawing streams
     def _mark_dirty(self, section: str) -> None:

@@ -117,7 +117,7 @@ def test_dropout_curves_stream_in_while_the_run_goes(qtbot, panel):
     qtbot.waitUntil(lambda: panel.drop_points("dropout") > 0, timeout=5000)
     partial = panel.drop_points("no dropout")
     assert panel.drop_worker.busy and 0 < partial < 40
-    with qtbot.waitSignal(panel.dropout_done, timeout=10000):
+    with qtbot.waitSignal(panel.dropout_done, timeout=30000):
         pass
     assert panel.drop_points("no dropout") == panel.drop_points("dropout") == 40
     result = panel.drop_result
@@ -139,7 +139,7 @@ def test_cancel_stops_the_stream(qtbot, panel):
     assert "Cancelled" in panel.drop_note.text()
     # and it can be run again
     panel.drop_form.set_values({"epochs": 5, "speed": 1000})
-    with qtbot.waitSignal(panel.dropout_done, timeout=10000):
+    with qtbot.waitSignal(panel.dropout_done, timeout=30000):
         qtbot.mouseClick(panel.drop_run_button, Qt.LeftButton)
     assert panel.drop_points() == 5
 
@@ -147,7 +147,7 @@ def test_cancel_stops_the_stream(qtbot, panel):
 # ------------------------------------------------------------------ 4. early stopping
 def test_stop_marker_is_at_the_engines_stop_epoch(qtbot, panel):
     panel.stop_form.set_values({"speed": 1000})
-    with qtbot.waitSignal(panel.stopping_done, timeout=15000):
+    with qtbot.waitSignal(panel.stopping_done, timeout=30000):
         panel.tabs.setCurrentIndex(STOPPING)
     events, summary = drain(OF.early_stopping_run())  # the same run, straight from the engine
     assert summary.stop_epoch is not None
@@ -171,10 +171,10 @@ def test_markers_appear_while_the_run_streams(qtbot, panel):
     panel.tabs.setCurrentIndex(STOPPING)
     qtbot.waitUntil(lambda: panel.stop_points() > 0, timeout=5000)
     assert panel.stop_worker.busy and not panel.stop_line.isVisible()
-    qtbot.waitUntil(lambda: panel.window_region.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: panel.window_region.isVisible(), timeout=30000)
     lo, hi = panel.window_region.getRegion()
     assert lo == panel.best_line.value() < hi
-    qtbot.waitUntil(lambda: panel.stop_line.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: panel.stop_line.isVisible(), timeout=30000)
     assert panel.stop_line.value() == panel.stop_points() - 1
     qtbot.waitUntil(panel.is_idle, timeout=5000)
 
@@ -185,7 +185,7 @@ def test_a_parameter_change_mid_run_leaves_only_the_new_runs_curve(qtbot, panel)
     qtbot.waitUntil(lambda: panel.stop_points() >= 3, timeout=5000)
     assert panel.stop_worker.busy
     panel.stop_form.set_values({"speed": 1000})
-    with qtbot.waitSignal(panel.stopping_done, timeout=15000):
+    with qtbot.waitSignal(panel.stopping_done, timeout=30000):
         type_into(qtbot, panel.stop_form["patience"].editor, "2")
     events, summary = drain(OF.early_stopping_run(patience=2))
     assert panel.stop_points() == len(events) == summary.stop_epoch + 1
@@ -196,9 +196,9 @@ def test_a_parameter_change_mid_run_leaves_only_the_new_runs_curve(qtbot, panel)
 
 def test_the_simulated_curve_stops_at_36(qtbot, panel):
     panel.stop_form.set_values({"speed": 1000})
-    with qtbot.waitSignal(panel.stopping_done, timeout=15000):
+    with qtbot.waitSignal(panel.stopping_done, timeout=30000):
         panel.tabs.setCurrentIndex(STOPPING)
-    with qtbot.waitSignal(panel.stopping_done, timeout=15000):
+    with qtbot.waitSignal(panel.stopping_done, timeout=30000):
         panel.stop_form["data"].set_value(DATA_SIMULATED)
     assert panel.stop_points() == 37
     assert panel.stop_line.isVisible() and panel.stop_line.value() == 36
@@ -235,7 +235,8 @@ def test_escape_cancels_every_run(qtbot, window, panel):
 def test_run_defaults_finishes_quickly(qtbot, panel):
     panel.run_defaults()
     assert not panel.is_idle()
-    qtbot.waitUntil(panel.is_idle, timeout=20000)
+    # about 3 s on an idle 2-core machine; generous because the machine is shared
+    qtbot.waitUntil(panel.is_idle, timeout=60000)
     assert panel.drop_result is not None and panel.stop_summary is not None and len(panel.mlp_events) == 3
 
 
