@@ -60,7 +60,7 @@ def main() -> dict:
 
     from gui.worker import Worker
     worker = Worker("bench")
-    hb = heartbeat_gaps(app, worker, long_race, 5)
+    hb = heartbeat_gaps(worker, long_race, 5)
     worker.shutdown()
     results.update({f"heartbeat_{k}": v for k, v in hb.items()})
     w.close()
