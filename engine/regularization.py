@@ -37,6 +37,7 @@ from typing import Generator
 
 import numpy as np
 
+from engine.blas import limit_blas
 from engine.params import Param, ParamSet
 
 MODEL_NAMES = ("No Regularization", "L2 (Ridge)", "L1 (Lasso)", "ElasticNet")
@@ -291,7 +292,7 @@ def _mlp_runs(alphas, hidden_layer_sizes, max_iter, random_state, data):
         start = time.perf_counter()
         model = MLPClassifier(hidden_layer_sizes=tuple(hidden_layer_sizes), max_iter=max_iter,
                               alpha=alpha, random_state=random_state)
-        with _convergence_silenced():
+        with _convergence_silenced(), limit_blas(1):  # ~10x faster than threaded BLAS on 2 shared cores
             model.fit(data.X_train, data.y_train)
         event = MLPFitted(
             index=i, total=len(alphas), alpha=alpha,

@@ -31,6 +31,7 @@ class CheapGrid:
     def __init__(self, plot: pg.PlotWidget):
         plot.showGrid(x=False, y=False)
         self.plot = plot
+        self.x = self.y = True
         self.levels = []
         for alpha in (60, 25):  # major, minor
             item = pg.PlotCurveItem(pen=pg.mkPen((0, 0, 0, alpha), width=1), connect="pairs", antialias=False)
@@ -42,6 +43,11 @@ class CheapGrid:
         vb.sigResized.connect(self.update)
         self.update()
 
+    def show(self, x: bool = True, y: bool = True) -> None:
+        """Which grid lines to draw: vertical ones at x ticks, horizontal ones at y ticks."""
+        self.x, self.y = x, y
+        self.update()
+
     def update(self, *_args) -> None:
         vb = self.plot.getPlotItem().vb
         (x0, x1), (y0, y1) = vb.viewRange()
@@ -49,8 +55,8 @@ class CheapGrid:
         xs = self.plot.getAxis("bottom").tickValues(x0, x1, w)
         ys = self.plot.getAxis("left").tickValues(y0, y1, h)
         for level, item in enumerate(self.levels):
-            vx = np.asarray(xs[level][1]) if level < len(xs) else np.array([])
-            vy = np.asarray(ys[level][1]) if level < len(ys) else np.array([])
+            vx = np.asarray(xs[level][1]) if self.x and level < len(xs) else np.array([])
+            vy = np.asarray(ys[level][1]) if self.y and level < len(ys) else np.array([])
             px = np.concatenate([np.repeat(vx, 2), np.tile([x0, x1], vy.size)])
             py = np.concatenate([np.tile([y0, y1], vx.size), np.repeat(vy, 2)])
             item.setData(px, py)

@@ -245,7 +245,7 @@ def plain_axes(*plots: StyledPlot, x_grid: bool = True) -> None:
             # a log axis has 8 minor ticks per decade: a grid line per decade is plenty
             axis.setStyle(maxTickLevel=0 if getattr(axis, "logMode", False) else 1)
         if not x_grid:
-            plot.showGrid(x=False, y=True, alpha=0.25)
+            plot.grid.show(x=False, y=True)
 
 
 def compact(form: ParamForm) -> ParamForm:
@@ -747,7 +747,7 @@ class RegularizationPanel(TopicPanel):
             plot = StyledPlot(title, x_label, y_label)
             plot.setMouseEnabled(x=False, y=False)
             plain_axes(plot)
-            plot.showGrid(x=False, y=False)
+            plot.grid.show(x=False, y=False)
             plot.invertY(True)
             if not x_label:
                 plot.getAxis("bottom").setStyle(showValues=False)
@@ -1332,7 +1332,7 @@ class RegularizationPanel(TopicPanel):
 
     @Slot()
     def _restyle(self) -> None:
-        QTimer.singleShot(0, self._restyle_later)
+        QTimer.singleShot(0, self, self._restyle_later)
 
     @Slot()
     def _restyle_later(self) -> None:
