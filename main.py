@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -32,8 +33,16 @@ def main(argv=None) -> int:
             print(f"training-lab: {exc}", file=sys.stderr)
             return 2
 
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtCore import QEvent, QObject, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
+
+    def quiet_offscreen(mode, context, message):
+        # the off-screen platform (CI, --smoke) says this for every window; it means nothing to a user
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        qInstallMessageHandler(quiet_offscreen)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Training Lab")
