@@ -79,11 +79,19 @@ def log_levels(Z: np.ndarray, floor: float, n_levels: int) -> np.ndarray:
     return floor + np.geomspace(lo, hi, n_levels)
 
 
-def background(surface, resolution: int = 200, n_levels: int = 18) -> Background:
-    """Shaded image and contour lines of ``surface`` over its view box."""
+def square_box(view: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The square around a view box: what a plot with equal x and y scales may show of it."""
+    x0, x1, y0, y1 = view
+    half = max(x1 - x0, y1 - y0) / 2
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return cx - half, cx + half, cy - half, cy + half
+
+
+def background(surface, resolution: int = 200, n_levels: int = 18, box=None) -> Background:
+    """Shaded image and contour lines of ``surface`` over ``box`` (default: its view box)."""
     if not 10 <= resolution <= 1000:
         raise ValueError(f"resolution must be in [10, 1000], got {resolution}")
-    xs, ys, Z = surface.grid(resolution)
+    xs, ys, Z = surface.grid(resolution, box)
     levels = log_levels(Z, surface.min_value, n_levels)
     segments = np.concatenate([contour_segments(xs, ys, Z, lv) for lv in levels])
     spread = max(float(np.ptp(Z)), 1e-12)

@@ -50,9 +50,9 @@ class Surface:
         gx, gy = self.gradient(x, y)
         return np.array([gx, gy], dtype=float)
 
-    def grid(self, resolution: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Values on a regular grid over the view box: (xs, ys, Z) with Z[i, j] = f(xs[i], ys[j])."""
-        x0, x1, y0, y1 = self.view
+    def grid(self, resolution: int = 200, box=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Values on a regular grid over ``box`` (default: the view box): (xs, ys, Z), Z[i, j] = f(xs[i], ys[j])."""
+        x0, x1, y0, y1 = self.view if box is None else box
         xs = np.linspace(x0, x1, resolution)
         ys = np.linspace(y0, y1, resolution)
         X, Y = np.meshgrid(xs, ys, indexing="ij")

@@ -122,7 +122,8 @@ class StyledPlot(pg.PlotWidget):
         tick_font = t.font()
         for side in ("left", "bottom"):
             axis = self.getAxis(side)
-            axis.setStyle(tickFont=tick_font)
+            # pyqtgraph drops a label that pokes past the axis end: that was always the "0" of a step axis
+            axis.setStyle(tickFont=tick_font, hideOverlappingLabels=False)
             axis.setTextPen(pg.mkPen("k"))
             if self._labels.get(side):
                 axis.setLabel(self._labels[side], **{"font-size": f"{pt}pt"})

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushB
 
 from engine import optimizers as O
 from engine import surfaces as S
-from engine.contours import background
+from engine.contours import background, square_box
 from engine.params import Param
 from gui.params import ParamForm
 from gui.panels.base import TopicPanel, lesson_label
@@ -68,8 +68,10 @@ def race_job(surface_key: str, settings: dict, start, steps: int, noise: float, 
 
 
 def background_job(surface_key: str):
+    surface = S.get(surface_key)
     yield from ()
-    return surface_key, background(S.get(surface_key))
+    # x and y share one scale, so the plot may show more than the view box: shade the square around it
+    return surface_key, background(surface, box=square_box(surface.view))
 
 
 class OptimizerBox(QGroupBox):
@@ -87,6 +89,8 @@ class OptimizerBox(QGroupBox):
         lay.setContentsMargins(6, 2, 6, 2)
         lay.addWidget(self.form)
         self.setToolTip(O.ALL[name].__doc__ or name)
+        self.form.setVisible(enabled)
+        self.toggled.connect(self.form.setVisible)  # a switched-off optimizer takes one line
 
     @Slot()
     def restyle(self) -> None:
@@ -178,7 +182,8 @@ class OptimizersPanel(TopicPanel):
         self._fit_controls()
 
         self.contour = StyledPlot("Paths on the loss surface", "x", "y")
-        self.contour.setAspectLocked(False)
+        # one unit is as long in x as in y: the tutorial's bowl must look ten times steeper in y
+        self.contour.setAspectLocked(True)
         # the view is the surface's box: no auto-range button or wheel zoom to lose it (a diverged
         # path would auto-range to 1e6); a click sets the start point instead
         self.contour.setMouseEnabled(x=False, y=False)
@@ -282,6 +287,7 @@ class OptimizersPanel(TopicPanel):
             self.contour.addItem(cross)
             note = pg.TextItem("", color=colour, anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 210))
             note.setZValue(30)
+            note.setFont(theme().font(bold=True))
             self.contour.addItem(note)
             conv = self.convergence.curve(colour, name=name)
             self._items[name] = {"path": path, "head": head, "cross": cross, "note": note, "conv": conv}
@@ -337,7 +343,7 @@ class OptimizersPanel(TopicPanel):
         if key != self.surface.key:
             return
         self._background_key = key
-        x0, x1, y0, y1 = self.surface.view
+        x0, x1, y0, y1 = bg.xs[0], bg.xs[-1], bg.ys[0], bg.ys[-1]
         self.image.setImage(bg.shade, autoLevels=True)
         self.image.setRect(pg.QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
         self.contour_lines.setData(bg.segments[:, 0], bg.segments[:, 1])
@@ -359,7 +365,7 @@ class OptimizersPanel(TopicPanel):
     # ----------------------------------------------------------- drawing
     def draw_frame(self) -> None:
         k_frame = self.frame
-        x0, x1, y0, y1 = self.surface.view
+        (x0, x1), (y0, y1) = self.contour.getPlotItem().vb.viewRange()  # what is visible, not just the box
         rows = []
         for name, path in self.paths.items():
             items = self._items[name]
@@ -378,7 +384,8 @@ class OptimizersPanel(TopicPanel):
                 py = min(max(pts[-1, 1], y0 + my), y1 - my)
                 items["cross"].setData([px], [py])
                 items["note"].setText(f"{name} diverged at step {path.diverged_at}")
-                items["note"].setAnchor((1 if px > (x0 + x1) / 2 else 0, 0 if py > (y0 + y1) / 2 else 1))
+                # beside the cross, never over it, and turned towards the middle of the plot
+                items["note"].setAnchor((1.1 if px > (x0 + x1) / 2 else -0.1, -0.3 if py > (y0 + y1) / 2 else 1.3))
                 items["note"].setPos(QPointF(px, py))
                 items["note"].setVisible(True)
                 rows.append(f"<span style='color:{COLOURS[name]}'><b>━━&nbsp;{name}</b></span>&nbsp;diverged&nbsp;at&nbsp;step&nbsp;"
@@ -519,6 +526,7 @@ class OptimizersPanel(TopicPanel):
         QTimer.singleShot(0, self, self._fit_controls)  # after the new fonts have reached every widget
         for items in self._items.values():
             items["head"].setSize(theme().marker_size * 1.6)
+            items["note"].setFont(theme().font(bold=True))
         if self.paths:
             self._on_race_finished(Race(self.paths, self.problems))
 

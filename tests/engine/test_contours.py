@@ -40,3 +40,11 @@ def test_every_surface_gets_a_finite_background(key):
     bg = background(SURFACES[key], resolution=80)
     assert np.all(np.isfinite(bg.shade))
     assert len(bg.segments) > 0 and np.all(np.isfinite(bg.segments))
+
+
+def test_square_box_contains_the_view_and_is_square():
+    from engine.contours import square_box
+    x0, x1, y0, y1 = square_box((-6, 6, -3, 3))
+    assert (x0, x1, y0, y1) == (-6, 6, -6, 6)
+    bg = background(SURFACES["quadratic"], resolution=50, box=(x0, x1, y0, y1))
+    assert bg.ys[0] == -6 and bg.ys[-1] == 6
