@@ -1,0 +1,227 @@
+"""Transfer learning (tutorial section 5), done so that it measures something.
+
+The tutorial's own cells crash on current scikit-learn, so there are no printed figures to
+compare with; these tests check that the copied weights are really used, frozen layers
+really stay frozen, every target size is made of distinct samples, and that transfer helps
+with a related source and little data but not with an unrelated source.
+"""
+import math
+
+import numpy as np
+import pytest
+
+from engine import transfer as T
+from engine.nn import MLP
+
+STEPS = 300
+
+
+def drain(gen):
+    events = []
+    while True:
+        try:
+            events.append(next(gen))
+        except StopIteration as done:
+            return events, done.value
+
+
+@pytest.fixture(scope="module")
+def pre():
+    _, result = drain(T.pretrain(task_seed=0, n_source=5000))
+    return result
+
+
+@pytest.fixture(scope="module")
+def task():
+    return T.task_pair(0)
+
+
+# ------------------------------------------------------------------ the tasks
+def test_relatedness_sets_the_angle_between_the_rules(task):
+    X = task.X_test
+    zs, zi = task.source_score(X), task.independent_score(X)
+    # both scores standardised, and made uncorrelated on the calibration sample
+    assert abs(zs.std() - 1) < 0.05 and abs(zi.std() - 1) < 0.05
+    assert abs(np.corrcoef(zs, zi)[0, 1]) < 0.05
+    for r in (0.0, 0.3, 0.8, 1.0):
+        angle = (1 - r) * math.pi / 2
+        np.testing.assert_allclose(task.target_score(X, r), math.cos(angle) * zs + math.sin(angle) * zi)
+    assert np.corrcoef(task.target_score(X, 0.5), zs)[0, 1] == pytest.approx(math.cos(math.pi / 4), abs=0.05)
+    # relatedness 1: the target rule is the source rule
+    np.testing.assert_array_equal(task.target_labels(X, 1.0), task.source_labels(X))
+    assert task.agreement(1.0) == 1.0
+    # the rules agree more the more related they are, and about half the time when unrelated
+    agreements = [task.agreement(r) for r in (0.0, 0.25, 0.5, 0.75, 1.0)]
+    assert agreements == sorted(agreements)
+    assert 0.45 < agreements[0] < 0.6
+    # classes are balanced (odd teachers)
+    assert 0.45 < task.target_labels(X, 0.3).mean() < 0.55
+
+
+def test_tasks_are_seeded(task):
+    again = T.TaskPair(0)
+    np.testing.assert_array_equal(again.X_test, task.X_test)
+    np.testing.assert_array_equal(again.target_labels(again.X_test, 0.6), task.target_labels(task.X_test, 0.6))
+    other = T.TaskPair(1)
+    assert not np.array_equal(other.source_labels(task.X_test), task.source_labels(task.X_test))
+
+
+def test_target_sizes_are_distinct_samples(task):
+    pool = task.target_pool(500, seed=3)
+    assert len(np.unique(pool, axis=0)) == 500
+    for size in T.DEFAULT_SIZES:
+        X, y = T.training_set(task, 0.8, size, seed=3)
+        assert X.shape == (size, T.N_FEATURES) and y.shape == (size,)
+        assert len(np.unique(X, axis=0)) == size           # no sample used twice
+        np.testing.assert_array_equal(X, pool[:size])       # nested: the first `size` of one pool
+    # never a test or source sample, and each repeat has its own samples
+    X, _ = T.training_set(task, 0.8, 500, seed=3)
+    Xs, _ = task.source_set(5000)
+    every = np.vstack([X, task.X_test, Xs, T.training_set(task, 0.8, 500, seed=4)[0]])
+    assert len(np.unique(every, axis=0)) == len(every)
+    # the engine refuses sizes it cannot fill with distinct samples
+    with pytest.raises(ValueError, match="size must be in"):
+        T.training_set(task, 0.8, 6000, seed=0)
+
+
+def test_the_sweep_trains_on_the_first_size_samples_of_each_pool(task, pre):
+    """Each SweepPoint's train accuracy is measured on exactly the nested set of that size."""
+    events, result = drain(T.size_sweep(0.8, sizes=(20, 40), seeds=2, methods=("scratch",), steps=20))
+    points = [e for e in events if isinstance(e, T.SweepPoint)]
+    assert [(p.size, p.seed) for p in points] == [(20, 0), (40, 0), (20, 1), (40, 1)]
+    for p in points:
+        X, y = T.training_set(task, 0.8, p.size, p.seed)
+        acc, train_acc, _, _ = T.run_target("scratch", pre, X, y, task.X_test, task.target_labels(task.X_test, 0.8),
+                                            steps=20, seed=p.seed)
+        assert (p.accuracy, p.train_accuracy) == (acc, train_acc)
+
+
+# ------------------------------------------------------------------ the methods
+def test_pretraining_learns_the_source_and_is_cached(pre):
+    assert pre.source_test_acc > 0.9
+    again = drain(T.pretrain(task_seed=0, n_source=5000))
+    assert again == ([], pre)                      # no epochs, the same object
+    assert T.cached_pretrained(0, 5000) is pre
+
+
+def test_copied_weights_are_really_used(task, pre):
+    X = task.X_test
+    for method in ("fine-tune", "freeze"):
+        net = T.make_model(method, pre, seed=7)
+        assert net is not pre.model
+        np.testing.assert_array_equal(net.params, pre.model.params)
+        np.testing.assert_array_equal(net.forward(X), pre.model.forward(X))
+    scratch = T.make_model("scratch", pre, seed=7)
+    assert not np.allclose(scratch.forward(X), pre.model.forward(X))
+    # the learning curves start (epoch 0) where the pre-trained network is
+    events, result = drain(T.learning_curves(0.8, size=20, seed=0, steps=20))
+    baseline = next(e for e in events if isinstance(e, T.Baseline))
+    start = {e.method: e for e in events if isinstance(e, T.CurvePoint) and e.epoch == 0}
+    assert start["fine-tune"].test_acc == start["freeze"].test_acc == baseline.pretrained_acc
+    assert abs(start["scratch"].test_acc - 0.5) < 0.15         # random weights: about chance
+    assert result.test_acc["fine-tune"][0] == baseline.pretrained_acc
+
+
+def test_frozen_layers_are_unchanged_after_training(task, pre):
+    X, y = T.training_set(task, 0.5, 50, seed=1)
+    y_test = task.target_labels(task.X_test, 0.5)
+    _, _, _, frozen = T.run_target("freeze", pre, X, y, task.X_test, y_test, steps=100, seed=1)
+    _, _, _, tuned = T.run_target("fine-tune", pre, X, y, task.X_test, y_test, steps=100, seed=1)
+    assert frozen.frozen == (0, 1)
+    for layer in (0, 1):
+        np.testing.assert_array_equal(frozen.weights[layer], pre.model.weights[layer])
+        np.testing.assert_array_equal(frozen.biases[layer], pre.model.biases[layer])
+        assert not np.allclose(tuned.weights[layer], pre.model.weights[layer])   # fine-tuning moves them
+    assert not np.allclose(frozen.weights[2], pre.model.weights[2])              # the head learned
+    # and the pre-trained network itself was never touched
+    np.testing.assert_array_equal(T.cached_pretrained(0, 5000).model.params, pre.model.params)
+
+
+def test_fine_tuning_beats_scratch_with_a_related_source_and_little_data(pre):
+    _, res = drain(T.size_sweep(0.9, sizes=(20, 50), seeds=4, methods=("scratch", "fine-tune"), steps=STEPS))
+    gain = res.gain("fine-tune")
+    # measured: about +0.17 at 20 samples and +0.11 at 50; every repeat gains
+    assert gain[0] > 0.08 and gain[1] > 0.04
+    per_seed = res.accuracy[1] - res.accuracy[0]
+    assert (per_seed > 0).all()
+    # the pre-trained network alone is already better than scratch on 20 samples
+    assert res.baseline.pretrained_acc > res.mean()[0, 0] + 0.05
+
+
+def test_with_an_unrelated_source_the_benefit_vanishes(pre):
+    _, res = drain(T.size_sweep(0.0, sizes=(20, 100), seeds=3, steps=STEPS))
+    # measured: fine-tuning about 0.07-0.12 *worse* than scratch (negative transfer)
+    assert (res.gain("fine-tune") < 0.02).all()
+    # frozen source features cannot express the unrelated rule: near chance
+    assert (res.mean()[2] < 0.65).all()
+    assert 0.4 < res.baseline.pretrained_acc < 0.6
+
+
+def test_sweep_streams_one_event_per_run_and_summarises(pre):
+    gen = T.size_sweep(0.7, sizes=(30, 10), seeds=2, steps=10)
+    events, res = drain(gen)
+    points = [e for e in events if isinstance(e, T.SweepPoint)]
+    assert isinstance(events[0], T.Pretrained) and isinstance(events[1], T.Baseline)
+    assert len(points) == 3 * 2 * 2 == points[-1].total
+    assert [p.index for p in points] == list(range(1, 13))
+    assert res.sizes == (10, 30) and res.seeds == (0, 1) and res.accuracy.shape == (3, 2, 2)
+    for p in points:
+        i, j, k = res.methods.index(p.method), res.sizes.index(p.size), res.seeds.index(p.seed)
+        assert res.accuracy[i, j, k] == p.accuracy
+    np.testing.assert_allclose(res.std(), res.accuracy.std(axis=2, ddof=1))
+    assert len(res.rows()) == 6 and res.rows()[0]["n"] == 2
+    # reproducible
+    assert np.array_equal(drain(T.size_sweep(0.7, sizes=(30, 10), seeds=2, steps=10))[1].accuracy, res.accuracy)
+
+
+def test_learning_curves_interleave_the_methods(pre):
+    events, res = drain(T.learning_curves(0.8, size=64, seed=2, steps=20))
+    points = [e for e in events if isinstance(e, T.CurvePoint)]
+    epochs = T._epochs_for(64, 20)                       # 2 batches an epoch -> 10 epochs
+    assert epochs == 10 and len(points) == 3 * (epochs + 1)
+    assert [p.method for p in points[:6]] == list(T.METHODS) * 2
+    assert points[-1].step == 20
+    for m in T.METHODS:
+        assert len(res.test_acc[m]) == epochs + 1
+
+
+def test_relatedness_sweep_shapes_and_gain(pre):
+    events, res = drain(T.relatedness_sweep((0.0, 1.0), sizes=(20,), seeds=2, steps=STEPS))
+    assert res.accuracy.shape == (2, 3, 1, 2)
+    gain = res.gain("fine-tune")
+    assert gain[1, 0] > gain[0, 0] + 0.1                 # related: big gain; unrelated: none
+    assert res.pretrained_acc[1] > 0.9 > res.pretrained_acc[0]
+
+
+# ------------------------------------------------------------------ bad input
+@pytest.mark.parametrize("kwargs, match", [
+    ({"relatedness": 1.5}, "relatedness must be in"),
+    ({"sizes": []}, "at least one"),
+    ({"sizes": [20, 20]}, "different"),
+    ({"sizes": [5]}, "size must be in"),
+    ({"sizes": 50}, "list of target sizes"),
+    ({"seeds": 0}, "seeds must be in"),
+    ({"methods": ("scratch", "transfer")}, "method must be one of"),
+    ({"steps": 2.5}, "whole number"),
+    ({"lr": -1}, "lr must be in"),
+    ({"task_seed": -1}, "task_seed must be in"),
+])
+def test_bad_sweep_arguments_are_explained(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        T.size_sweep(**kwargs)        # checked at the call, before any work
+
+
+def test_other_bad_arguments(pre):
+    with pytest.raises(ValueError, match="needs the pre-trained network"):
+        T.make_model("fine-tune", None)
+    with pytest.raises(ValueError, match="method must be one of"):
+        T.make_model("pretrained", pre)
+    with pytest.raises(ValueError, match="size must be in"):
+        T.learning_curves(size=3)
+    with pytest.raises(ValueError, match="include 'scratch'"):
+        T.relatedness_sweep(methods=("fine-tune",))
+    with pytest.raises(ValueError, match="relatedness must be in"):
+        T.relatedness_sweep(relatednesses=(0.5, -0.1))
+    with pytest.raises(ValueError, match="n_source must be in"):
+        T.pretrain(n_source=10)
+    assert isinstance(T.make_model("scratch", None), MLP)
