@@ -1,6 +1,7 @@
 """The Loss functions tab driven as a student would: typing into tables, moving sliders,
 dragging the outlier, clicking presets and the selection guide."""
 import gc
+import re
 
 import numpy as np
 import pytest
@@ -251,7 +252,7 @@ def test_dragging_empty_space_does_not_pan_the_view(qtbot, panel):
 def test_margin_marker_reads_the_losses(qtbot, panel):
     m = panel.margins
     m.marker.setValue(-1.0)
-    assert "hinge</span> 2.000" in m.readout.text()
+    assert re.search(r"hinge</span></td><td[^>]*>2\.000</td>", m.readout.text())
     assert f"{np.log1p(np.e):.3f}" in m.readout.text()
     m.base2_check.click()
     assert f"{np.log1p(np.e) / np.log(2):.3f}" in m.readout.text()
@@ -265,13 +266,13 @@ def test_ranking_presets_report_the_tutorials_losses(qtbot, panel):
     qtbot.mouseClick(rk.bad_button, Qt.LeftButton)
     assert rk.loss == pytest.approx(1.40)
     assert "1.4000" in rk.loss_label.text()
-    statuses = [rk.table.item(i, 4).text() for i in range(rk.table.rowCount())]
+    statuses = [rk.table.item(i, 3).text() for i in range(rk.table.rowCount())]
     assert statuses == ["wrong order"] * 6
     assert "item 3 › item 2 › item 1 › item 0" in rk.order_label.text()
     qtbot.mouseClick(rk.good_button, Qt.LeftButton)
     assert rk.loss == pytest.approx(0.55)
     assert "0.5500" in rk.loss_label.text()
-    assert {rk.table.item(i, 4).text() for i in range(6)} == {"too close"}
+    assert {rk.table.item(i, 3).text() for i in range(6)} == {"too close"}
 
 
 def test_typing_a_score_and_the_margin(qtbot, panel):
@@ -280,14 +281,13 @@ def test_typing_a_score_and_the_margin(qtbot, panel):
     spin.lineEdit().selectAll()
     qtbot.keyClicks(spin.lineEdit(), "0.8")
     assert rk.loss == pytest.approx(L.pairwise_ranking([0.9, 0.7, 0.4, 0.8], [3, 2, 1, 0]))
-    statuses = {(rk.table.item(i, 0).text(), rk.table.item(i, 1).text()): rk.table.item(i, 4).text()
-                for i in range(6)}
-    assert statuses[("item 2", "item 3")] == "wrong order"   # 0.8 > 0.4
-    assert statuses[("item 0", "item 3")] == "too close"     # in order, gap 0.1
+    statuses = {rk.table.item(i, 0).text(): rk.table.item(i, 3).text() for i in range(6)}
+    assert statuses["2 › 3"] == "wrong order"   # item 2 is more relevant, but 0.8 > 0.4
+    assert statuses["0 › 3"] == "too close"     # in order, gap 0.1
     rk.margin_form["margin"].set_value(0.05)
     assert statuses != {} and rk.loss == pytest.approx(L.pairwise_ranking([0.9, 0.7, 0.4, 0.8], [3, 2, 1, 0], 0.05))
-    assert rk.table.item(0, 4).text() in ("ok", "too close", "wrong order")
-    assert "ok" in {rk.table.item(i, 4).text() for i in range(6)}
+    assert rk.table.item(0, 3).text() in ("ok", "too close", "wrong order")
+    assert "ok" in {rk.table.item(i, 3).text() for i in range(6)}
 
 
 # ---------------------------------------------------------------- guide
@@ -342,3 +342,141 @@ def test_presentation_mode_makes_text_readable(qtbot, window, panel):
     assert window.minimumSizeHint().width() <= 1280
     window.presentation_action.trigger()
     qtbot.waitUntil(lambda: panel.classification.loss_label.font().pointSizeF() < 18, timeout=2000)
+
+
+# ---------------------------------------------------------------- UI review fixes
+def view_rect(plot, item):
+    """An item's bounds in the plot's view coordinates (y up: top() is the lowest y)."""
+    return plot.getPlotItem().vb.mapSceneToView(item.sceneBoundingRect()).boundingRect()
+
+
+def colour_name(pen_or_brush) -> str:
+    return pen_or_brush.color().name().lower()
+
+
+def test_bce_curves_are_neutral_and_the_model_colours_mark_only_the_models(qtbot, panel):
+    from gui.panels.losses import C_BAD, C_GOOD
+    c = panel.classification
+    c.gradient_check.click()
+    model_colours = {C_GOOD.lower(), C_BAD.lower()}
+    for label, items in c.bce_items.items():
+        for key in ("loss", "grad"):
+            assert colour_name(items[key].opts["pen"]) not in model_colours, (label, key)
+        assert colour_name(items["good"].opts["brush"]) == C_GOOD.lower()
+        assert colour_name(items["bad"].opts["brush"]) == C_BAD.lower()
+    # both curves drawn alike: the label is in the title, not in a colour
+    assert colour_name(c.bce_items[0]["loss"].opts["pen"]) == colour_name(c.bce_items[1]["loss"].opts["pen"])
+
+
+def test_margin_region_labels_clear_the_marker_and_the_dots_all_show(qtbot, panel):
+    m = panel.margins
+    panel.show_section("margins")
+    qtbot.waitExposed(m.plot)
+    vb = m.plot.getPlotItem().vb
+    qtbot.waitUntil(lambda: vb.height() > 200, timeout=2000)
+    m.marker.setValue(0.5)                   # the default, in the middle of "right but inside margin"
+    for slopes in (False, True):
+        if m.slopes_check.isChecked() != slopes:
+            m.slopes_check.click()
+        QApplication.processEvents()
+        (_, _), (y0, y1) = vb.viewRange()
+        marker_top = y0 + m.marker.span[1] * (y1 - y0)
+        middle = view_rect(m.plot, m.region_texts[1])
+        assert middle.left() < 0.5 < middle.right()     # the label does straddle the marker's x ...
+        for text in m.region_texts:
+            r = view_rect(m.plot, text)
+            assert r.top() > marker_top, (text.toPlainText(), r.top(), marker_top)  # ... but sits above its end
+            for key, curve in m.curves.items():
+                xs, ys = curve.getData()
+                inside = (xs >= r.left()) & (xs <= r.right())
+                assert np.nanmax(ys[inside]) < r.top(), key
+    # hinge (0.500) and logistic (0.474) nearly coincide at m = 0.5: a big square behind a small circle
+    symbols = list(m.dots.data["symbol"])
+    sizes = list(m.dots.data["size"])
+    assert symbols[0] != symbols[1] and sizes[0] > 1.5 * sizes[1]   # hinge first: drawn underneath
+    assert "■" in m.readout.text() and "●" in m.readout.text()
+
+
+def test_ranking_draws_each_pair_on_its_own_row(qtbot, panel):
+    rk = panel.ranking
+    panel.show_section("ranking")
+    for scores in ((0.9, 0.7, 0.4, 0.1), (0.2, 0.5, 0.8, 0.9), (0.9, 0.7, 0.4, 0.8)):
+        rk.set_scores(scores)
+        pairs = rk.pairs
+        assert len(set(rk.rows_y)) == len(pairs) == 6
+        # one straight bar per violated pair, at its own height, as long as the pair's loss
+        for item, mask in ((rk.bad_pairs, pairs["misordered"]), (rk.near_pairs, pairs["violated"] &
+                                                                 ~pairs["misordered"])):
+            xs, ys = item.getData()
+            xs = np.zeros((0, 2)) if xs is None or not len(xs) else xs.reshape(-1, 3)[:, :2]
+            ys = np.zeros((0, 2)) if ys is None or not len(ys) else ys.reshape(-1, 3)[:, :2]
+            np.testing.assert_allclose(ys[:, 0], ys[:, 1])           # horizontal
+            np.testing.assert_allclose(ys[:, 0], rk.rows_y[mask.to_numpy()])
+            np.testing.assert_allclose(np.abs(xs[:, 1] - xs[:, 0]), pairs["term"][mask])
+        ticks = [t for _, t in rk.plot.getAxis("left")._tickLevels[0]]
+        assert ticks[1:] == [rk.table.item(i, 0).text() for i in range(6)]  # plot rows in the table's order
+    # clicking a pair in the table highlights its row of the plot
+    assert not rk.selected_band.isVisible()
+    rect = rk.table.visualItemRect(rk.table.item(4, 2))
+    qtbot.mouseClick(rk.table.viewport(), Qt.LeftButton, pos=rect.center())
+    assert rk.selected_pair() == 4
+    assert rk.selected_band.isVisible()
+    lo, hi = rk.selected_band.getRegion()
+    assert lo < rk.rows_y[4] < hi and not lo < rk.rows_y[3] < hi
+
+
+def test_selection_guide_rows_share_one_height(qtbot, panel):
+    g = panel.guide
+    panel.show_section("guide")
+    qtbot.waitExposed(g.table)
+    heights = {g.table.rowHeight(r) for r in range(g.table.rowCount())}
+    assert len(heights) == 1
+    h = heights.pop()
+    assert all(b.sizeHint().height() <= h for b in g.buttons)
+    # the whole table shows, and the notes follow it instead of a blank area
+    assert g.table.height() >= g.table.horizontalHeader().height() + h * g.table.rowCount()
+    assert g.notes.isVisible() and g.notes.y() >= g.table.geometry().bottom()
+
+
+def visible_texts(panel):
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTableWidget
+    from gui.plots import StyledPlot
+    for w in panel.findChildren(QLabel):
+        if w.textFormat() != Qt.RichText:   # rich text spaces with &nbsp; on purpose
+            yield w.text()
+    for w in panel.findChildren(QAbstractButton):
+        yield w.text()
+    for w in panel.findChildren(QGroupBox):
+        yield w.title()
+    for t in panel.findChildren(QTableWidget):
+        for c in range(t.columnCount()):
+            if t.horizontalHeaderItem(c) is not None:
+                yield t.horizontalHeaderItem(c).text()
+    for p in panel.findChildren(StyledPlot):
+        yield p._title
+        yield from p._labels.values()
+
+
+def test_no_double_spaces_in_labels(panel):
+    texts = [t for t in visible_texts(panel) if t]
+    assert "error = y_true − y_pred" in texts and "Huber δ (in units of σ)" in texts
+    assert [t for t in texts if "  " in t] == []
+
+
+def test_presentation_gives_ranking_plot_and_band_check_room(qtbot, window, panel):
+    gc.collect()
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: panel.ranking.loss_label.font().pointSizeF() >= 18, timeout=2000)
+    panel.show_section("ranking")
+    rk = panel.ranking
+    qtbot.waitExposed(rk.plot)
+    # the pair table sits beside the plot, so the plot keeps most of the section's height
+    qtbot.waitUntil(lambda: rk.plot.height() > 0.7 * rk.height(), timeout=2000)
+    assert rk.table_column.x() > rk.plot.x() + rk.plot.width() - 1
+    panel.show_section("outlier")
+    o = panel.outlier
+    qtbot.waitExposed(o.band_check)
+    right = o.band_check.mapTo(window, o.band_check.rect().topRight()).x()
+    assert right <= window.width() - 12
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: panel.ranking.loss_label.font().pointSizeF() < 18, timeout=2000)
