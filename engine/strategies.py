@@ -53,6 +53,7 @@ from typing import Generator
 import numpy as np
 
 from engine import schedules as SCH
+from engine.blas import limit_blas
 from engine.params import Param, ParamSet
 
 # ------------------------------------------------------------------ parameters
@@ -60,7 +61,7 @@ TUTORIAL_SCHEDULES = ("step_decay", "exponential_decay", "cosine_annealing", "wa
 RUN_SCHEDULES = ("constant",) + TUTORIAL_SCHEDULES
 SCHEDULE_SETTINGS = ParamSet((SCH.DROP_RATE, SCH.EPOCHS_DROP, SCH.DECAY_RATE, SCH.MIN_LR, SCH.WARMUP_EPOCHS))
 
-INITIAL_LR = Param("initial_lr", "initial learning rate", 0.1, minimum=1e-4, maximum=10.0, log=True, decimals=5,
+INITIAL_LR = Param("initial_lr", "initial lr", 0.1, minimum=1e-4, maximum=10.0, log=True, decimals=5,
                    help="The learning rate every schedule starts from (the peak of warm-up).")
 SCHED_EPOCHS = Param("total_epochs", "epochs", 100, kind="int", minimum=10, maximum=300,
                      help="Length of the schedules and of the training runs (the tutorial plots 100).")
@@ -68,6 +69,16 @@ HIDDEN = Param("hidden", "hidden units", 64, kind="int", minimum=2, maximum=512,
                help="Width of the network's one hidden (ReLU) layer.")
 SEED = Param("seed", "seed", 0, kind="int", minimum=0, maximum=2**31 - 1,
              help="Seed of the initial weights and of the batch order (the same for every run).")
+# The lab's slider ranges for the schedules' own settings (engine.schedules accepts wider ones).
+LAB_SCHEDULE_SETTINGS = ParamSet((
+    SCH.DROP_RATE,
+    Param("epochs_drop", SCH.EPOCHS_DROP.label, 10, kind="int", minimum=1, maximum=100, help=SCH.EPOCHS_DROP.help),
+    Param("decay_rate", SCH.DECAY_RATE.label, 0.95, minimum=0.5, maximum=1.0, decimals=3, help=SCH.DECAY_RATE.help),
+    Param("min_lr", "cosine min lr", 0.0, minimum=0.0, maximum=0.1, decimals=5,
+          help=SCH.MIN_LR.help + " Must not exceed the initial learning rate."),
+    Param("warmup_epochs", SCH.WARMUP_EPOCHS.label, 5, kind="int", minimum=0, maximum=50,
+          help=SCH.WARMUP_EPOCHS.help + " Must be shorter than the run."),
+))
 SCHED_BATCH = Param("batch_size", "batch size", 64, kind="int", minimum=1, maximum=4000,
                     help="Samples per SGD step in the schedule runs.")
 
@@ -126,6 +137,9 @@ class RunEpoch:
     """One epoch of one of several runs trained side by side."""
     run: str
     result: object           # engine.nn.EpochResult
+    train_loss: float = math.nan   # data loss on the whole training set at the end of the epoch
+    # (result.train_loss is the mean of the batch losses *during* the epoch, each taken before
+    # its batch's update: for one full batch per epoch that is the loss before the epoch)
 
 
 @dataclass(frozen=True)
@@ -145,11 +159,14 @@ class Comparison:
 
 
 def _start(run, net, X, y, X_val, y_val) -> RunStart:
-    return RunStart(run, net.loss(X, y), net.loss(X_val, y_val, penalty=False), net.score(X_val, y_val))
+    with limit_blas(1):
+        return RunStart(run, net.loss(X, y, penalty=False), net.loss(X_val, y_val, penalty=False),
+                        net.score(X_val, y_val))
 
 
-def _side_by_side(gens: dict, starts: dict, settings: dict):
-    """Advance every training generator one epoch per round; yield RunStart, then RunEpoch events."""
+def _side_by_side(nets: dict, gens: dict, starts: dict, settings: dict, X, y):
+    """Advance every training generator one epoch per round; yield RunStart, then RunEpoch events
+    (each with the training-set loss of its network at the end of the epoch)."""
     for start in starts.values():
         yield start
     results, active = {}, dict(gens)
@@ -161,7 +178,9 @@ def _side_by_side(gens: dict, starts: dict, settings: dict):
                 results[run] = done.value
                 del active[run]
                 continue
-            yield RunEpoch(run, event)
+            with limit_blas(1):
+                loss = nets[run].loss(X, y, penalty=False)
+            yield RunEpoch(run, event, loss)
     return Comparison(runs={run: results[run] for run in gens}, starts=dict(starts), settings=dict(settings))
 
 
@@ -228,16 +247,16 @@ def _schedule_runs(scheds, initial_lr, total_epochs, batch_size, hidden, seed):
     data = section4_data()
     X, y, Xv, yv = data.X_train, data.y_train, data.X_test, data.y_test
     base = MLP([X.shape[1], hidden, 2], seed=seed)
-    gens, starts = {}, {}
+    nets, gens, starts = {}, {}, {}
     for name, schedule in scheds.items():
-        net = base.copy()
+        nets[name] = net = base.copy()
         starts[name] = _start(name, net, X, y, Xv, yv)
         gens[name] = train(net, X, y, SGD(lr=initial_lr), epochs=total_epochs, batch_size=batch_size,
                            X_val=Xv, y_val=yv, schedule=schedule, seed=seed, score_train=False)
     settings = {"initial_lr": initial_lr, "total_epochs": total_epochs, "batch_size": batch_size,
                 "hidden": hidden, "seed": seed,
                 "schedules": {n: dict(s.kwargs) for n, s in scheds.items()}}
-    return (yield from _side_by_side(gens, starts, settings))
+    return (yield from _side_by_side(nets, gens, starts, settings, X, y))
 
 
 # ------------------------------------------------------------------ 2. gradient noise
@@ -384,6 +403,12 @@ class BatchStudy:
     rows: tuple                  # BatchRow per batch size
 
 
+def batch_memory_kb(layer_sizes, batch_size: int) -> float:
+    """Memory of one batch's layer outputs and their gradients (float64), in KB: it grows
+    in proportion to the batch size. (The weights, the same for every batch size, are not counted.)"""
+    return batch_size * 2 * sum(layer_sizes[1:]) * 8 / 1024
+
+
 def batch_label(batch_size: int, full: bool) -> str:
     return f"full ({batch_size})" if full else str(batch_size)
 
@@ -414,7 +439,6 @@ def batch_size_study(batch_sizes=BATCH_SIZES, epochs=20, lr=0.1, hidden=64, seed
 
 
 def _batch_study(data, sizes, labels, epochs, lr, hidden, seed, draws):
-    from engine.blas import limit_blas
     from engine.nn import MLP, train
     from engine.optimizers import SGD
     X, y, Xv, yv = data.X_train, data.y_train, data.X_test, data.y_test
@@ -426,15 +450,14 @@ def _batch_study(data, sizes, labels, epochs, lr, hidden, seed, draws):
             row = gradient_noise(base, X, y, [None if full else b], draws=draws, seed=rng)[0]
         noise.append(row)
         yield row
-    gens, starts = {}, {}
+    nets, gens, starts = {}, {}, {}
     for label, (b, _full) in zip(labels, sizes):
-        net = base.copy()
+        nets[label] = net = base.copy()
         starts[label] = _start(label, net, X, y, Xv, yv)
         gens[label] = train(net, X, y, SGD(lr=lr), epochs=epochs, batch_size=b, X_val=Xv, y_val=yv,
                             seed=seed, score_train=True)
     settings = {"epochs": epochs, "lr": lr, "hidden": hidden, "seed": seed, "draws": draws}
-    comparison = yield from _side_by_side(gens, starts, settings)
-    widths = sum(base.layer_sizes[1:])
+    comparison = yield from _side_by_side(nets, gens, starts, settings, X, y)
     rows = []
     for label, (b, _full), nrow in zip(labels, sizes, noise):
         res = comparison.runs[label]
@@ -445,8 +468,7 @@ def _batch_study(data, sizes, labels, epochs, lr, hidden, seed, draws):
             seconds_per_epoch=float(np.median([e.seconds for e in res.history])) if res.history else math.nan,
             train_acc=last.train_acc if last else None, val_acc=last.val_acc if last else None,
             val_loss=last.val_loss if last else None,
-            # hidden activations + their deltas + output logits/probabilities/deltas, float64
-            activation_kb=b * (2 * widths + base.layer_sizes[-1]) * 8 / 1024, diverged=res.diverged))
+            activation_kb=batch_memory_kb(base.layer_sizes, b), diverged=res.diverged))
     return BatchStudy(noise=tuple(noise), comparison=comparison, rows=tuple(rows))
 
 
@@ -592,12 +614,12 @@ def _clipping_runs(lr, max_norm, epochs, batch_size, hidden, seed):
     data = _digits()
     X, y, Xv, yv = data.X_train, data.y_train, data.X_val, data.y_val
     base = MLP([X.shape[1], hidden, 10], seed=seed)
-    gens, starts = {}, {}
+    nets, gens, starts = {}, {}, {}
     for run, clip in zip(CLIP_RUNS, (None, max_norm)):
-        net = base.copy()
+        nets[run] = net = base.copy()
         starts[run] = _start(run, net, X, y, Xv, yv)
         gens[run] = train(net, X, y, SGD(lr=lr), epochs=epochs, batch_size=batch_size, X_val=Xv, y_val=yv,
                           clip_norm=clip, seed=seed, score_train=False)
     settings = {"lr": lr, "max_norm": max_norm, "epochs": epochs, "batch_size": batch_size, "hidden": hidden,
                 "seed": seed}
-    return (yield from _side_by_side(gens, starts, settings))
+    return (yield from _side_by_side(nets, gens, starts, settings, X, y))

@@ -24,6 +24,7 @@ REGISTRY: list[TopicEntry] = [
     TopicEntry("optimizers", "Optimizers", "gui.panels.optimizers", "OptimizersPanel"),
     TopicEntry("losses", "Loss functions", "gui.panels.losses", "LossesPanel"),
     TopicEntry("regularization", "Regularization", "gui.panels.regularization", "RegularizationPanel"),
+    TopicEntry("strategies", "Training strategies", "gui.panels.strategies", "StrategiesPanel"),
     TopicEntry("transfer", "Transfer learning", "gui.panels.transfer", "TransferPanel"),
     TopicEntry("reference", "Reference", "gui.panels.reference", "ReferencePanel"),
 ]

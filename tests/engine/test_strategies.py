@@ -72,6 +72,10 @@ def test_schedule_runs_differ_only_in_the_learning_rate():
     warm = result.runs["warmup_linear"].history[0]
     assert warm.lr == 0.0
     assert warm.val_loss == result.starts["warmup_linear"].val_loss
+    first_warm = next(e for e in epochs if e.run == "warmup_linear")
+    assert first_warm.train_loss == result.starts["warmup_linear"].train_loss   # end-of-epoch training loss
+    first_const = next(e for e in epochs if e.run == "constant")
+    assert first_const.train_loss < first_const.result.train_loss   # after the epoch < mean during it
     assert result.runs["constant"].history[0].val_loss < warm.val_loss
     # same schedule and seed: the same run again
     _, again = drain(S.schedule_runs(names=["constant"], initial_lr=0.1, total_epochs=10, batch_size=256, hidden=8))
