@@ -284,8 +284,9 @@ def _pretrain(task_seed, n_source):
                 X_val=task.X_source_test, y_val=y_test, score_train=False)
     for e in run:
         yield PretrainEpoch(e.epoch, PRETRAIN_EPOCHS, e.train_loss, e.val_acc)
-    result = Pretrained(task_seed, n_source, net, net.score(task.X_source_test, y_test),
-                        time.perf_counter() - t0)
+    with limit_blas(1):
+        source_acc = net.score(task.X_source_test, y_test)
+    result = Pretrained(task_seed, n_source, net, source_acc, time.perf_counter() - t0)
     with _pretrained_lock:
         return _pretrained.setdefault((task_seed, n_source), result)
 
@@ -414,10 +415,13 @@ def run_target(method, pretrained, X, y, X_test, y_test, steps=300, lr=1e-3, see
     epochs = _epochs_for(len(X), steps)
     gen = train(net, X, y, Adam(lr=lr), epochs=epochs, batch_size=BATCH, score_train=False,
                 seed=_batch_rng(seed))
-    with limit_blas(1):  # one limit for the whole run (cheaper than one per epoch)
+    # one BLAS limit for the whole run, scoring included: cheaper than one per epoch, and a
+    # multi-threaded product on the test set leaves idle BLAS threads spinning on the cores
+    # the user interface needs (see engine.blas)
+    with limit_blas(1):
         for _ in gen:
             pass
-    return net.score(X_test, y_test), net.score(X, y), epochs, net
+        return net.score(X_test, y_test), net.score(X, y), epochs, net
 
 
 def size_sweep(relatedness=0.8, sizes=DEFAULT_SIZES, seeds=3, methods=METHODS, steps=300, lr=1e-3,
@@ -451,7 +455,8 @@ def _size_sweep(r, sizes, n_seeds, methods, steps, lr, n_source, task_seed, firs
     pre = yield from _pretrain(task_seed, n_source)
     yield pre
     task = task_pair(task_seed)
-    baseline = _baseline(task, pre, r)
+    with limit_blas(1):
+        baseline = _baseline(task, pre, r)
     yield baseline
     y_test = task.target_labels(task.X_test, r)
     seeds = tuple(range(first_seed, first_seed + n_seeds))
@@ -522,15 +527,16 @@ def _learning_curves(r, size, seed, methods, steps, lr, n_source, task_seed):
     pre = yield from _pretrain(task_seed, n_source)
     yield pre
     task = task_pair(task_seed)
-    baseline = _baseline(task, pre, r)
-    yield baseline
     X, y = training_set(task, r, size, seed)
     y_test = task.target_labels(task.X_test, r)
     epochs = _epochs_for(size, steps)
     per_epoch = -(-size // min(BATCH, size))
     nets = {m: make_model(m, pre, seed) for m in methods}
-    test = {m: [nets[m].score(task.X_test, y_test)] for m in methods}
-    trained = {m: [nets[m].score(X, y)] for m in methods}
+    with limit_blas(1):
+        baseline = _baseline(task, pre, r)
+        test = {m: [nets[m].score(task.X_test, y_test)] for m in methods}
+        trained = {m: [nets[m].score(X, y)] for m in methods}
+    yield baseline
     for m in methods:
         yield CurvePoint(m, 0, epochs, 0, None, trained[m][0], test[m][0])
     runs = {m: train(nets[m], X, y, Adam(lr=lr), epochs=epochs, batch_size=BATCH, X_val=task.X_test,

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGroupBox, QHBoxLay
                                QTabWidget, QVBoxLayout, QWidget)
 
 from engine import transfer as T
+from engine.blas import single_threaded
 from engine.params import Param
 from gui.params import ParamForm
 from gui.panels.base import TopicPanel, lesson_label
@@ -54,7 +55,7 @@ CURVE_SIZE = Param("curve_size", "target samples", 20, kind="int", minimum=T.SIZ
                    help="Size of the target set whose learning curves are drawn (distinct samples).")
 CURVE_SEED = Param("curve_seed", "repeat seed", 0, kind="int", minimum=0, maximum=10_000,
                    help="Which repeat (target sample and initial weights) the learning curves show.")
-SPEED = Param("speed", "speed (epochs/s)", 150, kind="int", minimum=5, maximum=1000, log=True,
+SPEED = Param("speed", "speed (epochs/s)", 200, kind="int", minimum=5, maximum=1000, log=True,
               help="How many epochs of the learning curves are shown per second; 1000 is as fast as the "
                    "computer can train.")
 SWEEP_SETTINGS = ("seeds", "steps", "lr", "n_source", "task_seed")
@@ -82,15 +83,18 @@ TUTORIAL_TEXT = (
 
 
 # ------------------------------------------------------------------ jobs (run on workers)
+# Every job runs its engine generator with BLAS limited to one thread while it computes
+# (engine.blas.single_threaded): idle multi-threaded BLAS spins on the cores the window needs.
 def sweep_job(relatedness, settings):
-    return (yield from T.size_sweep(relatedness, SIZES, settings["seeds"], METHODS, settings["steps"],
-                                    settings["lr"], settings["n_source"], settings["task_seed"]))
+    return (yield from single_threaded(T.size_sweep(relatedness, SIZES, settings["seeds"], METHODS,
+                                                    settings["steps"], settings["lr"], settings["n_source"],
+                                                    settings["task_seed"])))
 
 
 def curves_job(relatedness, size, seed, settings, speed):
     """The learning curves, one epoch of every method at a time, at most ``speed`` epochs a second."""
-    gen = T.learning_curves(relatedness, size, seed, METHODS, settings["steps"], settings["lr"],
-                            settings["n_source"], settings["task_seed"])
+    gen = single_threaded(T.learning_curves(relatedness, size, seed, METHODS, settings["steps"], settings["lr"],
+                                            settings["n_source"], settings["task_seed"]))
     period = None if speed >= SPEED.maximum else 1.0 / speed
     due = time.perf_counter()
     while True:
@@ -109,8 +113,9 @@ def curves_job(relatedness, size, seed, settings, speed):
 
 
 def big_sweep_job(settings):
-    return (yield from T.relatedness_sweep(RELATEDNESS_GRID, SIZES, settings["seeds"], METHODS, settings["steps"],
-                                           settings["lr"], settings["n_source"], settings["task_seed"]))
+    return (yield from single_threaded(T.relatedness_sweep(RELATEDNESS_GRID, SIZES, settings["seeds"], METHODS,
+                                                           settings["steps"], settings["lr"], settings["n_source"],
+                                                           settings["task_seed"])))
 
 
 # ------------------------------------------------------------------ small widgets
