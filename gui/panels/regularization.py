@@ -25,9 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+                               QTableWidgetItem, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from engine.blas import single_threaded
 from engine import early_stopping as ES
@@ -43,24 +44,25 @@ BLUE, ORANGE, GREEN, PINK, YELLOW, SKY, BLACK = OKABE_ITO[:7]
 INFORMATIVE, NOISE = BLUE, ORANGE
 TRAIN_COLOUR, VAL_COLOUR = BLUE, ORANGE
 RUN_COLOURS = {"no dropout": BLUE, "dropout": ORANGE}
-STOP_COLOUR = "#C0392B"
+STOP_COLOUR = BLACK        # next to the orange validation curve: black reads for every viewer
+WINDOW_RGBA = (230, 159, 0, 70)   # the patience window: pale Okabe-Ito orange
 FRAME_MS = 16
 RESTART_MS = 150          # a parameter dragged during a run restarts it once the drag pauses
 CONTROLS_WIDTH = 360
-MAX_CONTROLS_WIDTH = 480
+MIN_CONTROLS_WIDTH = {False: CONTROLS_WIDTH, True: 400}   # normal, presentation: room for the sliders
+MAX_CONTROLS_WIDTH = {False: 400, True: 430}   # the plots come first
 SWEEP_ALPHAS = np.logspace(-4, 3, 71)   # the sliders' whole range, 10 points per decade
 PATH_KINDS = {"lasso": "Lasso (L1)", "elasticnet": "ElasticNet", "ridge": "Ridge (L2)"}
 KIND_ALPHA = {"ridge": "alpha_ridge", "lasso": "alpha_lasso", "elasticnet": "alpha_enet"}
-SHORT_NAMES = dict(zip(R.MODEL_NAMES, ("No penalty", "Ridge (L2)", "Lasso (L1)", "ElasticNet")))
 ZOOM_TOP = 3.0
 R2_ZOOM = 0.99
 MODEL_ALPHA = {R.MODEL_NAMES[1]: "alpha_ridge", R.MODEL_NAMES[2]: "alpha_lasso", R.MODEL_NAMES[3]: "alpha_enet"}
 
-SPEED = Param("speed", "speed (epochs/s)", 30, kind="int", minimum=1, maximum=1000, log=True,
+SPEED = Param("speed", "epochs/s", 30, kind="int", minimum=1, maximum=1000, log=True,
               help="How many epochs per second are shown; 1000 is as fast as the computer can train.")
 PATIENCE = Param("patience", "patience", 5, kind="int", minimum=0, maximum=50, help=ES.PATIENCE.help)
 MIN_DELTA = Param("min_delta", "min delta", 0.001, minimum=0.0, maximum=0.05, decimals=4, help=ES.MIN_DELTA.help)
-DATA_REAL, DATA_SIMULATED = "real training run", "tutorial's simulated curve"
+DATA_REAL, DATA_SIMULATED = "real network", "tutorial's curve"
 DATA = Param("data", "data", DATA_REAL, kind="choice", choices=(DATA_REAL, DATA_SIMULATED),
              help="A real network trained epoch by epoch, or the tutorial's simulated loss curves "
                   "(which stop at epoch 36).")
@@ -68,6 +70,7 @@ RESTORE = Param("restore_best", "restore best", True, kind="bool", help=ES.RESTO
 WHAT_IF = Param("what_if", "show the rest", True, kind="bool",
                 help="After the stop, train on to the last epoch without stopping and draw that in grey: "
                      "what early stopping saved you from.")
+SIMULATED_EPOCHS = 100   # the length of engine.early_stopping.simulated_curves()
 ES_EPOCHS = Param("epochs", "max epochs", 150, kind="int", minimum=5, maximum=500,
                   help="Epochs to run if early stopping never fires.")
 MY_ALPHA = Param("alpha", "your alpha", 1.0, minimum=1e-4, maximum=100.0, log=True, decimals=4,
@@ -77,10 +80,12 @@ MLP_ALPHAS = (0.0, 0.01)
 # ------------------------------------------------------------------ lessons
 LESSON_PENALTIES = (
     "<b>What to look for.</b> Only 5 of the 20 features carry signal (blue bars; black dashes "
-    "are the true values). <b>Lasso</b> (L1) sets noise coefficients to exactly zero (grey "
-    "&times;): it selects features. <b>Ridge</b> (L2) only shrinks them. Drag the Lasso alpha "
-    "up and watch the noise bars vanish first, then the real ones. At the tutorial's values all "
-    "four models score almost the same: this data has little noise to over-fit.")
+    "are the true values). <b>Lasso</b> (L1) can set a coefficient to exactly zero (grey "
+    "&times;): it selects features. <b>Ridge</b> (L2) only shrinks them. At the tutorial's "
+    "alpha 0.1 Lasso zeroes just <b>one</b> of the 15 noise coefficients, and the orange noise "
+    "bars are too small to see: tick <i>Zoom in</i>. Drag the Lasso alpha up to about 2: the "
+    "noise coefficients reach zero first, the real ones only at a much larger alpha. At the "
+    "tutorial's values all four models score almost the same: this data has little noise to over-fit.")
 LESSON_STRENGTH = (
     "<b>Regularization strength.</b> Small alpha = nearly ordinary least squares; large alpha = "
     "everything shrunk to zero and both R&sup2; fall. The useful range is where the <i>test</i> "
@@ -99,7 +104,7 @@ LESSON_DROPOUT = (
 LESSON_STOPPING = (
     "<b>Early stopping</b> watches the validation loss. An epoch counts as an improvement only if it "
     "beats the best by more than <i>min delta</i>; after <i>patience</i> epochs without one, "
-    "training stops (red line) and the weights of the best epoch (green) are restored. The shaded "
+    "training stops (black line) and the weights of the best epoch (green) are restored. The shaded "
     "band is the patience window being counted. Try patience 0, then 20.")
 LESSON_MLP = (
     "<b>L2 on a network</b> (scikit-learn's <i>alpha</i>): the tutorial trains the same MLP with "
@@ -171,8 +176,46 @@ def stopping_job(data, patience, min_delta, restore_best, what_if, epochs, speed
 
 
 # ------------------------------------------------------------------ small widgets
+class Lesson(QWidget):
+    """A lesson paragraph under a button that folds it away.
+
+    Folded while presentation mode is on (the lecturer says it; at 18 pt it would push the
+    controls below the fold), unfolded in normal mode; either can be toggled by hand.
+    """
+
+    def __init__(self, html: str, parent=None):
+        super().__init__(parent)
+        self.toggle = QToolButton()
+        self.toggle.setCheckable(True)
+        self.toggle.setAutoRaise(True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        self.toggle.setToolTip("Show or hide the explanation of this section")
+        self.label = lesson_label(html)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.toggle)
+        lay.addWidget(self.label)
+        self.toggle.toggled.connect(self._toggled)
+        self.toggle.setChecked(not theme().presentation)
+        self._toggled(self.toggle.isChecked())
+        theme().changed.connect(self._theme_changed)
+
+    @Slot(bool)
+    def _toggled(self, shown: bool) -> None:
+        self.label.setVisible(shown)
+        self.toggle.setText(("\u25be " if shown else "\u25b8 ") + "Explanation")
+
+    @Slot()
+    def _theme_changed(self) -> None:
+        self.toggle.setChecked(not theme().presentation)
+
+
 def controls_column(*widgets) -> tuple[QScrollArea, QVBoxLayout]:
-    """A scrollable column for the lesson text and the controls of one section."""
+    """A scrollable column for the lesson text and the controls of one section.
+
+    The vertical scroll bar is always there: appearing when a result text grows, it made the
+    sliders reflow at the end of every run."""
     inner = QWidget()
     col = QVBoxLayout(inner)
     col.setContentsMargins(6, 6, 6, 6)
@@ -182,19 +225,31 @@ def controls_column(*widgets) -> tuple[QScrollArea, QVBoxLayout]:
     scroll.setWidget(inner)
     scroll.setWidgetResizable(True)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+    scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
     return scroll, col
 
 
 def fit_column(scroll: QScrollArea) -> None:
-    """Make a controls column wide enough for its widgets (the fonts differ by mode)."""
+    """Make a controls column wide enough for its widgets (the fonts differ by mode), but never
+    wider than MAX_CONTROLS_WIDTH: the plots come first."""
     inner = scroll.widget()
     bar = scroll.verticalScrollBar().sizeHint().width()
     for form in inner.findChildren(ParamForm):
         for w in form.widgets.values():
             if w.slider is not None:
-                w.editor.setMaximumWidth(w.editor.fontMetrics().horizontalAdvance("0.00001") + 36)
-    width = max(CONTROLS_WIDTH, min(inner.minimumSizeHint().width() + bar + 6, MAX_CONTROLS_WIDTH))
+                # a fixed width: the spin box's own hint would make room for all its 12 decimals
+                w.editor.setFixedWidth(w.editor.fontMetrics().horizontalAdvance("0.0001") + 36)
+            elif isinstance(w.editor, QComboBox):  # its whole text: "real training▾" hid what it means
+                w.editor.setMinimumWidth(0)
+                w.editor.setMinimumWidth(w.editor.sizeHint().width())
+    cap = MAX_CONTROLS_WIDTH[theme().presentation]
+    width = min(max(MIN_CONTROLS_WIDTH[theme().presentation], inner.minimumSizeHint().width() + bar + 6), cap)
     scroll.setMinimumWidth(width)
+    split = scroll.parentWidget()
+    if isinstance(split, QSplitter):
+        total = sum(split.sizes())
+        if total > width:
+            split.setSizes([width, total - width])
 
 
 def group(title: str, *widgets) -> QGroupBox:
@@ -212,6 +267,12 @@ def rich_label(text: str = "") -> QLabel:
     label.setTextFormat(Qt.RichText)
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)
     return label
+
+
+def on_white(rgba) -> str:
+    """The colour a translucent fill shows on the white plot: the legend swatch of a pale band."""
+    r, g, b, a = rgba
+    return "#" + "".join(f"{round(255 - (255 - c) * a / 255):02x}" for c in (r, g, b))
 
 
 def swatch(colour: str, text: str, symbol: str = "&#9632;") -> str:
@@ -248,11 +309,19 @@ def plain_axes(*plots: StyledPlot, x_grid: bool = True) -> None:
             plot.grid.show(x=False, y=True)
 
 
+def plain_log_ticks(plot: StyledPlot) -> None:
+    """Every tick of a log x axis written the same way (0.0001 ... 1000), as the sliders show
+    alpha: pyqtgraph mixes "0.01" with "10²" on one axis."""
+    def strings(values, scale, _spacing):
+        return [f"{float(f'{10.0 ** v * scale:.3g}'):g}" for v in values]
+    plot.getAxis("bottom").logTickStrings = strings
+
+
 def compact(form: ParamForm) -> ParamForm:
     """Spin boxes as wide as their numbers need (the default fits 12 decimals)."""
     for w in form.widgets.values():
         if w.slider is not None:
-            w.slider.setMinimumWidth(60)
+            w.slider.setMinimumWidth(40)
             w.editor.setMinimumWidth(0)
     return form
 
@@ -320,6 +389,8 @@ class RegularizationPanel(TopicPanel):
         self.drop_history: dict[str, list] = {label: [] for label in OF.RUN_LABELS}
         self.drop_result: OF.ComparisonResult | None = None
         self.stop_events: list[OF.StoppingEpoch] = []
+        self.stop_run_settings: dict = {p.name: p.default for p in (DATA, PATIENCE, MIN_DELTA, RESTORE, WHAT_IF,
+                                                                    ES_EPOCHS, SPEED)}
         self.what_if: list[WhatIf] = []
         self.stop_summary: OF.StoppingSummary | None = None
         self.mlp_events: list = []
@@ -381,10 +452,10 @@ class RegularizationPanel(TopicPanel):
         form = self._penalty_form()
         self.penalty_form = form
         self.fit_note = rich_label("")
-        self.zoom_box = QCheckBox("Zoom in on the small coefficients")
+        self.zoom_box = QCheckBox("Zoom in on small bars")
         self.zoom_box.setToolTip("Show |coefficient| up to 3 only: the noise features' bars become visible")
         self.zoom_box.toggled.connect(self._zoom_toggled)
-        scroll, col = controls_column(lesson_label(LESSON_PENALTIES), group("Penalties", form, self.zoom_box),
+        scroll, col = controls_column(Lesson(LESSON_PENALTIES), group("Penalties", self.zoom_box, form),
                                       self.fit_note)
         col.addStretch(1)
 
@@ -395,20 +466,22 @@ class RegularizationPanel(TopicPanel):
         self.bar_plots: dict[str, StyledPlot] = {}
         self.bar_items: dict[str, dict] = {}
         for i, name in enumerate(R.MODEL_NAMES):
-            plot = StyledPlot(name, "feature", "|coefficient|")
+            # the same 20 features in every plot: only the bottom row numbers them, which leaves the
+            # top row's bars the room of two lines (presentation mode is short of height)
+            plot = StyledPlot(name, "feature" if i >= 2 else "", "|coefficient|")
             plot.setMouseEnabled(x=False, y=False)
             plain_axes(plot, x_grid=False)
+            if i < 2:
+                plot.getAxis("bottom").setStyle(showValues=False)
             informative = pg.BarGraphItem(x=[0], height=[0], width=0.75, brush=INFORMATIVE, pen=pg.mkPen(None))
             noise = pg.BarGraphItem(x=[0], height=[0], width=0.75, brush=NOISE, pen=pg.mkPen(None))
             truth = pg.ScatterPlotItem(symbol="_", size=18, pen=pg.mkPen(BLACK, width=1), brush=pg.mkBrush(BLACK))
             zeros = pg.ScatterPlotItem(symbol="x", size=10, pen=pg.mkPen(GREY, width=1.5), brush=pg.mkBrush(GREY))
-            count = pg.TextItem("", color=BLACK, anchor=(0, 0))
-            for item in (informative, noise, truth, zeros, count):
+            for item in (informative, noise, truth, zeros):
                 plot.addItem(item)
             plot.setXRange(-0.7, 19.7, padding=0)
             self.bar_plots[name] = plot
-            self.bar_items[name] = {"informative": informative, "noise": noise, "truth": truth, "zeros": zeros,
-                                    "count": count}
+            self.bar_items[name] = {"informative": informative, "noise": noise, "truth": truth, "zeros": zeros}
             grid.addWidget(plot, i // 2, i % 2)
         legend = rich_label("&nbsp;&nbsp;".join((
             swatch(INFORMATIVE, "informative feature"), swatch(NOISE, "noise feature"),
@@ -434,12 +507,15 @@ class RegularizationPanel(TopicPanel):
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.table.setItem(r, c, item)
 
-        right = QWidget()
-        rl = QVBoxLayout(right)
+        plots = QWidget()
+        rl = QVBoxLayout(plots)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(grid_w, 1)
         rl.addWidget(legend)
-        rl.addWidget(self.table)
+        self.penalty_split = right = QSplitter(Qt.Vertical)  # drag the table away for taller bars
+        right.addWidget(plots)
+        right.addWidget(self.table)
+        right.setStretchFactor(0, 1)
         return self._split(scroll, right)
 
     def _penalty_form(self) -> ParamForm:
@@ -501,11 +577,18 @@ class RegularizationPanel(TopicPanel):
             items["zeros"].setData(x[zero], np.zeros(int(zero.sum())))
             row = res.table.iloc[r]
             nonzero = int(row["Non-zero Coefs"])
+            # the model's name as the table spells it, its alpha and the count: in the title, where
+            # no bar can run into it
+            # (on two lines at 18 pt: one would be wider than the plot)
             penalty = self._penalty_text(name, res.settings)
-            self.bar_plots[name].setTitle(f"{SHORT_NAMES[name]}{' ' + penalty if penalty != 'none' else ''}",
-                                          size=f"{theme().font_pt}pt")
-            items["count"].setText(f"{nonzero} non-zero")
-            items["count"].setFont(theme().font(bold=True))
+            two_lines = theme().presentation
+            plot = self.bar_plots[name].getPlotItem()
+            plot.setTitle(f"{name}{' ' + penalty if penalty != 'none' else ''}"
+                          f"{'<br>' if two_lines else ': '}<b>{nonzero}</b> non-zero", size=f"{theme().font_pt}pt")
+            # pyqtgraph gives a title row 30 px, whatever its text
+            height = (2 if two_lines else 1) * QFontMetrics(theme().font()).lineSpacing() + 4
+            plot.titleLabel.setMaximumHeight(height)
+            plot.layout.setRowFixedHeight(0, height)
             self.table.item(r, 1).setText(f"{row['Train R2']:.6f}")
             self.table.item(r, 2).setText(f"{row['Test R2']:.6f}")
             self.table.item(r, 3).setText(str(nonzero))
@@ -519,8 +602,14 @@ class RegularizationPanel(TopicPanel):
             notes.append("<i>" + ", ".join(res.not_converged) + " stopped at the iteration limit before "
                          "converging (tiny alpha): its coefficients are approximate.</i>")
         lasso = res.table.iloc[2]
-        notes.append(f"Lasso keeps <b>{int(lasso['Non-zero Coefs'])}</b> of 20 coefficients; "
+        zero = np.abs(np.asarray(res.coefs[R.MODEL_NAMES[2]])) <= R.NONZERO_THRESHOLD
+        noise_zero, real_zero = int((zero & ~informative).sum()), int((zero & informative).sum())
+        notes.append(f"Lasso (alpha {res.settings['alpha_lasso']:g}) keeps <b>{int(lasso['Non-zero Coefs'])}</b> "
+                     f"of 20 coefficients: it zeroes <b>{noise_zero}</b> of the {int((~informative).sum())} noise "
+                     f"features and {real_zero} of the {int(informative.sum())} informative ones; "
                      f"test R² {lasso['Test R2']:.4f}.")
+        if noise_zero < int((~informative).sum()) and real_zero == 0:
+            notes.append("Drag the Lasso alpha up to zero more of the noise.")
         self.fit_note.setText("<br>".join(notes))
         self.penalties_drawn.emit()
 
@@ -529,7 +618,6 @@ class RegularizationPanel(TopicPanel):
         top = ZOOM_TOP if on else self._bar_top * 1.08
         for name, plot in self.bar_plots.items():
             plot.setYRange(0, top, padding=0)
-            self.bar_items[name]["count"].setPos(-0.6, top)
 
     @staticmethod
     def _penalty_text(name: str, settings: dict) -> str:
@@ -562,7 +650,7 @@ class RegularizationPanel(TopicPanel):
         self.r2_zoom = QCheckBox(f"Zoom in on R² ≥ {R2_ZOOM}")
         self.r2_zoom.setToolTip("At small alpha every model scores about 0.996: zoom in to see where test R² peaks")
         self.r2_zoom.toggled.connect(self._r2_zoom_toggled)
-        scroll, col = controls_column(lesson_label(LESSON_STRENGTH), group("Penalties (same as tab 1)", form,
+        scroll, col = controls_column(Lesson(LESSON_STRENGTH), group("Penalties (same as tab 1)", form,
                                                                            self.r2_zoom),
                                       group("Coefficient path of", self.path_combo), self.strength_note)
         col.addStretch(1)
@@ -573,6 +661,7 @@ class RegularizationPanel(TopicPanel):
             plot = StyledPlot(title, "alpha (log scale)", "R²")
             plot.setLogMode(x=True)
             plain_axes(plot, x_grid=False)
+            plain_log_ticks(plot)
             train = plot.curve(TRAIN_COLOUR, name="train")
             test = plot.curve(VAL_COLOUR, name="test")
             dots = pg.PlotDataItem([], [], pen=None, symbol="o", symbolBrush=BLACK, symbolPen=None,
@@ -586,6 +675,7 @@ class RegularizationPanel(TopicPanel):
         self.path_plot = StyledPlot("Coefficient path", "alpha (log scale)", "coefficient")
         self.path_plot.setLogMode(x=True)
         plain_axes(self.path_plot, x_grid=False)
+        plain_log_ticks(self.path_plot)
         self.path_curves = []
         for j in range(20):
             self.path_curves.append(self.path_plot.plot([], [], connect="finite"))
@@ -727,11 +817,17 @@ class RegularizationPanel(TopicPanel):
         self.drop_form = compact(ParamForm(tuple(OF.SETUP) + (SPEED,), {"speed": 60}))
         self.drop_form.changed.connect(self._drop_setting_changed)
         buttons, self.drop_run_button, self.drop_cancel_button = run_buttons(self.run_dropout, self.cancel_dropout)
+        # the key and the result sit under the curves, three lines of fixed height (set in
+        # _restyle_later): in the column the result was below the fold and made a scroll bar
+        # appear at the end of the run
         self.drop_note = rich_label("")
-        scroll, col = controls_column(lesson_label(LESSON_DROPOUT), group("Dropout", self.rate_form, new_mask,
-                                                                            self.mask_note),
-                                      group("Over-fitting set-up", self.drop_form, buttons),
-                                      self.drop_note)
+        self.drop_note.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
+        self._drop_status = ""       # what the runs are doing while there is no result
+        self.drop_verdict = rich_label("")
+        scroll, col = controls_column(Lesson(LESSON_DROPOUT), group("Dropout", self.rate_form, new_mask,
+                                                                    self.mask_note),
+                                      group("Over-fitting set-up", buttons, self.drop_form),
+                                      self.drop_verdict)
         col.addStretch(1)
 
         cmap = pg.colormap.get("CET-CBD1")  # diverging and colour-blind safe: 0 is the neutral middle
@@ -742,8 +838,8 @@ class RegularizationPanel(TopicPanel):
         hb.setContentsMargins(0, 0, 0, 0)
         hb.setSpacing(0)
         # stacked, sharing the unit axis: rows are samples, columns are units
-        for key, title, x_label, y_label in (("before", "Activations (5 samples × 10 units)", "", "before"),
-                                             ("after", "", "unit", "after")):
+        for key, title, x_label, y_label in (("before", "Activations", "", "before"),
+                                             ("after", "", "unit (5 samples × 10 units)", "after")):
             plot = StyledPlot(title, x_label, y_label)
             plot.setMouseEnabled(x=False, y=False)
             plain_axes(plot)
@@ -801,10 +897,8 @@ class RegularizationPanel(TopicPanel):
         tl = QVBoxLayout(train_row)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addWidget(train_split, 1)
-        self.drop_legend = rich_label("")
-        self.drop_legend.setAlignment(Qt.AlignCenter)
-        tl.addWidget(self.drop_legend)
-        right = QSplitter(Qt.Vertical)
+        tl.addWidget(self.drop_note)
+        self.drop_split = right = QSplitter(Qt.Vertical)
         right.addWidget(heat_row)
         right.addWidget(train_row)
         right.setSizes([320, 380])
@@ -839,10 +933,8 @@ class RegularizationPanel(TopicPanel):
                       "unscaled": d.row_means_average_unscaled}[key]
             bars.setOpts(x=x + (i - 1.5) * 0.2, height=values)
         self.means_plot.setXRange(-0.6, rows - 0.4, padding=0)
-        self.drop_legend.setText(
-            f"{swatch(RUN_COLOURS['no dropout'], 'no dropout')} &nbsp; "
-            f"{swatch(RUN_COLOURS['dropout'], f'dropout p={rate:g}')} &nbsp;&nbsp; "
-            "solid: validation, dashed: training (with dropout on)")
+        if self.drop_result is None:
+            self._show_drop_note()
         gap_one = np.max(np.abs(d.row_means_after - d.row_means_before))
         gap_avg = np.max(np.abs(d.row_means_average - d.row_means_before))
         self.mask_note.setText(
@@ -875,7 +967,9 @@ class RegularizationPanel(TopicPanel):
         self.drop_result = None
         self._ran.add("dropout")
         self._dirty.add("dropout")
-        self.drop_note.setText(f"Training with and without dropout p={rate:g}…")
+        self._drop_status = "training…"
+        self._show_drop_note()
+        self.drop_verdict.setText("")
         self.drop_worker.start(dropout_job, rate, setup, speed)
         self._redraw()
 
@@ -885,7 +979,8 @@ class RegularizationPanel(TopicPanel):
         if self.drop_worker.busy:
             self.drop_worker.cancel()
             n = len(self.drop_history[OF.RUN_LABELS[0]])
-            self.drop_note.setText(f"Cancelled after {n} epochs. Press Run to start again.")
+            self._drop_status = f"cancelled after {n} epochs (Run starts again)"
+            self._show_drop_note()
 
     @Slot(object)
     def _on_drop_event(self, event: OF.RunEpoch) -> None:
@@ -899,20 +994,38 @@ class RegularizationPanel(TopicPanel):
             self.drop_history[label] = list(run.history)
         self._dirty.add("dropout")
         self._redraw()
-        parts = []
-        for label, run in result.runs.items():
-            last = run.history[-1]
-            parts.append(
-                f"{swatch(RUN_COLOURS[label], '<b>' + (label if label == 'no dropout' else f'dropout p={result.rate:g}') + '</b>')}: "
-                f"lowest validation loss <b>{fmt(run.best_val_loss)}</b> (epoch {run.best_epoch}), "
-                f"final {fmt(last.val_loss)}; final validation accuracy {fmt(last.val_acc)}, "
-                f"test accuracy {fmt(result.test_accuracy[label], 2)}")
+        self._show_drop_note()
         plain, drop = (result.runs[label].history[-1] for label in OF.RUN_LABELS)
-        verdict = ("The accuracies differ much less than the losses: without dropout the network is mostly "
+        finals = "; ".join(f"{self._run_name(label, result.rate)} {fmt(h.val_loss)} / {fmt(h.val_acc)}"
+                           for label, h in zip(OF.RUN_LABELS, (plain, drop)))
+        verdict = (" The accuracies differ much less than the losses: without dropout the network is mostly "
                    "<i>over-confident</i> on the examples it gets wrong, which the loss punishes and accuracy "
                    "does not see." if abs(plain.val_acc - drop.val_acc) < 0.03 else "")
-        self.drop_note.setText("<br>".join(parts + ([verdict] if verdict else [])))
+        self.drop_verdict.setText(f"Last epoch, validation loss / accuracy: {finals}.{verdict}")
         self.dropout_done.emit()
+
+    @staticmethod
+    def _run_name(label: str, rate: float) -> str:
+        return label if label == "no dropout" else f"dropout p={rate:g}"
+
+    def _show_drop_note(self) -> None:
+        """The key of the training curves with each run's result (or what it is doing): one
+        line a run, then the line styles. Short words in presentation mode, to stay on one line."""
+        result = self.drop_result
+        rate = result.rate if result is not None else self.rate_form.values()["rate"]
+        short = theme().presentation
+        lines = []
+        for label in OF.RUN_LABELS:
+            name = swatch(RUN_COLOURS[label], "<b>" + self._run_name(label, rate) + "</b>")
+            if result is None:
+                lines.append(f"{name}: {self._drop_status}" if self._drop_status else name)
+                continue
+            run = result.runs[label]
+            lines.append(f"{name}: {'lowest val. loss' if short else 'lowest validation loss'} "
+                         f"<b>{fmt(run.best_val_loss)}</b> (epoch {run.best_epoch}), "
+                         f"{'test acc.' if short else 'test accuracy'} <b>{fmt(result.test_accuracy[label], 2)}</b>")
+        lines.append("solid: validation, dashed: training (with dropout on)")
+        self.drop_note.setText("<br>".join(lines))
 
     @Slot(bool)
     def _on_drop_busy(self, busy: bool) -> None:
@@ -929,13 +1042,11 @@ class RegularizationPanel(TopicPanel):
         self.stop_form = compact(ParamForm((DATA, PATIENCE, MIN_DELTA, RESTORE, WHAT_IF, ES_EPOCHS, SPEED),
                                            {"speed": 15}))
         self.stop_form.changed.connect(self._stop_setting_changed)
-        combo = self.stop_form["data"].editor
-        combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(12)
+        self.stop_form["data"].editor.setSizeAdjustPolicy(QComboBox.AdjustToContents)  # short choices: never cut
         buttons, self.stop_run_button, self.stop_cancel_button = run_buttons(self.run_stopping, self.cancel_stopping)
         self.stop_live = rich_label("")
         self.stop_note = rich_label("")
-        scroll, col = controls_column(lesson_label(LESSON_STOPPING), group("Early stopping", self.stop_form, buttons),
+        scroll, col = controls_column(Lesson(LESSON_STOPPING), group("Early stopping", buttons, self.stop_form),
                                       self.stop_live, self.stop_note)
         col.addStretch(1)
 
@@ -943,10 +1054,11 @@ class RegularizationPanel(TopicPanel):
         plain_axes(self.stop_plot)
         self.stop_train = self.stop_plot.curve(TRAIN_COLOUR, name="training loss")
         self.stop_val = self.stop_plot.curve(VAL_COLOUR, name="validation loss")
-        self.after_train = self.stop_plot.curve(GREY, name="training, had it continued", width=0.6,
-                                                style=Qt.DashLine)
+        # both continuations solid, as the legend shows them (the grey training curve stays near 0,
+        # the grey validation curve climbs: they cannot be confused)
+        self.after_train = self.stop_plot.curve(GREY, name="training, had it continued", width=0.6)
         self.after_val = self.stop_plot.curve(GREY, name="validation, had it continued", width=0.8)
-        self.window_region = pg.LinearRegionItem((0, 0), movable=False, brush=pg.mkBrush(230, 159, 0, 60),
+        self.window_region = pg.LinearRegionItem((0, 0), movable=False, brush=pg.mkBrush(*WINDOW_RGBA),
                                                  pen=pg.mkPen(None))
         self.window_region.setZValue(-5)
         self.window_region.setVisible(False)
@@ -972,7 +1084,7 @@ class RegularizationPanel(TopicPanel):
         right.addWidget(with_legend(self.stop_plot, (
             (TRAIN_COLOUR, "training loss", SOLID), (VAL_COLOUR, "validation loss", SOLID),
             (GREY, "had training continued", SOLID), (GREEN, "best epoch", DASHED), (STOP_COLOUR, "stop", SOLID),
-            (YELLOW, "patience window", BOX))))
+            (on_white(WINDOW_RGBA), "patience window", BOX))))
         right.addWidget(self.stop_acc_plot)
         right.setSizes([470, 230])
         return self._split(scroll, right)
@@ -1002,6 +1114,7 @@ class RegularizationPanel(TopicPanel):
         self._dirty.add("stopping")
         self.stop_note.setText("")
         self.what_if = []
+        self.stop_run_settings = s
         self.stop_worker.start(stopping_job, s["data"], s["patience"], s["min_delta"], s["restore_best"],
                                s["what_if"], s["epochs"], s["speed"])
         self._redraw()
@@ -1071,10 +1184,11 @@ class RegularizationPanel(TopicPanel):
         self.mlp_form.changed.connect(self._mlp_setting_changed)
         buttons, self.mlp_run_button, self.mlp_cancel_button = run_buttons(self.run_mlp, self.cancel_mlp)
         self.mlp_note = rich_label("")
-        scroll, col = controls_column(lesson_label(LESSON_MLP), group("scikit-learn MLPClassifier (100, 50)",
-                                                                      self.mlp_form, buttons), self.mlp_note)
+        scroll, col = controls_column(Lesson(LESSON_MLP), group("MLPClassifier (100, 50)",
+                                                                buttons, self.mlp_form), self.mlp_note)
         col.addStretch(1)
-        self.mlp_plot = StyledPlot("MLP accuracy by L2 alpha", "", "accuracy")
+        # an axis label makes the axis reserve room for its 18 pt ticks in presentation mode
+        self.mlp_plot = StyledPlot("MLP accuracy by L2 penalty", "L2 alpha", "accuracy")
         self.mlp_plot.setMouseEnabled(x=False, y=False)
         plain_axes(self.mlp_plot, x_grid=False)
         self.mlp_bars = {
@@ -1155,12 +1269,12 @@ class RegularizationPanel(TopicPanel):
         for e in self.mlp_events:
             for key, offset in (("train", -0.19), ("test", 0.19)):
                 value = getattr(e, f"{key}_accuracy")
-                label = pg.TextItem(f"{value:.4f}", color=BLACK, anchor=(0.5, 1.0))
+                label = pg.TextItem(f"{value:.2f}", color=BLACK, anchor=(0.5, 1.0))  # 100 test samples
                 label.setFont(theme().font(0.9))
                 label.setPos(e.index + offset, value)
                 self.mlp_plot.addItem(label)
                 self.mlp_labels.append(label)
-        ticks = [(i, f"alpha = {a:g}") for i, a in enumerate(self.mlp_alphas)]
+        ticks = [(i, f"{a:g}") for i, a in enumerate(self.mlp_alphas)]
         self.mlp_plot.getAxis("bottom").setTicks([ticks])
         self.mlp_plot.setXRange(-0.6, max(len(self.mlp_alphas), 1) - 0.4, padding=0)
 
@@ -1175,12 +1289,12 @@ class RegularizationPanel(TopicPanel):
                     f"{b.train_accuracy:.4f} / test {b.test_accuracy:.4f}. ")
             text += ("<b>On this data the L2 penalty at 0.01 does not change test accuracy</b> (the tutorial's "
                      "comparison shows no effect, not a benefit)." if same else
-                     f"The penalty changed test accuracy by {b.test_accuracy - a.test_accuracy:+.4f}.")
+                     f"The penalty changed test accuracy by {b.test_accuracy - a.test_accuracy:+.2f}.")
         mine = [e for e in self.mlp_events if e.alpha not in MLP_ALPHAS]
         if mine and a is not None:
             e = mine[0]
             text += (f"<br>Your alpha {e.alpha:g}: train {e.train_accuracy:.4f} / test {e.test_accuracy:.4f} "
-                     f"({e.test_accuracy - a.test_accuracy:+.4f} test accuracy against no penalty, "
+                     f"({e.test_accuracy - a.test_accuracy:+.2f} test accuracy against no penalty, "
                      f"one split of 100 test samples: ±0.01 is one sample).")
         not_conv = [f"{e.alpha:g}" for e in self.mlp_events if not e.converged]
         if not_conv:
@@ -1196,7 +1310,9 @@ class RegularizationPanel(TopicPanel):
     # ============================================================== failures (also in the status bar)
     @Slot(str)
     def _on_drop_failed(self, message: str) -> None:
-        self.drop_note.setText(f"<b>The run failed:</b> {message}")
+        self._drop_status = "the run failed (see below the controls)"
+        self._show_drop_note()
+        self.drop_verdict.setText(f"<b>The run failed:</b> {message}")
 
     @Slot(str)
     def _on_stop_failed(self, message: str) -> None:
@@ -1252,11 +1368,10 @@ class RegularizationPanel(TopicPanel):
         self.after_train.setData(ax, finite_or_nan([w.train_loss for w in after]))
         self.after_val.setData(ax, finite_or_nan([w.val_loss for w in after]))
         self.after_acc.setData(ax, finite_or_nan([np.nan if w.val_acc is None else w.val_acc for w in after]))
-        s = self.stop_settings()
-        max_epochs = 100 if s["data"] == DATA_SIMULATED else s["epochs"]
-        shown = max(len(events), ax[-1] + 1 if ax else 0)
-        # the axis grows with the run (in steps of 10 epochs) instead of leaving most of it empty
-        self.stop_plot.setXRange(0, min(max_epochs, max(30, 10 * math.ceil((shown + 3) / 10))), padding=0.02)
+        s = self.stop_run_settings
+        # the whole run's epochs from the start: an axis that grows makes the curves jump sideways
+        last_epoch = (SIMULATED_EPOCHS if s["data"] == DATA_SIMULATED else s["epochs"]) - 1
+        self.stop_plot.setXRange(0, last_epoch, padding=0.02)
         last = events[-1] if events else None
         if last is None or last.best_epoch is None:
             self.stop_plot.setTitle("Early stopping", size=f"{round(theme().font_pt * 1.15)}pt")
@@ -1283,9 +1398,15 @@ class RegularizationPanel(TopicPanel):
         counter = f"{last.counter} / {last.patience}"
         self.stop_plot.setTitle(f"Epoch {last.epoch}: no improvement for {counter}" +
                                 (" → stop" if last.should_stop else ""), size=f"{round(theme().font_pt * 1.15)}pt")
+        why = ""
+        gap = last.best_loss - last.val_loss
+        if last.counter > 0 and gap > 0:
+            # lower than the best, yet not counted: say so, or it looks like a bug
+            why = f" (better by only {gap:.4f} &le; min delta {s['min_delta']:g})"
         self.stop_live.setText(
             f"Epoch <b>{last.epoch}</b>: validation loss {last.val_loss:.4f}; best {last.best_loss:.4f} at epoch "
-            f"{b}; epochs without improvement <b>{counter}</b>" + (" &rarr; <b>stop</b>" if last.should_stop else ""))
+            f"{b}; epochs without improvement <b>{counter}</b>{why}" +
+            (" &rarr; <b>stop</b>" if last.should_stop else ""))
 
     # ============================================================== panel API
     @Slot(int)
@@ -1341,6 +1462,16 @@ class RegularizationPanel(TopicPanel):
             fit_column(scroll)
         self._fit_table_height(self.table)
         self._fit_table_height(self.mlp_table)
+        total = sum(self.penalty_split.sizes())
+        if total > self.table.height():  # the plots take all the height the table does not need
+            self.penalty_split.setSizes([total - self.table.height(), self.table.height()])
+        # the dropout result: a header and two rows, the same height while running and after
+        self.drop_note.setFixedHeight(3 * self.drop_note.fontMetrics().lineSpacing() + 6)
+        self._show_drop_note()
+        total = sum(self.drop_split.sizes())
+        if total > 0:  # the training curves are the main event: at 18 pt they get the larger share
+            top = round(total * (0.42 if theme().presentation else 0.45))
+            self.drop_split.setSizes([top, total - top])
         for line in (self.best_line, self.stop_line):
             line.label.setFont(theme().font())
         size = theme().marker_size
@@ -1351,6 +1482,10 @@ class RegularizationPanel(TopicPanel):
             item["truth"].setSize(size * 2.2)
             item["zeros"].setSize(size * 1.3)
         self.heatmaps["after"]["crosses"].setSize(size * 1.25)
+        for name in R.MODEL_NAMES[:2]:  # no x tick values: room for the half of the y axis' "0" below its tick
+            self.bar_plots[name].getAxis("bottom").setHeight(theme().font_pt)
+        for name in R.MODEL_NAMES[2:]:  # 18 pt leaves the bars little height: the numbers say "feature"
+            self.bar_plots[name].getAxis("bottom").showLabel(not theme().presentation)
         if self.penalties is not None:
             self._draw_penalties()
         self._draw_path()

@@ -2,12 +2,15 @@
 import math
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from engine import overfitting as OF
-from gui.panels.regularization import DATA_SIMULATED, RegularizationPanel
+from gui.panels.regularization import DATA_SIMULATED, WINDOW_RGBA, Lesson, RegularizationPanel, on_white
+from gui.theme import OKABE_ITO
 
 # The tutorial's table (section 2.1), as it prints it
 TUTORIAL_TABLE = [
@@ -55,6 +58,31 @@ def test_the_table_at_the_defaults_is_the_tutorials(panel):
     items = panel.bar_items["L1 (Lasso)"]
     assert len(items["informative"].opts["x"]) == 5
     assert len(items["noise"].opts["x"]) == 15
+
+
+def title(plot) -> str:
+    return plot.getPlotItem().titleLabel.text
+
+
+def test_each_plot_title_names_the_model_as_the_table_does_and_counts_its_coefficients(qtbot, panel):
+    # the count is in the title, where no bar can run into it (it sat on the 100 gridline)
+    for row in panel.table_rows():
+        text = title(panel.bar_plots[row[0]])
+        assert text.startswith(row[0]) and f"<b>{row[3]}</b> non-zero" in text
+        assert not any(isinstance(item, pg.TextItem) for item in panel.bar_plots[row[0]].getPlotItem().items)
+    # the lesson's honest claim: at alpha 0.1 Lasso zeroes only one noise coefficient ...
+    assert "zeroes <b>1</b> of the 15 noise features and 0 of the 5 informative" in panel.fit_note.text()
+    # ... and at about 2 all 15, keeping the five real ones
+    with qtbot.waitSignal(panel.penalties_drawn, timeout=2000):
+        type_into(qtbot, panel.penalty_form["alpha_lasso"].editor, "2")
+    assert "zeroes <b>15</b> of the 15 noise features and 0 of the 5 informative" in panel.fit_note.text()
+    assert "<b>5</b> non-zero" in title(panel.bar_plots["L1 (Lasso)"])
+
+
+def test_log_axes_write_every_tick_the_same_way(panel):
+    for plot in (*panel.r2_plots.values(), panel.path_plot):
+        axis = plot.getAxis("bottom")
+        assert axis.tickStrings([-4.0, -2.0, 0.0, 2.0, 3.0], 1.0, 1.0) == ["0.0001", "0.01", "1", "100", "1000"]
 
 
 def test_moving_the_lasso_alpha_refits_and_removes_features(qtbot, panel):
@@ -117,9 +145,16 @@ def test_dropout_curves_stream_in_while_the_run_goes(qtbot, panel):
     qtbot.waitUntil(lambda: panel.drop_points("dropout") > 0, timeout=5000)
     partial = panel.drop_points("no dropout")
     assert panel.drop_worker.busy and 0 < partial < 40
+    note_height, column_width = panel.drop_note.height(), panel._columns[DROPOUT].viewport().width()
     with qtbot.waitSignal(panel.dropout_done, timeout=30000):
         pass
     assert panel.drop_points("no dropout") == panel.drop_points("dropout") == 40
+    # the result appears without moving anything: same height, no scroll bar popping up in the column
+    assert panel.drop_note.height() == note_height
+    assert panel._columns[DROPOUT].viewport().width() == column_width
+    # and under the curves, inside the 1280x800 window (in the column it was below the fold)
+    bottom = panel.drop_note.mapTo(panel.window(), QPoint(0, panel.drop_note.height())).y()
+    assert panel.drop_note.isVisible() and bottom <= panel.window().height()
     result = panel.drop_result
     np.testing.assert_allclose(curve_y(panel.drop_curves["dropout"]["val_loss"]),
                                result.runs["dropout"].curve("val_loss"))
@@ -136,7 +171,7 @@ def test_cancel_stops_the_stream(qtbot, panel):
     n = panel.drop_points()
     qtbot.wait(400)  # several epochs' worth at 10 epochs/s
     assert panel.drop_points() == n < 200
-    assert "Cancelled" in panel.drop_note.text()
+    assert "cancelled after" in panel.drop_note.text()
     # and it can be run again
     panel.drop_form.set_values({"epochs": 5, "speed": 1000})
     with qtbot.waitSignal(panel.dropout_done, timeout=30000):
@@ -164,6 +199,7 @@ def test_stop_marker_is_at_the_engines_stop_epoch(qtbot, panel):
     # the rest of the run, had it not stopped, is drawn in grey from the stop onwards
     x, _ = panel.after_val.getData()
     assert x[0] == summary.stop_epoch and x[-1] == 149
+    check_too_small_improvements_are_explained(panel)
 
 
 def test_markers_appear_while_the_run_streams(qtbot, panel):
@@ -171,12 +207,41 @@ def test_markers_appear_while_the_run_streams(qtbot, panel):
     panel.tabs.setCurrentIndex(STOPPING)
     qtbot.waitUntil(lambda: panel.stop_points() > 0, timeout=5000)
     assert panel.stop_worker.busy and not panel.stop_line.isVisible()
+    # the axis spans every epoch of the run from the start: the curves never jump sideways
+    (x0, x1), _ = panel.stop_plot.getPlotItem().vb.viewRange()
+    assert x0 <= 0 and x1 >= 149
     qtbot.waitUntil(lambda: panel.window_region.isVisible(), timeout=30000)
     lo, hi = panel.window_region.getRegion()
     assert lo == panel.best_line.value() < hi
     qtbot.waitUntil(lambda: panel.stop_line.isVisible(), timeout=30000)
     assert panel.stop_line.value() == panel.stop_points() - 1
     qtbot.waitUntil(panel.is_idle, timeout=5000)
+
+
+def check_too_small_improvements_are_explained(panel):
+    events = list(panel.stop_events)
+    # an epoch below the best loss that did not count: it beat the best by no more than min delta
+    k, e = next((k, e) for k, e in enumerate(events) if e.counter > 0 and e.val_loss < e.best_loss)
+    assert e.best_loss - e.val_loss <= 0.001
+    panel.stop_events = events[:k + 1]  # the live line as it read at that epoch
+    panel._draw_stopping()
+    assert f"(better by only {e.best_loss - e.val_loss:.4f} &le; min delta 0.001)" in panel.stop_live.text()
+    # an epoch above the best needs no explanation
+    k, e = next((k, e) for k, e in enumerate(events) if e.counter > 0 and e.val_loss > e.best_loss)
+    panel.stop_events = events[:k + 1]
+    panel._draw_stopping()
+    assert "better by only" not in panel.stop_live.text()
+
+
+def test_stopping_colours_and_key_match_what_is_drawn(panel):
+    okabe_ito = {QColor(c).name() for c in OKABE_ITO}
+    assert panel.stop_line.pen.color().name() in okabe_ito  # not a red next to the orange validation curve
+    # both continuations solid, as the key draws "had training continued"
+    assert panel.after_train.opts["pen"].style() == Qt.SolidLine == panel.after_val.opts["pen"].style()
+    key = panel.stop_plot.parentWidget().legend_label.text()
+    assert f"color:{on_white(WINDOW_RGBA)}" in key  # the pale band's colour, not the saturated orange
+    assert f"color:{panel.stop_line.pen.color().name()}" in key.lower()
+    assert panel.window_region.brush.color().getRgb() == WINDOW_RGBA
 
 
 def test_a_parameter_change_mid_run_leaves_only_the_new_runs_curve(qtbot, panel):
@@ -216,6 +281,8 @@ def test_mlp_with_and_without_l2_as_in_the_tutorial(qtbot, panel):
     assert rows[:2] == [["0", "1.0000", "0.8700"], ["0.01", "1.0000", "0.8700"]]
     assert rows[2][0] == "1"
     assert "does not change test accuracy" in panel.mlp_note.text()
+    # 100 test samples: two decimals on the bars
+    assert [label.toPlainText() for label in panel.mlp_labels[:4]] == ["1.00", "0.87", "1.00", "0.87"]
 
 
 # ------------------------------------------------------------------ the whole tab
@@ -238,6 +305,41 @@ def test_run_defaults_finishes_quickly(qtbot, panel):
     # about 3 s on an idle 2-core machine; generous because the machine is shared
     qtbot.waitUntil(panel.is_idle, timeout=60000)
     assert panel.drop_result is not None and panel.stop_summary is not None and len(panel.mlp_events) == 3
+
+
+def in_view(widget, scroll) -> bool:
+    top = widget.mapTo(scroll.viewport(), QPoint(0, 0)).y()
+    return widget.isVisible() and 0 <= top and top + widget.height() <= scroll.viewport().height()
+
+
+def test_presentation_mode_keeps_the_main_controls_in_view(qtbot, window, panel):
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: panel._columns[STOPPING].minimumWidth() >= 400, timeout=2000)
+    panel._ran.update(("dropout", "stopping", "mlp"))  # only the layout matters here: no training runs
+    for index, button in ((DROPOUT, panel.drop_run_button), (STOPPING, panel.stop_run_button),
+                          (MLP, panel.mlp_run_button)):
+        panel.tabs.setCurrentIndex(index)
+        scroll = panel._columns[index]
+        # the lesson is folded away and Run sits at the top of its form: visible without scrolling
+        qtbot.waitUntil(lambda: in_view(button, scroll), timeout=2000)
+        assert scroll.verticalScrollBar().value() == 0
+        assert not scroll.horizontalScrollBar().isVisible()
+        assert scroll.width() <= 430  # a third of the screen at most: the plots come first
+    combo = panel.stop_form["data"].editor
+    assert combo.width() >= combo.sizeHint().width()  # the data choice is not cut
+    lesson = panel._columns[STOPPING].widget().findChild(Lesson)
+    assert lesson.label.isHidden() and not lesson.toggle.isHidden()  # folded, one click away
+    # the penalty plots fit in the window (their titles are on two lines at 18 pt)
+    panel.tabs.setCurrentIndex(PENALTIES)
+    qtbot.waitUntil(lambda: panel.bar_plots["L2 (Ridge)"].isVisible(), timeout=2000)
+    for plot in panel.bar_plots.values():
+        assert plot.mapTo(window, QPoint(plot.width(), 0)).x() <= window.width()
+    # the MLP axis has a label, so it keeps room for its 18 pt tick labels
+    axis = panel.mlp_plot.getAxis("bottom")
+    assert axis.label.isVisible() and axis.labelText == "L2 alpha"
+    assert axis.height() > 1.5 * QFontMetrics(axis.style["tickFont"]).height()
+    window.presentation_action.trigger()
+    assert not lesson.label.isHidden()  # unfolded again at the desk
 
 
 def test_presentation_mode_makes_text_readable(qtbot, window, panel):
