@@ -79,14 +79,16 @@ LAB_SCHEDULE_SETTINGS = ParamSet((
     Param("warmup_epochs", SCH.WARMUP_EPOCHS.label, 5, kind="int", minimum=0, maximum=50,
           help=SCH.WARMUP_EPOCHS.help + " Must be shorter than the run."),
 ))
-SCHED_BATCH = Param("batch_size", "batch size", 64, kind="int", minimum=1, maximum=4000,
+SCHED_HIDDEN = Param("hidden", "hidden units", 32, kind="int", minimum=2, maximum=512,
+                     help="Width of the network's one hidden (ReLU) layer.")
+SCHED_BATCH = Param("batch_size", "batch size", 128, kind="int", minimum=1, maximum=4000,
                     help="Samples per SGD step in the schedule runs.")
 
 BATCH_LR = Param("lr", "learning rate", 0.1, minimum=1e-4, maximum=10.0, log=True, decimals=5,
                  help="The (constant) SGD learning rate every batch size trains with.")
-BATCH_EPOCHS = Param("epochs", "epochs", 20, kind="int", minimum=1, maximum=200,
+BATCH_EPOCHS = Param("epochs", "epochs", 10, kind="int", minimum=1, maximum=200,
                      help="Passes over the training set; every batch size sees the same samples.")
-DRAWS = Param("draws", "batches drawn", 200, kind="int", minimum=2, maximum=100_000,
+DRAWS = Param("draws", "batches drawn", 100, kind="int", minimum=2, maximum=100_000,
               help="How many random batches per batch size the gradient noise is averaged over.")
 BATCH_SIZES = (8, 32, 128, 512, None)            # None: the whole training set in one batch
 FULL = "full"
@@ -223,7 +225,7 @@ def _check_names(names) -> tuple[str, ...]:
 
 
 def schedule_runs(names=RUN_SCHEDULES, initial_lr=0.1, total_epochs=100, settings: dict | None = None,
-                  batch_size=64, hidden=64, seed=0) -> Generator:
+                  batch_size=128, hidden=32, seed=0) -> Generator:
     """Train one network per schedule with SGD on the section-4 data, side by side.
 
     Every run starts from the same weights and sees the same batches in the same order
@@ -236,7 +238,7 @@ def schedule_runs(names=RUN_SCHEDULES, initial_lr=0.1, total_epochs=100, setting
     total_epochs = SCHED_EPOCHS.validate(total_epochs)
     scheds = {n: make(n, initial_lr, total_epochs, settings) for n in names}
     batch_size = SCHED_BATCH.validate(batch_size)
-    hidden = HIDDEN.validate(hidden)
+    hidden = SCHED_HIDDEN.validate(hidden)
     seed = SEED.validate(seed)
     return _schedule_runs(scheds, initial_lr, total_epochs, batch_size, hidden, seed)
 
@@ -333,7 +335,7 @@ def _sizes(batch_sizes, n) -> list[tuple[int, bool]]:
     return out
 
 
-def gradient_noise(model, X, y, batch_sizes=BATCH_SIZES, draws=200, seed=0, replace=False) -> list[NoiseRow]:
+def gradient_noise(model, X, y, batch_sizes=BATCH_SIZES, draws=100, seed=0, replace=False) -> list[NoiseRow]:
     """Measure ``||g_B - g||`` for each batch size at the model's current weights.
 
     ``draws`` batches of each size are drawn at random (without replacement within a batch,
@@ -413,7 +415,7 @@ def batch_label(batch_size: int, full: bool) -> str:
     return f"full ({batch_size})" if full else str(batch_size)
 
 
-def batch_size_study(batch_sizes=BATCH_SIZES, epochs=20, lr=0.1, hidden=64, seed=0, draws=200) -> Generator:
+def batch_size_study(batch_sizes=BATCH_SIZES, epochs=10, lr=0.1, hidden=64, seed=0, draws=100) -> Generator:
     """Measure what the batch size does, on the section-4 data.
 
     1. At the shared initial weights, the gradient noise of every batch size

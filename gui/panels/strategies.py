@@ -14,7 +14,7 @@ Four inner tabs, every curve from real training runs of engine.nn:
    a too-large learning rate trained without clipping (explodes) and with it (trains).
 
 Each training section has its own worker; events are stored and the plots redrawn at most
-every FRAME_MS. A setting changed while (or after) a section ran restarts it once the
+every FRAME_MS (axis ranges are only touched when they change). A setting changed while (or after) a section ran restarts it once the
 change pauses for RESTART_MS. scikit-learn is only ever imported on a worker.
 """
 from __future__ import annotations
@@ -39,7 +39,7 @@ from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import GREY, OKABE_ITO, theme
 
 BLUE, ORANGE, GREEN, PINK, YELLOW, SKY, BLACK = OKABE_ITO[:7]
-FRAME_MS = 16
+FRAME_MS = 33          # streaming curves grow an epoch at a time: 30 redraws a second are plenty
 RESTART_MS = 150
 CONTROLS_WIDTH = 340
 MAX_CONTROLS_WIDTH = {False: 420, True: 470}      # normal, presentation: the plots come first
@@ -54,7 +54,7 @@ STOP_RED = "#C0392B"
 
 SPEED = Param("speed", "speed (epochs/s)", 60, kind="int", minimum=1, maximum=1000, log=True,
               help="How many epochs per second are shown; 1000 is as fast as the computer can train.")
-SCHED_SPEED_DEFAULT, BATCH_SPEED_DEFAULT, CLIP_SPEED_DEFAULT = 60, 20, 15
+SCHED_SPEED_DEFAULT, BATCH_SPEED_DEFAULT, CLIP_SPEED_DEFAULT = 60, 20, 30
 ZOOM_SKIP = 2          # the zoomed loss axes leave out the first epochs' values
 DEMO_MAX_NORM = Param("max_norm", "max_norm", ST.TUTORIAL_MAX_NORM, minimum=0.01, maximum=50.0, log=True,
                       decimals=4, help=ST.DEMO_MAX_NORM.help)
@@ -294,6 +294,34 @@ def compact(form: ParamForm) -> ParamForm:
     return form
 
 
+def set_range(plot: StyledPlot, axis: str, lo: float, hi: float, padding: float = 0.0) -> None:
+    """setXRange / setYRange, skipped when the plot already shows that range: a range change
+    makes the axes lay out and regenerate their ticks, the main cost of a streaming frame."""
+    key = (lo, hi, padding)
+    ranges = plot.__dict__.setdefault("_requested_ranges", {})
+    if ranges.get(axis) == key:
+        return
+    ranges[axis] = key
+    (plot.setXRange if axis == "x" else plot.setYRange)(lo, hi, padding=padding)
+
+
+def auto_range(plot: StyledPlot, axis: str) -> None:
+    plot.__dict__.setdefault("_requested_ranges", {}).pop(axis, None)
+    plot.enableAutoRange(axis=axis)
+
+
+def decade_ticks(lo: float, hi: float, most: int = 6) -> list:
+    """Major ticks on a log axis given in log10 units: every decade, or every k-th one so that at
+    most ``most`` are shown (pyqtgraph's own log ticks over 150 decades cost 100 ms a repaint)."""
+    lo, hi = math.floor(lo), math.ceil(hi)
+    step = max(1, math.ceil((hi - lo) / most))
+    if step > 1:  # round steps: 2, 5, 10, 20, 50 ... decades
+        step = next(s for s in (2, 5, 10, 20, 25, 50, 100, 200, 500, 10**9) if s >= step)
+    first = math.ceil(lo / step) * step
+    values = range(first, hi + 1, step)
+    return [(v, "1" if v == 0 else f"1e{v}" if abs(v) > 3 else f"{10.0 ** v:g}") for v in values]
+
+
 def fmt(value, digits=3) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
@@ -457,7 +485,7 @@ class StrategiesPanel(TopicPanel):
         self.sched_form = compact(ParamForm((ST.INITIAL_LR, ST.SCHED_EPOCHS) + tuple(ST.LAB_SCHEDULE_SETTINGS)))
         self.sched_form.changed.connect(self._sched_setting_changed)
         self.sched_problem = rich_label("")
-        self.sched_run_form = compact(ParamForm((ST.SCHED_BATCH, ST.HIDDEN, ST.SEED, SPEED),
+        self.sched_run_form = compact(ParamForm((ST.SCHED_BATCH, ST.SCHED_HIDDEN, ST.SEED, SPEED),
                                                 {"speed": SCHED_SPEED_DEFAULT}))
         self.sched_run_form.changed.connect(self._sched_run_setting_changed)
         buttons, self.sched_run_button, self.sched_cancel_button = run_buttons(self.run_schedules,
@@ -549,8 +577,8 @@ class StrategiesPanel(TopicPanel):
             self.lr_dots[name].setVisible(shown)
             if name in curves:
                 curve.setData(epochs, curves[name])
-        self.lr_plot.setXRange(0, total, padding=0.02)
-        self.lr_plot.setYRange(0, initial_lr, padding=0.05)
+        set_range(self.lr_plot, "x", 0, total, 0.02)
+        set_range(self.lr_plot, "y", 0, initial_lr, 0.05)
         entries = [(SCHEDULE_COLOURS[n], SCHEDULE_LABELS[n], DASHED if n == "constant" else SOLID)
                    for n in selected if n in curves]
         if self.sched_hist:
@@ -663,17 +691,24 @@ class StrategiesPanel(TopicPanel):
             late["val"].extend(val[skip:])
             late["train"].extend(train[skip:])
         total = self.sched_result.settings["total_epochs"] if self.sched_result else self.schedule_settings()[1]
-        for plot in (self.sched_loss_plot, self.sched_train_plot):
-            plot.setXRange(0, total, padding=0.02)
+        streaming = self.sched_worker.busy
         for key, plot in (("val", self.sched_loss_plot), ("train", self.sched_train_plot)):
+            set_range(plot, "x", 0, total, 0.02)
             values = np.asarray(late[key], dtype=float)
             values = values[np.isfinite(values)]
             if self.sched_zoom.isChecked() and values.size:
                 lo, hi = float(values.min()), float(values.max())
                 pad = max(hi - lo, 1e-6) * 0.08
-                plot.setYRange(lo - pad, hi + pad, padding=0)
+                lo, hi = lo - pad, hi + pad
+                shown = plot.__dict__.get("_requested_ranges", {}).get("y")
+                if streaming and shown is not None and shown[0] <= lo and hi <= shown[1]:
+                    continue            # while streaming the zoom only grows: no re-layout every frame
+                if streaming:           # grow in steps of a quarter of the span, not a hair per frame
+                    span = hi - lo
+                    lo, hi = lo - span / 4, hi + span / 4
+                set_range(plot, "y", lo, hi)
             else:
-                plot.enableAutoRange(axis="y")
+                auto_range(plot, "y")
 
     @Slot(bool)
     def _sched_zoom_toggled(self, _on: bool) -> None:
@@ -896,7 +931,7 @@ class StrategiesPanel(TopicPanel):
             self.batch_loss_curves[label].setData(x, finite_or_nan(loss))
             self.batch_acc_curves[label].setData(x, finite_or_nan(acc))
         for plot in (self.batch_loss_plot, self.batch_acc_plot):
-            plot.setXRange(0, self.batch_form.values()["epochs"], padding=0.02)
+            set_range(plot, "x", 0, self.batch_form.values()["epochs"], 0.02)
 
     def batch_rows(self) -> list[list[str]]:
         return table_texts(self.batch_table)
@@ -1252,11 +1287,24 @@ class StrategiesPanel(TopicPanel):
         self.clip_bars.setOpts(x=np.arange(len(hist), dtype=float), height=[e.clipped_batches for e in hist])
         n_batches = -(-1149 // v["batch_size"])
         self.batches_line.setValue(n_batches)
-        self.clip_count_plot.setYRange(0, n_batches * 1.1, padding=0)
-        self.clip_count_plot.setXRange(-0.5, v["epochs"], padding=0.02)
-        self.norm_plot.setXRange(-0.5, v["epochs"], padding=0.02)
-        self.clip_acc_plot.setXRange(0, v["epochs"], padding=0.02)
-        self.clip_acc_plot.setYRange(0, 1, padding=0.02)
+        set_range(self.clip_count_plot, "y", 0, n_batches * 1.1)
+        set_range(self.clip_count_plot, "x", -0.5, v["epochs"], 0.02)
+        set_range(self.norm_plot, "x", -0.5, v["epochs"], 0.02)
+        set_range(self.clip_acc_plot, "x", 0, v["epochs"], 0.02)
+        set_range(self.clip_acc_plot, "y", 0, 1, 0.02)
+        # the norm axis: its own decade ticks, grown in whole decades (see decade_ticks)
+        logs = [math.log10(v["max_norm"])]
+        for run in ST.CLIP_RUNS:
+            logs.extend(math.log10(e.grad_norm) for e in self.clip_hist.get(run, [])
+                        if math.isfinite(e.grad_norm) and e.grad_norm > 0)
+        lo, hi = math.floor(min(logs)) - 0.5, math.ceil(max(logs)) + 0.5
+        if hi - lo > 12:  # far beyond: round the top up to whole 10-decade steps, so it changes rarely
+            hi = math.ceil(hi / 10) * 10 + 0.5
+        set_range(self.norm_plot, "y", lo, hi)
+        ticks = decade_ticks(lo, hi)
+        if self.norm_plot.__dict__.get("_ticks") != ticks:
+            self.norm_plot._ticks = ticks
+            self.norm_plot.getAxis("left").setTicks([ticks, []])
 
     def clip_points(self, run: str) -> int:
         x, _ = self.clip_acc_curves[run].getData()

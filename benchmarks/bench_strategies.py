@@ -1,0 +1,193 @@
+"""Training strategies tab: schedule slider-to-repaint, and main-thread smoothness while its runs stream.
+
+    python benchmarks/bench_strategies.py
+
+1. Slider to repaint: each schedule slider (initial lr, epochs, decay rate, drop factor,
+   warm-up epochs) is moved to random positions, one move at a time as a drag does, and the
+   clock runs until the learning-rate figure has been repainted by the event loop. Baseline
+   in the same run: the engine computing the five curves alone (engine.strategies.
+   schedule_curves). Goal: well under one 60 Hz frame beyond the baseline; under 50 ms.
+2. Heartbeat: a 10 ms QTimer on the main thread (benchmarks/heartbeat.py) while each of the
+   tab's runs streams into the panel (its real worker, events and redraws), unpaced (speed
+   1000), with the tab's default settings. Baseline in the same run: the same event loop
+   with nothing running. Goal: largest gap under 50 ms.
+
+The machine is shared: a burst from another process shows as one slow move or one long gap;
+run it twice if a maximum looks odd.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from benchmarks.heartbeat import heartbeat_gaps  # noqa: E402
+
+
+def _ms(values, q):
+    return float(np.percentile(np.asarray(values) * 1000, q))
+
+
+def _wait_idle(app, panel, timeout=120.0):
+    t0 = time.perf_counter()
+    while not panel.is_idle():
+        app.processEvents()
+        time.sleep(0.002)
+        if time.perf_counter() - t0 > timeout:
+            raise TimeoutError("the panel did not become idle")
+
+
+def slider_to_repaint(app, panel, name: str, moves: int = 60, warm_up: int = 5) -> list[float]:
+    """Seconds from slider.setValue to the end of the learning-rate figure's repaint."""
+    from PySide6.QtCore import QEvent, QObject
+
+    painted = []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint:
+                painted.append(True)
+            return False
+
+    spy = PaintSpy()
+    viewport = panel.lr_plot.viewport()
+    viewport.installEventFilter(spy)
+    slider = panel.sched_form[name].slider
+    rng = np.random.default_rng(0)
+    positions = rng.integers(slider.minimum(), slider.maximum() + 1, size=moves + warm_up)
+    times = []
+    for i, pos in enumerate(positions):
+        if pos == slider.value():
+            continue
+        app.processEvents()
+        painted.clear()
+        t0 = time.perf_counter()
+        slider.setValue(int(pos))
+        while not painted:          # the paint happens inside processEvents: when it returns, it is done
+            app.processEvents()
+        if i >= warm_up:
+            times.append(time.perf_counter() - t0)
+        panel.sched_restart.stop()  # a drag that never pauses: the run is not restarted in between
+    viewport.removeEventFilter(spy)
+    return times
+
+
+def captured_job(worker, run):
+    """The (fn, args, kwargs) that ``run()`` hands to ``worker.start``, without starting it."""
+    calls = []
+    worker.start = lambda fn, *args, **kwargs: calls.append((fn, args, kwargs)) or 0
+    try:
+        run()
+    finally:
+        del worker.start            # back to Worker.start
+    return calls[0]
+
+
+def idle_heartbeat(seconds: float, interval_ms: int = 10) -> dict:
+    from PySide6.QtCore import QEventLoop, QTimer
+    ticks: list[float] = []
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    timer.start()
+    loop.exec()
+    timer.stop()
+    gaps = np.diff(ticks) * 1000
+    return {"job_s": seconds, "events": 0, "max_gap_ms": float(gaps.max()),
+            "p99_gap_ms": float(np.percentile(gaps, 99)), "median_gap_ms": float(np.median(gaps))}
+
+
+def main() -> dict:
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication([])
+    from engine import strategies as ST
+    from gui.app import MainWindow
+    from gui.theme import theme
+
+    theme().apply_base()
+    w = MainWindow(initial_tab="strategies")
+    w.resize(1280, 800)
+    w.show()
+    panel = w.panel_by_key("strategies")
+    _wait_idle(app, panel)          # the first schedule runs (and scikit-learn's import) out of the way
+    results: dict = {}
+
+    # ------------------------------------------------------------ 1. slider to repaint
+    rng = np.random.default_rng(1)
+    engine = []
+    for _ in range(60):
+        t0 = time.perf_counter()
+        ST.schedule_curves(float(10 ** rng.uniform(-3, 0)), int(rng.integers(10, 300)),
+                           {"decay_rate": float(rng.uniform(0.5, 1.0))}, names=ST.RUN_SCHEDULES)
+        engine.append(time.perf_counter() - t0)
+    results["engine"] = engine
+    sliders = ("initial_lr", "total_epochs", "decay_rate", "drop_rate", "warmup_epochs")
+    for mode in ("normal", "presentation"):
+        theme().set_presentation(mode == "presentation")
+        for _ in range(5):
+            app.processEvents()
+        panel.tabs.setCurrentIndex(0)
+        for name in sliders:
+            results[f"{name}_{mode}"] = slider_to_repaint(app, panel, name)
+    theme().set_presentation(False)
+    panel.sched_form.set_values({"initial_lr": 0.1, "total_epochs": 100, "decay_rate": 0.95, "drop_rate": 0.5,
+                                 "warmup_epochs": 5})
+    panel.cancel()
+    for _ in range(5):
+        app.processEvents()
+
+    # ------------------------------------------------------------ 2. heartbeat
+    for form in (panel.sched_run_form, panel.batch_form, panel.clip_form):
+        form.set_values({"speed": 1000})
+    beats = {"idle event loop (baseline)": idle_heartbeat(2.0)}
+    sections = (
+        ("LR schedules: 5 runs x 100 epochs (SGD, B=128)", 0, panel.sched_worker, panel.run_schedules),
+        ("batch size: noise + 5 runs x 10 epochs (B=8 .. full)", 1, panel.batch_worker, panel.run_batch),
+        ("iterations: the tutorial's 4 SGDClassifier fits", 2, panel.iter_worker, panel.run_iterations),
+        ("clipping: 2 runs x 30 epochs (digits)", 3, panel.clip_worker, panel.run_clipping),
+    )
+    for label, index, worker, run in sections:
+        panel.tabs.setCurrentIndex(index)
+        _wait_idle(app, panel)
+        for _ in range(5):
+            app.processEvents()
+        panel_run = run                       # resets the section's state, draws, and starts the job...
+        fn, args, kwargs = captured_job(worker, panel_run)
+        beats[label] = heartbeat_gaps(worker, fn, *args, **kwargs)   # ...which runs here, timed
+        _wait_idle(app, panel)
+    results["heartbeat"] = beats
+    w.close()
+
+    base = _ms(engine, 50)
+    print("Training strategies tab, 1280x800 off-screen")
+    print("1. schedule slider -> repainted learning-rate figure (ms), 60 random positions each (after 5 unmeasured)")
+    print(f"   {'':44s} {'p50':>7s} {'p95':>7s} {'max':>7s} {'p50 / engine':>13s}")
+    print(f"   {'engine alone (schedule_curves, 5 schedules)':44s} {_ms(engine, 50):7.2f} {_ms(engine, 95):7.2f} "
+          f"{_ms(engine, 100):7.2f} {1.0:13.1f}")
+    for mode in ("normal", "presentation"):
+        for name in sliders:
+            t = results[f"{name}_{mode}"]
+            label = f"{name} ({mode})"
+            print(f"   {label:44s} {_ms(t, 50):7.2f} {_ms(t, 95):7.2f} {_ms(t, 100):7.2f} {_ms(t, 50) / base:13.1f}")
+    print("   goal: under 50 ms")
+    print("2. 10 ms main-thread heartbeat while a run streams into the panel, unpaced (ms)")
+    print(f"   {'':54s} {'run s':>6s} {'events':>7s} {'max gap':>8s} {'p99':>6s} {'p50':>6s}")
+    for label, r in beats.items():
+        print(f"   {label:54s} {r['job_s']:6.2f} {r['events']:7d} {r['max_gap_ms']:8.1f} {r['p99_gap_ms']:6.1f} "
+              f"{r['median_gap_ms']:6.1f}")
+    heaviest = max((k for k in beats if "baseline" not in k), key=lambda k: beats[k]["max_gap_ms"])
+    print(f"   largest gap: {beats[heaviest]['max_gap_ms']:.1f} ms during '{heaviest}' "
+          f"(baseline {beats['idle event loop (baseline)']['max_gap_ms']:.1f} ms); goal: under 50 ms")
+    return results
+
+
+if __name__ == "__main__":
+    main()
