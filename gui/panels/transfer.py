@@ -26,7 +26,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
@@ -138,7 +138,8 @@ def rich_label(text: str = "") -> QLabel:
 
 def swatch(colour: str, text: str, symbol: str = "&#9473;&#9473;") -> str:
     """A coloured line symbol and its text, kept on one line."""
-    return f"<span style='color:{colour}'><b>{symbol}</b></span>&nbsp;{text.replace(' ', '&nbsp;')}"
+    text = text.replace(" ", "&nbsp;").replace("-", "&#8209;")    # (a non-breaking hyphen)
+    return f"<span style='color:{colour}'><b>{symbol}</b></span>&nbsp;{text}"
 
 
 def buttons(*specs) -> tuple[QWidget, list[QPushButton]]:
@@ -341,12 +342,12 @@ class TransferPanel(TopicPanel):
                 self.table.setItem(r, c, item)
         self.table_note = rich_label("")
         table_inner = QWidget()
-        tl = QVBoxLayout(table_inner)
-        tl.setContentsMargins(4, 0, 4, 4)
-        tl.addWidget(rich_label("<b>Mean test accuracy ± sd over repeats</b>"))
-        tl.addWidget(self.table)
-        tl.addWidget(self.table_note)
-        tl.addStretch(1)
+        self.table_grid = QGridLayout(table_inner)
+        self.table_grid.setContentsMargins(4, 0, 4, 4)
+        self.table_grid.addWidget(rich_label("<b>Mean test accuracy ± sd over repeats</b>"), 0, 0)
+        self.table_grid.addWidget(self.table, 1, 0, Qt.AlignTop | Qt.AlignLeft)
+        self.table_note.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self._place_table_note()
         table_box = QScrollArea()
         table_box.setWidget(table_inner)
         table_box.setWidgetResizable(True)
@@ -356,6 +357,8 @@ class TransferPanel(TopicPanel):
 
         # 3. learning curves
         self.curve_plot = StyledPlot("Learning curves", "epoch", "accuracy")
+        self.curve_plot.setToolTip("One epoch is one pass over the target samples; every run takes the same "
+                                   "number of gradient steps, so small sets get more epochs.")
         plain_axes(self.curve_plot)
         self.curve_plot.setYRange(Y_RANGE[0], 1.01, padding=0)
         self.curve_items: dict[str, dict] = {}
@@ -400,6 +403,8 @@ class TransferPanel(TopicPanel):
         right.addWidget(top)
         right.addWidget(self.lower_tabs)
         right.setSizes([440, 290])
+        self.right_split = right
+        self.lower_tabs.currentChanged.connect(self._fit_split)
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.scroll)
         split.addWidget(right)
@@ -559,11 +564,10 @@ class TransferPanel(TopicPanel):
     def _on_sweep_finished(self, result: T.SweepResult) -> None:
         self.sweep_result = result
         gain = result.gain("fine-tune")
-        best = int(np.argmax(gain))
         self.status_note.setText(
-            f"Done: {result.accuracy.size} runs in {result.seconds:.1f} s. Fine-tuning gains "
-            f"<b>{gain[0]:+.3f}</b> over scratch at {SIZES[0]} samples and <b>{gain[-1]:+.3f}</b> at {SIZES[-1]}"
-            + (f" (most at {SIZES[best]})." if best not in (0,) else "."))
+            f"Done: {result.accuracy.size} runs in {result.seconds:.1f} s. Fine-tuning "
+            f"{'gains' if gain[0] >= 0 else 'loses'} <b>{abs(gain[0]):.3f}</b> against scratch at {SIZES[0]} "
+            f"samples, {'gains' if gain[-1] >= 0 else 'loses'} <b>{abs(gain[-1]):.3f}</b> at {SIZES[-1]}.")
         self._mark_dirty("sweep")
         self._redraw()
         self.sweep_done.emit()
@@ -737,15 +741,14 @@ class TransferPanel(TopicPanel):
             self.curve_items[m]["test"].setData(x, finite_or_nan([p.test_acc for p in hist]))
             self.curve_items[m]["train"].setData(x, finite_or_nan([p.train_acc for p in hist]))
         epochs = max(self.curve_epochs, 1)
-        self.curve_plot.setXRange(0, epochs, padding=0.02)
+        self.curve_plot.setXRange(0, epochs, padding=0.06)   # room for the last tick's label
         b = self.baseline
         if b is not None and self.curve_epochs:
             self.curve_pre.setData([0, epochs], [b.pretrained_acc] * 2)
         else:
             self.curve_pre.setData([], [])
         c = self.curve_form.values()
-        self.curve_key.setText(f"<b>{c['curve_size']} target samples</b> (an epoch is one pass over them). "
-                               "Solid: test accuracy, dashed: training accuracy; colours as on the left.")
+        self.curve_key.setText(f"<b>{c['curve_size']} target samples</b>: solid test, dashed training accuracy")
 
     def _draw_big(self) -> None:
         method = self.gain_combo.currentData()
@@ -841,3 +844,31 @@ class TransferPanel(TopicPanel):
         self._draw_curves()
         self._draw_big()
         self._fit_table()
+        self._place_table_note()
+        self._fit_split()
+
+    @Slot()
+    def _fit_split(self, *_args) -> None:
+        """With large fonts the streaming plots get most of the height (the table scrolls), unless
+        the big sweep's plot is the lower tab shown."""
+        if not theme().presentation:
+            sizes = [440, 290]
+        elif self.lower_tabs.currentIndex() == 1:
+            sizes = [360, 370]
+        else:
+            sizes = [560, 170]
+        self.right_split.setSizes(sizes)
+
+    def _place_table_note(self) -> None:
+        """The note beside the table at normal size, under it in presentation mode."""
+        grid = self.table_grid
+        grid.removeWidget(self.table_note)
+        if theme().presentation:
+            grid.addWidget(self.table_note, 2, 0, 1, 2)
+            grid.setColumnStretch(0, 1)
+            grid.setColumnStretch(1, 0)
+        else:
+            grid.addWidget(self.table_note, 1, 1)
+            grid.setColumnStretch(0, 0)
+            grid.setColumnStretch(1, 1)
+        grid.setRowStretch(3, 1)
