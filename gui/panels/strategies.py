@@ -305,6 +305,13 @@ def set_range(plot: StyledPlot, axis: str, lo: float, hi: float, padding: float 
     (plot.setXRange if axis == "x" else plot.setYRange)(lo, hi, padding=padding)
 
 
+def set_text(label: QLabel, text: str) -> None:
+    """Only a changed text is set: a new text lays out the label's column again (a slider drag
+    would do that at every move for the same words)."""
+    if label.text() != text:
+        label.setText(text)
+
+
 def auto_range(plot: StyledPlot, axis: str) -> None:
     plot.__dict__.setdefault("_requested_ranges", {}).pop(axis, None)
     plot.enableAutoRange(axis=axis)
@@ -581,10 +588,10 @@ class StrategiesPanel(TopicPanel):
         set_range(self.lr_plot, "y", 0, initial_lr, 0.05)
         entries = [(SCHEDULE_COLOURS[n], SCHEDULE_LABELS[n], DASHED if n == "constant" else SOLID)
                    for n in selected if n in curves]
-        if self.sched_hist:
-            entries.append((GREY, "lr used by the run", "&#9679;"))
-        self.lr_box.legend_label.setText(legend_html(entries))
-        self.sched_legend.setText(legend_html([(SCHEDULE_COLOURS[n], SCHEDULE_LABELS[n], SOLID)
+        if self.sched_names:
+            entries.append((GREY, "lr each epoch of the run used", DOT))
+        set_text(self.lr_box.legend_label, legend_html(entries))
+        set_text(self.sched_legend, legend_html([(SCHEDULE_COLOURS[n], SCHEDULE_LABELS[n], SOLID)
                                                for n in (self.sched_names or selected)]))
         warm = curves.get("warmup_linear")
         text = ""
@@ -593,7 +600,7 @@ class StrategiesPanel(TopicPanel):
                     "the first epoch learns nothing.")
         if problems:
             text = "<b>Not drawn:</b> " + "<br>".join(problems) + ("<br>" + text if text else "")
-        self.sched_problem.setText(text)
+        set_text(self.sched_problem, text)
         self.schedule_drawn.emit()
 
     @Slot()
@@ -776,8 +783,8 @@ class StrategiesPanel(TopicPanel):
             self.batch_loss_curves[label] = self.batch_loss_plot.curve(colour)
             self.batch_acc_curves[label] = self.batch_acc_plot.curve(colour)
         plots = QSplitter(Qt.Horizontal)
-        plots.addWidget(with_legend(self.noise_plot, ((GREY, "measured", DOT), (BLACK, "formula", SOLID),
-                                                      (GREY, "σ²/B", DASHED))))
+        plots.addWidget(with_legend(self.noise_plot, ((GREY, "measured (full batch: 0, off the log axis)", DOT),
+                                                      (BLACK, "formula", SOLID), (GREY, "σ²/B", DASHED))))
         plots.addWidget(self.batch_loss_plot)
         plots.addWidget(self.batch_acc_plot)   # hidden in presentation mode: three plots do not fit
         plots.setSizes([330, 300, 300])
