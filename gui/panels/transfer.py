@@ -27,7 +27,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem,
+                               QProgressBar, QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from engine import transfer as T
@@ -185,6 +185,13 @@ def with_key(plot: StyledPlot, label: QLabel) -> QWidget:
     return box
 
 
+def set_text(widget, text: str) -> None:
+    """setText only when the text changes: a new text re-lays out a word-wrapped label's column
+    (a few ms each), too much for every streamed event."""
+    if widget.text() != text:
+        widget.setText(text)
+
+
 def fmt(value, digits=3) -> str:
     if value is None or not math.isfinite(value):
         return "–"
@@ -218,6 +225,8 @@ class TransferPanel(TopicPanel):
         self._curves_pending = False
         self._dirty: set[str] = set()
         self._pretrain_epoch: T.PretrainEpoch | None = None
+        self._big_title = ""
+        self._changed_methods: set[str] = set()     # empty: redraw every method
 
         self.sweep_worker = self.make_worker("sweep")
         self.sweep_worker.event.connect(self._on_sweep_event)
@@ -264,6 +273,9 @@ class TransferPanel(TopicPanel):
             ("Cancel", "Stop the size sweep and the learning curves (Esc stops every run of the tab)",
              self.cancel_runs))
         self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v / %m runs")
+        self.progress.setToolTip("Target runs finished in the size sweep")
         self.curve_form = compact(ParamForm((CURVE_SIZE, CURVE_SEED, SPEED)))
         self.curve_form.changed.connect(self._curve_setting_changed)
         big_row, (self.big_button, self.big_cancel_button) = buttons(
@@ -271,6 +283,9 @@ class TransferPanel(TopicPanel):
              + " at every size, with the repeats set above", self.run_big),
             ("Cancel", "Stop the big sweep", self.cancel_big))
         self.big_cancel_button.setEnabled(False)
+        self.big_progress = QProgressBar()
+        self.big_progress.setFormat("%v / %m runs")
+        self.big_progress.setToolTip("Target runs finished in the big sweep")
         self.big_note = rich_label("")
         self.gain_combo = QComboBox()
         self.gain_combo.addItem("gain of fine-tuning over scratch", "fine-tune")
@@ -285,9 +300,10 @@ class TransferPanel(TopicPanel):
         for w in (lesson_label(LESSON),
                   group("Why not the tutorial's numbers?", lesson_label(TUTORIAL_TEXT)),
                   group("Source and target", self.task_form, lesson_label(RELATEDNESS_TEXT), self.task_note),
-                  group("Target runs", lesson_label(METHODS_TEXT), self.run_form, run_row, self.status_note),
+                  group("Target runs", lesson_label(METHODS_TEXT), self.run_form, run_row, self.progress,
+                        self.status_note),
                   group("Learning curves", self.curve_form),
-                  group("Relatedness × size", big_row, self.gain_combo, self.big_note)):
+                  group("Relatedness × size", big_row, self.big_progress, self.gain_combo, self.big_note)):
             col.addWidget(w)
         col.addStretch(1)
         self.scroll = QScrollArea()
@@ -468,8 +484,11 @@ class TransferPanel(TopicPanel):
         self.sweep_result = None
         self.baseline = None
         self._pretrain_epoch = None
-        self.status_note.setText("Starting…")
+        self.status_note.setText("Running…")
+        self.progress.setRange(0, self._total_runs())
+        self.progress.setValue(0)
         self.sweep_worker.start(sweep_job, self.relatedness(), s)
+        self._changed_methods = set()      # every method is redrawn (emptied)
         self._mark_dirty("sweep")
         self._redraw()                     # the old run's points go at once
 
@@ -514,6 +533,8 @@ class TransferPanel(TopicPanel):
         self.big_acc = np.full((len(RELATEDNESS_GRID), len(METHODS), len(SIZES), s["seeds"]), np.nan)
         self.big_result = None
         total = self.big_acc.size
+        self.big_progress.setRange(0, total)
+        self.big_progress.setValue(0)
         self.big_note.setText(f"{total} runs ({len(RELATEDNESS_GRID)} relatedness values × {len(SIZES)} sizes × "
                               f"{len(METHODS)} methods × {s['seeds']} repeats)…")
         self.big_worker.start(big_sweep_job, s)
@@ -543,15 +564,17 @@ class TransferPanel(TopicPanel):
             j, k = SIZES.index(event.size), event.seed
             self.sweep_acc[event.method][j, k] = event.accuracy
             self.sweep_points.append(event)
-            self.status_note.setText(f"Run {event.index} of {event.total}: {T.LABELS[event.method]}, "
-                                     f"{event.size} samples, repeat {event.seed}: {event.accuracy:.3f}")
+            self._changed_methods.add(event.method)
+            self.progress.setValue(event.index)       # (repaints the bar only; no re-layout)
             self._mark_dirty("sweep")
         elif isinstance(event, T.PretrainEpoch):
             self._pretrain_epoch = event
-            self.status_note.setText(f"Pre-training on the source set: epoch {event.epoch + 1} of {event.epochs}, "
-                                     f"source test accuracy {event.source_test_acc:.3f}")
+            set_text(self.status_note, "Pre-training the network on the source set…")
+            self.progress.setFormat(f"pre-training: epoch {event.epoch + 1} / {event.epochs}")
         elif isinstance(event, T.Pretrained):
             self.pretrained_info = event
+            self.progress.setFormat("%v / %m runs")
+            set_text(self.status_note, "Running…")
             if self._curves_pending:
                 self._start_curves()
         elif isinstance(event, T.Baseline):
@@ -598,15 +621,14 @@ class TransferPanel(TopicPanel):
 
     @Slot(str)
     def _on_curves_failed(self, message: str) -> None:
-        self.curve_plot.setTitle(f"Learning curves failed: {message}", size=f"{theme().font_pt}pt")
+        self.curve_key.setText(f"<b>The learning curves failed:</b> {message}")
 
     @Slot(object)
     def _on_big_event(self, event) -> None:
         if isinstance(event, T.SweepPoint) and self.big_acc is not None:
             i = RELATEDNESS_GRID.index(event.relatedness)
             self.big_acc[i, METHODS.index(event.method), SIZES.index(event.size), event.seed] = event.accuracy
-            done = int(np.isfinite(self.big_acc).sum())
-            self.big_note.setText(f"{done} of {self.big_acc.size} runs (relatedness {event.relatedness:g})…")
+            self.big_progress.setValue(int(np.isfinite(self.big_acc).sum()))
             self._mark_dirty("big")
 
     @Slot(object)
@@ -694,8 +716,12 @@ class TransferPanel(TopicPanel):
         return 0 if y is None else int(np.isfinite(y).sum())
 
     def _draw_sweep(self) -> None:
+        """Redraw the methods that received runs since the last frame (all after a restart)."""
         logs = np.log10(np.array(SIZES, dtype=float))
+        changed, self._changed_methods = self._changed_methods, set()
         for r, m in enumerate(METHODS):
+            if changed and m not in changed:
+                continue
             mean, sd, n = self.sweep_stats(m)
             x = logs + X_OFFSET[m]
             items = self.size_items[m]
@@ -710,24 +736,23 @@ class TransferPanel(TopicPanel):
             items["dots"].setData(px[ok], py[ok])
             for j in range(len(SIZES)):
                 text = "…" if n[j] == 0 else (fmt(mean[j]) if n[j] < 2 else f"{mean[j]:.3f} ± {sd[j]:.3f}")
-                self.table.item(j, r + 1).setText(text)
+                set_text(self.table.item(j, r + 1), text)
         b = self.baseline
         if b is not None:
             self.pre_line.setData(list(self._x_span), [b.pretrained_acc] * 2)
         else:
             self.pre_line.setData([], [])
-        self.size_plot.setTitle("Accuracy vs target size", size=f"{round(theme().font_pt * 1.15)}pt")
         seeds = self.sweep_acc["scratch"].shape[1]
-        self.size_key.setText(
+        set_text(self.size_key,
             (f"<b>relatedness {b.relatedness:g}</b>: " if b is not None else "") + "&nbsp; ".join(swatch(COLOURS[m], SHORT[m]) for m in METHODS) + "&nbsp; "
             + swatch(BLACK, "pre-trained only", "&#9548;&#9548;") + "&nbsp; "
             + swatch(GREY, "chance", "&#8943;") + f"<br>bars: ± 1 sd ({seeds} repeats), dots: single runs")
         if b is not None:
-            self.table_note.setText(f"Pre-trained network without target data: <b>{b.pretrained_acc:.3f}</b>. "
+            set_text(self.table_note, f"Pre-trained network without target data: <b>{b.pretrained_acc:.3f}</b>. "
                                     f"Chance: {T.CHANCE:.2f}. {len(SIZES)} sizes × {seeds} repeats; each run "
                                     f"takes {self.settings()['steps']} gradient steps.")
         else:
-            self.table_note.setText("")
+            set_text(self.table_note, "")
         self.sweep_drawn.emit()
 
     def curve_points(self, method: str = "fine-tune") -> int:
@@ -748,7 +773,7 @@ class TransferPanel(TopicPanel):
         else:
             self.curve_pre.setData([], [])
         c = self.curve_form.values()
-        self.curve_key.setText(f"<b>{c['curve_size']} target samples</b>: solid test, dashed training accuracy")
+        set_text(self.curve_key, f"<b>{c['curve_size']} target samples</b>: solid test, dashed training accuracy")
 
     def _draw_big(self) -> None:
         method = self.gain_combo.currentData()
@@ -776,7 +801,9 @@ class TransferPanel(TopicPanel):
         title = ("Gain of fine-tuning" if method == "fine-tune" else "Gain of frozen features") + " over scratch"
         if stale:
             title += " (older settings)"
-        self.big_plot.setTitle(title, size=f"{round(theme().font_pt * 1.15)}pt")
+        if title != self._big_title:
+            self._big_title = title
+            self.big_plot.setTitle(title, size=f"{round(theme().font_pt * 1.15)}pt")
 
     # ============================================================== panel API
     def run_defaults(self) -> None:
@@ -840,6 +867,7 @@ class TransferPanel(TopicPanel):
         self.big_hint.setFont(theme().font())
         self.chance_line.setPen(pg.mkPen(GREY, width=theme().pen_width * 0.75, style=Qt.DotLine))
         self.zero_line.setPen(pg.mkPen(BLACK, width=theme().pen_width * 0.5))
+        self._big_title = ""                 # re-set at the new font size
         self._draw_sweep()
         self._draw_curves()
         self._draw_big()

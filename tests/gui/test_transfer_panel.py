@@ -77,7 +77,8 @@ def test_the_sweep_plot_gains_points_while_running(qtbot, panel):
     partial = len(panel.sweep_points)
     assert panel.sweep_worker.busy and partial < 4 * len(SIZES) * len(METHODS)
     qtbot.waitUntil(lambda: panel.sweep_points_drawn("scratch") >= 1, timeout=5000)
-    assert "Run " in panel.status_note.text()
+    assert panel.progress.maximum() == 4 * len(SIZES) * len(METHODS)
+    assert 0 < panel.progress.value() == len(panel.sweep_points)
     with qtbot.waitSignal(panel.sweep_done, timeout=60000):
         pass
     assert len(panel.sweep_points) == 4 * len(SIZES) * len(METHODS)
@@ -156,6 +157,7 @@ def test_the_big_sweep_fills_the_relatedness_plot(qtbot, panel):
     assert panel.lower_tabs.currentIndex() == 1
     res = panel.big_result
     assert res.accuracy.shape == (len(RELATEDNESS_GRID), len(METHODS), len(SIZES), 1)
+    assert panel.big_progress.value() == panel.big_progress.maximum() == res.accuracy.size
     for k, curve in enumerate(panel.big_curves):
         x, y = curve.getData()
         np.testing.assert_array_equal(x, RELATEDNESS_GRID)
