@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -40,6 +41,8 @@ from gui.theme import GREY, OKABE_ITO, theme
 
 BLUE, ORANGE, GREEN, PINK, YELLOW, SKY, BLACK = OKABE_ITO[:7]
 FRAME_MS = 33          # streaming curves grow an epoch at a time: 30 redraws a second are plenty
+MAX_FRAME_MS = 250     # ... and never fewer than 4 (see _redraw)
+FRAME_COST_FACTOR = 6
 RESTART_MS = 150
 CONTROLS_WIDTH = 340
 MAX_CONTROLS_WIDTH = {False: 420, True: 470}      # normal, presentation: the plots come first
@@ -77,7 +80,8 @@ LESSON_SCHEDULES = (
     "into a minimum instead of bouncing around it). Top: the tutorial's four schedules from initial "
     "lr 0.1 over 100 epochs; move the sliders. Below: the same network trained with SGD once per "
     "schedule, <i>from the same initial weights and the same batches</i>, so the only difference "
-    "is the learning rate; the dots on the top plot mark the rate each epoch really used.<br>"
+    "is the learning rate; the pale band on the top plot grows with the run and shows the rate each "
+    "epoch really used.<br>"
     "<b>Note the tutorial's warm-up:</b> lr &times; epoch / warmup_epochs is <b>0 at epoch 0</b>, so the "
     "whole first epoch takes steps of length zero and learns nothing (its loss after epoch 0 is exactly "
     "the starting loss). PyTorch's LinearLR starts at a fraction of the rate instead (start_factor, 1/3 by "
@@ -371,6 +375,18 @@ def fit_table_height(table: QTableWidget) -> None:
     table.setFixedHeight(height)
 
 
+def set_cell(table: QTableWidget, row: int, column: int, text: str) -> None:
+    item = table.item(row, column)
+    if item.text() != text:
+        item.setText(text)
+
+
+def fit_columns(table: QTableWidget) -> None:
+    """Columns as wide as their contents, the last one taking the rest of the width."""
+    table.resizeColumnsToContents()
+    fit_table_height(table)
+
+
 def table_texts(table: QTableWidget) -> list[list[str]]:
     return [[table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
             for r in range(table.rowCount())]
@@ -403,6 +419,7 @@ class StrategiesPanel(TopicPanel):
         self.batch_starts: dict = {}
         self.batch_hist: dict[str, list] = {}
         self.batch_study: ST.BatchStudy | None = None
+        self._batch_table_shape = None
         self.iter_rows: list[ST.IterationRow] = []
         self.iter_values: tuple = ()
         self.clip_starts: dict = {}
@@ -513,11 +530,14 @@ class StrategiesPanel(TopicPanel):
         self.lr_curves, self.lr_dots = {}, {}
         for name in ST.RUN_SCHEDULES:
             style = Qt.DashLine if name == "constant" else Qt.SolidLine
+            # the learning rate the run really used, epoch by epoch: a wide pale band under the
+            # schedule's line that grows as the run goes (a band, not dots: 500 symbols cost
+            # more to repaint at every streamed frame than all the curves together)
+            band = pg.mkColor(SCHEDULE_COLOURS[name])
+            band.setAlpha(90)
+            self.lr_dots[name] = self.lr_plot.curve(band, width=3.5)
+            self.lr_dots[name].setZValue(-1)
             self.lr_curves[name] = self.lr_plot.curve(SCHEDULE_COLOURS[name], style=style)
-            dots = pg.PlotDataItem([], [], pen=None, symbol="o", symbolSize=theme().marker_size * 0.6,
-                                   symbolBrush=SCHEDULE_COLOURS[name], symbolPen=None)
-            self.lr_plot.addItem(dots)
-            self.lr_dots[name] = dots
         self.lr_box = with_legend(self.lr_plot, ())
 
         self.sched_loss_plot = StyledPlot("Validation loss", "epochs trained", "cross-entropy")
@@ -589,7 +609,7 @@ class StrategiesPanel(TopicPanel):
         entries = [(SCHEDULE_COLOURS[n], SCHEDULE_LABELS[n], DASHED if n == "constant" else SOLID)
                    for n in selected if n in curves]
         if self.sched_names:
-            entries.append((GREY, "lr each epoch of the run used", DOT))
+            entries.append((GREY, "pale band: the lr each epoch of the run used", SOLID))
         set_text(self.lr_box.legend_label, legend_html(entries))
         set_text(self.sched_legend, legend_html([(SCHEDULE_COLOURS[n], SCHEDULE_LABELS[n], SOLID)
                                                for n in (self.sched_names or selected)]))
@@ -757,7 +777,9 @@ class StrategiesPanel(TopicPanel):
         self.batch_labels = [ST.batch_label(b if b is not None else 4000, b is None) for b in ST.BATCH_SIZES]
         self.batch_table = make_table(self.BATCH_HEADERS, self.BATCH_TIPS)
         header = self.batch_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        # widths fitted at the start and the end of a run, and on a theme change: ResizeToContents
+        # would measure every cell again at every streamed update (16 ms a frame)
+        header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(len(self.BATCH_HEADERS) - 1, QHeaderView.Stretch)
         self.batch_table.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         set_rows(self.batch_table, len(self.batch_labels))
@@ -895,22 +917,27 @@ class StrategiesPanel(TopicPanel):
         for r, label in enumerate(self.batch_labels):
             if r < len(self.batch_noise):
                 n = self.batch_noise[r]
-                t.item(r, 2).setText(f"{n.measured:.4f}")
-                t.item(r, 3).setText(f"{n.predicted:.4f}")
-                t.item(r, 4).setText(f"{n.relative:.2f}")
+                set_cell(t, r, 2, f"{n.measured:.4f}")
+                set_cell(t, r, 3, f"{n.predicted:.4f}")
+                set_cell(t, r, 4, f"{n.relative:.2f}")
                 hidden = self.batch_form.values()["hidden"]
-                t.item(r, 6).setText(_kb(ST.batch_memory_kb((20, hidden, 2), n.batch_size)))
+                set_cell(t, r, 6, _kb(ST.batch_memory_kb((20, hidden, 2), n.batch_size)))
             hist = [e.result for e in self.batch_hist.get(label, [])]
             if hist:
                 last = hist[-1]
-                t.item(r, 1).setText(str(last.n_batches))
-                t.item(r, 5).setText(fmt(float(np.median([e.seconds for e in hist])) * 1000, 1))
-                t.item(r, 7).setText(fmt(last.train_acc))
-                t.item(r, 8).setText(fmt(last.val_acc))
+                set_cell(t, r, 1, str(last.n_batches))
+                set_cell(t, r, 5, fmt(float(np.median([e.seconds for e in hist])) * 1000, 1))
+                set_cell(t, r, 7, fmt(last.train_acc))
+                set_cell(t, r, 8, fmt(last.val_acc))
+        # refit the column widths when a new kind of number arrives (not at every update)
+        shape = (len(self.batch_noise), sum(1 for h in self.batch_hist.values() if h), self.batch_study is not None)
+        if shape != self._batch_table_shape:
+            self._batch_table_shape = shape
+            QTimer.singleShot(0, self, self._fit_batch_columns)
         if self.batch_study is not None:
             for r, row in enumerate(self.batch_study.rows):
-                t.item(r, 6).setText(_kb(row.activation_kb))
-                t.item(r, 5).setText(fmt(row.seconds_per_epoch * 1000, 1))
+                set_cell(t, r, 6, _kb(row.activation_kb))
+                set_cell(t, r, 5, fmt(row.seconds_per_epoch * 1000, 1))
         # noise plot (log-log: pyqtgraph takes the data and shows log10 of it)
         if self.batch_noise:
             sizes = np.array([n.batch_size for n in self.batch_noise], dtype=float)
@@ -939,6 +966,10 @@ class StrategiesPanel(TopicPanel):
             self.batch_acc_curves[label].setData(x, finite_or_nan(acc))
         for plot in (self.batch_loss_plot, self.batch_acc_plot):
             set_range(plot, "x", 0, self.batch_form.values()["epochs"], 0.02)
+
+    @Slot()
+    def _fit_batch_columns(self) -> None:
+        fit_columns(self.batch_table)
 
     def batch_rows(self) -> list[list[str]]:
         return table_texts(self.batch_table)
@@ -970,7 +1001,7 @@ class StrategiesPanel(TopicPanel):
         col.addStretch(1)
         self.iter_table = make_table(self.ITER_HEADERS, self.ITER_TIPS)
         header = self.iter_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(len(self.ITER_HEADERS) - 1, QHeaderView.Stretch)
         self.iter_table.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         self._tables.append(self.iter_table)
@@ -1036,7 +1067,7 @@ class StrategiesPanel(TopicPanel):
             same = (f"{row.train_acc:.5f}", f"{row.test_acc:.3f}") == tut
             self.iter_table.item(r, 6).setText(f"{tut[0]}/{tut[1]} {'✓' if same else '✗'}")
         self.iter_table.item(r, 8).setToolTip(row.warning or "scikit-learn raised no warning for this fit")
-        fit_table_height(self.iter_table)
+        fit_columns(self.iter_table)
         self._draw_iterations()
 
     def _draw_iterations(self) -> None:
@@ -1333,6 +1364,7 @@ class StrategiesPanel(TopicPanel):
 
     @Slot()
     def _redraw(self) -> None:
+        t0 = time.perf_counter()
         if "schedules" in self._dirty:
             self._draw_schedules()
         if "batch" in self._dirty:
@@ -1342,6 +1374,11 @@ class StrategiesPanel(TopicPanel):
         drew = bool(self._dirty)
         self._dirty.clear()
         if drew:
+            # Adaptive frame rate: the repaint that follows costs about as much again, so a frame
+            # interval of FRAME_COST_FACTOR times this work keeps the main thread mostly free for
+            # the user even when the machine is busy (30 Hz on a quiet one).
+            spent_ms = (time.perf_counter() - t0) * 1000
+            self.frame_timer.setInterval(int(min(MAX_FRAME_MS, max(FRAME_MS, FRAME_COST_FACTOR * spent_ms))))
             self.frame_drawn.emit()
 
     # ============================================================== panel API
@@ -1394,8 +1431,6 @@ class StrategiesPanel(TopicPanel):
         size = theme().marker_size
         self.noise_dots.setSymbolSize(size * 1.4)
         self.iter_tutorial.setSymbolSize(size * 1.6)
-        for dots in self.lr_dots.values():
-            dots.setSymbolSize(size * 0.6)
         for curve in self.norm_curves.values():
             curve.setSymbolSize(size * 0.6)
         for line, plot, colour, width in ((self.demo_line, self.demo_plot, STOP_RED, 1.0),
