@@ -36,8 +36,8 @@ Nobody would see it in a GUI and this project treats warnings as errors, so exac
 is ignored around these fits and reported instead (``Fit.converged``; the app says "hit the
 iteration limit").
 
-BLAS: every fit runs with one BLAS thread (:func:`engine.blas.limit_blas`): on this 2-core
-machine a threaded BLAS made scikit-learn's MLP several times slower. scikit-learn is imported
+BLAS: every fit runs with one BLAS thread (:func:`engine.blas.limit_blas`, see :func:`_one_blas_thread`):
+on this 2-core machine a threaded BLAS made scikit-learn's MLP 5-10x slower. scikit-learn is imported
 inside the functions, on the thread that runs them.
 """
 from __future__ import annotations
@@ -90,7 +90,7 @@ SEED = Param("seed", "seed", 42, kind="int", minimum=0, maximum=2**31 - 1,
 N_SEEDS = Param("n_seeds", "seeds", 1, kind="int", minimum=1, maximum=20,
                 help="Train with this many seeds (seed, seed+1, ...) and report mean ± standard deviation: "
                      "how much of a difference is just luck.")
-REFIT = Param("refit", "refit on train + validation", False, kind="bool",
+REFIT = Param("refit", "refit on train+val", False, kind="bool",
               help="Choose with the validation score of a network trained on the training set, then train "
                    "the same settings again on training + validation (1437 images) for the test score.")
 
@@ -153,6 +153,8 @@ class Fit:
     loss_curve: tuple[float, ...] = ()
     refit: bool = False      # test_* come from a refit on train + validation
     trained_on: int = 0      # images the final weights were trained on (early stopping's holdout excluded)
+    available: int = 0       # images the pipeline had for training (train, or train + validation on a refit)
+    n_val: int = 0           # validation images behind val_accuracy
 
 
 @dataclass(frozen=True)
@@ -374,7 +376,8 @@ def describe(settings: dict) -> str:
             text += ", early stop"
             if s["validation_fraction"] != VALIDATION_FRACTION.default:
                 text += f" {s['validation_fraction']:g}"
-    text += f", max {s['max_iter']}"
+    if s["max_iter"] != MAX_ITER.default:
+        text += f", max {s['max_iter']}"
     if s["refit"]:
         text += ", refit"
     return text
@@ -397,6 +400,27 @@ def _convergence_handled():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+@contextmanager
+def _one_blas_thread():
+    """:func:`engine.blas.limit_blas` (1 thread), made to take effect from whichever thread enters it.
+
+    threadpoolctl 3.8 lets only one thread change OpenBLAS's (process-wide) thread count: the
+    first thread that set a limit, for as long as that thread lives; a limit set from any other
+    thread "silently does nothing". ``limit_blas`` never hands that control back, so once a
+    long-lived thread (a worker, or the main thread) had limited BLAS, the fits on this module's
+    helper threads ran with 2 spinning BLAS threads: 5-30x slower (measured: 0.3 s -> 3-10 s of
+    CPU for one MLP). Clearing the controlling thread first lets this thread take control. It
+    never changes a limit someone else holds (limit_blas only sets at nesting depth 0).
+    """
+    try:
+        from threadpoolctl import OpenBLASController
+        OpenBLASController.clear_controlling_thread(force=True)
+    except (ImportError, AttributeError):  # another threadpoolctl: limit_blas as it is
+        pass
+    with limit_blas(1):
         yield
 
 
@@ -445,7 +469,7 @@ def _sklearn_mlp(X, y, s, seed, step, label, phase):
 
     def run():
         try:
-            with _convergence_handled(), limit_blas(1):
+            with _convergence_handled(), _one_blas_thread():
                 model.fit(X, y)
             inbox.put(_DONE)
         except BaseException as exc:  # handed to the generator's thread, which raises it
@@ -500,7 +524,8 @@ def _nn_mlp(X, y, s, seed, step, label, phase):
                    seed=seed, score_train=False)
     while True:
         try:
-            e = next(gen)
+            with _one_blas_thread():  # engine.nn limits BLAS too, but from a thread that may not control it
+                e = next(gen)
         except StopIteration as done:
             result = done.value
             break
@@ -517,7 +542,7 @@ def _logistic(X, y, s, seed):
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=s["C"], max_iter=s["max_iter"], random_state=seed)
-    with _convergence_handled(), limit_blas(1):
+    with _convergence_handled(), _one_blas_thread():
         model.fit(X, y)
     n_iter = int(np.max(model.n_iter_))
     return model, n_iter, n_iter < s["max_iter"], False, [], len(X)
@@ -550,7 +575,8 @@ def _fit_one(data, s, seed, step, label):
     return Fit(seed=seed, train_accuracy=train, val_accuracy=val,
                test_accuracy=float(np.mean(pred == data.y_test)), n_iter=n_iter, converged=bool(converged),
                stopped_early=bool(stopped_early), seconds=time.perf_counter() - start, test_predictions=pred,
-               loss_curve=tuple(float(v) for v in losses), refit=s["refit"], trained_on=int(n_trained))
+               loss_curve=tuple(float(v) for v in losses), refit=s["refit"], trained_on=int(n_trained),
+               available=len(data.X_train) + (len(data.X_val) if s["refit"] else 0), n_val=len(data.X_val))
 
 
 def _pipeline(data, s, step, label, baseline_pred):
@@ -570,7 +596,7 @@ def fit_baseline(data=None) -> PipelineResult:
     """Step 1: the tutorial's LogisticRegression(max_iter=1000, random_state=42); about 50 ms."""
     data = _digits(data)
     s = validate_settings(BASELINE_SETTINGS)
-    gen = _pipeline(data, s, 1, "baseline: logistic, C 1", None)
+    gen = _pipeline(data, s, 1, "step 1: logistic, C 1 (baseline)", None)
     while True:
         try:
             next(gen)
@@ -624,7 +650,7 @@ def _tutorial(data):
     alphas = []
     for alpha in TUTORIAL_ALPHAS:
         s = validate_settings({**STEP2_SETTINGS, "alpha": alpha})
-        result = yield from _pipeline(data, s, 2, f"step 2: MLP (100, 50), alpha {alpha:g}, max 200", base_pred)
+        result = yield from _pipeline(data, s, 2, f"step 2: MLP, alpha {alpha:g}", base_pred)
         alphas.append(result)
         yield result
     # the tutorial's loop: strictly greater validation accuracy replaces the best
@@ -633,8 +659,7 @@ def _tutorial(data):
 
     yield StepStarted(3, STEP_TITLES[3], 1)
     s = validate_settings({**STEP3_SETTINGS, "alpha": best_alpha})
-    final = yield from _pipeline(data, s, 3, f"step 3: MLP (100, 50), alpha {best_alpha:g}, early stop, max 500",
-                                 base_pred)
+    final = yield from _pipeline(data, s, 3, f"step 3: MLP, alpha {best_alpha:g}, early stop", base_pred)
     yield final
 
     yield StepStarted(4, STEP_TITLES[4], 0)

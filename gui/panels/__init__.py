@@ -26,6 +26,7 @@ REGISTRY: list[TopicEntry] = [
     TopicEntry("regularization", "Regularization", "gui.panels.regularization", "RegularizationPanel"),
     TopicEntry("strategies", "Training strategies", "gui.panels.strategies", "StrategiesPanel"),
     TopicEntry("transfer", "Transfer learning", "gui.panels.transfer", "TransferPanel"),
+    TopicEntry("pipeline", "Hands-on pipeline", "gui.panels.pipeline", "PipelinePanel"),
     TopicEntry("reference", "Reference", "gui.panels.reference", "ReferencePanel"),
 ]
 

@@ -213,10 +213,10 @@ def test_iterations_are_reported_without_the_hook(monkeypatch):
 
 
 def test_describe():
-    assert P.describe({"model": P.LOGISTIC, "C": 0.3}) == "logistic, C 0.3, max 500"
-    assert P.describe(P.STEP3_SETTINGS | {"alpha": 1.0}) == "MLP (100, 50), alpha 1, early stop, max 500"
-    assert P.describe({"model": P.NN_MLP, "hidden2": 0, "early_stopping": False, "refit": True}) == \
-        "nn MLP (100), alpha 1, max 500, refit"
+    assert P.describe({"model": P.LOGISTIC, "C": 0.3}) == "logistic, C 0.3"
+    assert P.describe(P.STEP3_SETTINGS | {"alpha": 1.0}) == "MLP (100, 50), alpha 1, early stop"
+    assert P.describe({"model": P.NN_MLP, "hidden2": 0, "early_stopping": False, "max_iter": 200,
+                       "refit": True}) == "nn MLP (100), alpha 1, max 200, refit"
 
 
 # ------------------------------------------------------------------ bad input
