@@ -420,6 +420,7 @@ class StrategiesPanel(TopicPanel):
         self.batch_hist: dict[str, list] = {}
         self.batch_study: ST.BatchStudy | None = None
         self._batch_table_shape = None
+        self._batch_contended = False     # did another run train while the batch sizes were timed?
         self.iter_rows: list[ST.IterationRow] = []
         self.iter_values: tuple = ()
         self.clip_starts: dict = {}
@@ -854,6 +855,7 @@ class StrategiesPanel(TopicPanel):
         self.batch_starts = {}
         self.batch_hist = {}
         self.batch_study = None
+        self._batch_contended = self._others_busy(self.batch_worker)
         self._reset_batch_table()
         self._dirty.add("batch")
         self.batch_note.setText(f"Measuring the gradient noise ({v['draws']} batches per size), then training "
@@ -869,8 +871,13 @@ class StrategiesPanel(TopicPanel):
             done = min((len(h) for h in self.batch_hist.values()), default=0)
             self.batch_note.setText(f"Cancelled after {done} epochs. Press Run to start again.")
 
+    def _others_busy(self, mine) -> bool:
+        return any(w.busy for w in (self.sched_worker, self.batch_worker, self.iter_worker, self.clip_worker)
+                   if w is not mine)
+
     @Slot(object)
     def _on_batch_event(self, event) -> None:
+        self._batch_contended |= self._others_busy(self.batch_worker)
         if isinstance(event, ST.NoiseRow):
             self.batch_noise.append(event)
         elif isinstance(event, ST.RunStart):
@@ -899,6 +906,10 @@ class StrategiesPanel(TopicPanel):
                 f"({fmt(full.seconds_per_epoch * 1000, 1)} ms per epoch) and reached <b>{fmt(full.train_acc)}</b>.")
         if full.train_acc is not None and small.train_acc is not None and small.train_acc > full.train_acc:
             text += " Small batches are slow per epoch and fast per epoch of progress."
+        if self._batch_contended:
+            text += ("<br><i>Other runs of this tab trained at the same time and shared the processor (and "
+                     "Python's interpreter lock): the times per epoch are inflated. Press Run for clean "
+                     "timings.</i>")
         self.batch_note.setText(text)
         self.batch_done.emit()
 
