@@ -46,6 +46,7 @@ SIZES = T.DEFAULT_SIZES
 RELATEDNESS_GRID = T.DEFAULT_RELATEDNESS_GRID
 FRAME_MS = 16
 RESTART_MS = 150
+PACE_SLACK_S = 0.016    # the paced learning curves sleep in steps of at least a frame
 CONTROLS_WIDTH = 360
 MAX_CONTROLS_WIDTH = 470
 Y_RANGE = (0.45, 1.0)
@@ -105,10 +106,12 @@ def curves_job(relatedness, size, seed, settings, speed):
         if period is not None and isinstance(event, T.CurvePoint) and event.method == METHODS[-1]:
             due += period
             wait = due - time.perf_counter()
-            if wait > 0:
+            if wait > PACE_SLACK_S:
+                # sleep only once a frame's worth ahead: every sleep hands the GIL to the window and
+                # waits to get it back, and one sleep per epoch made 200 epochs/s run at 100
                 time.sleep(wait)       # between epochs: a cancel takes effect at the next yield
-            else:
-                due = time.perf_counter()
+            elif wait < -PACE_SLACK_S:
+                due = time.perf_counter()      # behind: do not catch up with a burst
         yield event
 
 
