@@ -55,10 +55,11 @@ The generators (:func:`size_sweep`, :func:`learning_curves`, :func:`relatedness_
 check their arguments when called, yield one event per finished run (or per epoch), and
 return a result; the pre-trained network is cached per source setting (:func:`pretrain`).
 
-Typical numbers (task seed 0, 3 repeats): at relatedness 0.8 and 20 target samples,
-fine-tuning scores about 0.85 where training from scratch scores about 0.65; at relatedness
-0 fine-tuning is *worse* than scratch at every size and the frozen features stay near
-chance: negative transfer.
+Typical numbers (task seed 0, 3 repeats, the defaults): at relatedness 0.8 and 20 target
+samples fine-tuning scores 0.89 and training from scratch 0.73; at 500 samples 0.94 and 0.90.
+At relatedness 0 fine-tuning is *worse* than scratch at every size (0.55 against 0.70 at 20
+samples) and the frozen features stay at chance (0.50): negative transfer. With these
+teachers the break-even is near relatedness 0.4.
 """
 from __future__ import annotations
 
