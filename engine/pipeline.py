@@ -36,7 +36,7 @@ Nobody would see it in a GUI and this project treats warnings as errors, so exac
 is ignored around these fits and reported instead (``Fit.converged``; the app says "hit the
 iteration limit").
 
-BLAS: every fit runs with one BLAS thread (:func:`engine.blas.limit_blas`, see :func:`_one_blas_thread`):
+BLAS: every fit runs with one BLAS thread (:func:`engine.blas.limit_blas`, which takes effect from any thread):
 on this 2-core machine a threaded BLAS made scikit-learn's MLP 5-10x slower. scikit-learn is imported
 inside the functions, on the thread that runs them.
 """
@@ -403,27 +403,6 @@ def _convergence_handled():
         yield
 
 
-@contextmanager
-def _one_blas_thread():
-    """:func:`engine.blas.limit_blas` (1 thread), made to take effect from whichever thread enters it.
-
-    threadpoolctl 3.8 lets only one thread change OpenBLAS's (process-wide) thread count: the
-    first thread that set a limit, for as long as that thread lives; a limit set from any other
-    thread "silently does nothing". ``limit_blas`` never hands that control back, so once a
-    long-lived thread (a worker, or the main thread) had limited BLAS, the fits on this module's
-    helper threads ran with 2 spinning BLAS threads: 5-30x slower (measured: 0.3 s -> 3-10 s of
-    CPU for one MLP). Clearing the controlling thread first lets this thread take control. It
-    never changes a limit someone else holds (limit_blas only sets at nesting depth 0).
-    """
-    try:
-        from threadpoolctl import OpenBLASController
-        OpenBLASController.clear_controlling_thread(force=True)
-    except (ImportError, AttributeError):  # another threadpoolctl: limit_blas as it is
-        pass
-    with limit_blas(1):
-        yield
-
-
 class _Cancelled(Exception):
     """Raised inside a scikit-learn fit on its helper thread when the generator was closed."""
 
@@ -469,7 +448,7 @@ def _sklearn_mlp(X, y, s, seed, step, label, phase):
 
     def run():
         try:
-            with _convergence_handled(), _one_blas_thread():
+            with _convergence_handled(), limit_blas(1):
                 model.fit(X, y)
             inbox.put(_DONE)
         except BaseException as exc:  # handed to the generator's thread, which raises it
@@ -524,7 +503,7 @@ def _nn_mlp(X, y, s, seed, step, label, phase):
                    seed=seed, score_train=False)
     while True:
         try:
-            with _one_blas_thread():  # engine.nn limits BLAS too, but from a thread that may not control it
+            with limit_blas(1):
                 e = next(gen)
         except StopIteration as done:
             result = done.value
@@ -542,7 +521,7 @@ def _logistic(X, y, s, seed):
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=s["C"], max_iter=s["max_iter"], random_state=seed)
-    with _convergence_handled(), _one_blas_thread():
+    with _convergence_handled(), limit_blas(1):
         model.fit(X, y)
     n_iter = int(np.max(model.n_iter_))
     return model, n_iter, n_iter < s["max_iter"], False, [], len(X)

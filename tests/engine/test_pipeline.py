@@ -263,22 +263,3 @@ def test_data_without_validation_set_is_refused():
         P.tutorial_steps(classification_split())
 
 
-def test_the_blas_limit_takes_effect_on_a_helper_thread():
-    """threadpoolctl lets only one living thread change OpenBLAS's thread count; once the main thread
-    had limited BLAS, a limit set on a helper thread silently did nothing (fits 5-30x slower)."""
-    from engine.blas import limit_blas, prepare
-    controller = prepare()
-    if not controller:
-        pytest.skip("threadpoolctl cannot control this BLAS")
-    with limit_blas(1):
-        pass                                   # the main thread is now threadpoolctl's "controlling thread"
-    seen = []
-
-    def helper():
-        with P._one_blas_thread():
-            seen.append([i["num_threads"] for i in controller.info() if i["user_api"] == "blas"])
-
-    thread = threading.Thread(target=helper)
-    thread.start()
-    thread.join()
-    assert seen and seen[0] and all(n == 1 for n in seen[0])
