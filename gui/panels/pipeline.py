@@ -26,8 +26,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-                               QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableWidget, QTableWidgetItem,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
+                               QScrollArea, QSizePolicy, QSplitter, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from engine import pipeline as P
@@ -35,6 +35,7 @@ from gui.params import ParamForm
 from gui.panels.base import TopicPanel, lesson_label
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import GREY, OKABE_ITO, theme
+from gui.widgets import buttons, controls_split, group, progress_bar, rich_label
 
 BLUE, ORANGE, GREEN, PINK, YELLOW, SKY, BLACK = OKABE_ITO[:7]
 BETTER, WORSE, SAME = GREEN, "#C0392B", GREY
@@ -88,48 +89,6 @@ class SortItem(QTableWidgetItem):
         if isinstance(a, (int, float)) and isinstance(b, (int, float)):
             return (a if math.isfinite(a) else -math.inf) < (b if math.isfinite(b) else -math.inf)
         return str(a) < str(b)
-
-
-def rich_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.RichText)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-    return label
-
-
-def group(title: str, *widgets) -> QGroupBox:
-    box = QGroupBox(title)
-    lay = QVBoxLayout(box)
-    lay.setContentsMargins(6, 4, 6, 4)
-    for w in widgets:
-        lay.addWidget(w)
-    return box
-
-
-def buttons(*pairs) -> tuple[QWidget, list[QPushButton]]:
-    box = QWidget()
-    lay = QHBoxLayout(box)
-    lay.setContentsMargins(0, 0, 0, 0)
-    made = []
-    for text, tip, slot in pairs:
-        b = QPushButton(text)
-        b.setToolTip(tip)
-        b.clicked.connect(slot)
-        lay.addWidget(b)
-        made.append(b)
-    return box, made
-
-
-def progress_bar() -> QProgressBar:
-    """Iterations of the running fit. Its value changes every frame without re-laying out the column
-    (a word-wrapped label whose text changes makes Qt lay out the whole scroll area again)."""
-    bar = QProgressBar()
-    bar.setRange(0, 1)
-    bar.setValue(0)
-    bar.setFormat("iteration %v of at most %m")
-    bar.setVisible(False)
-    return bar
 
 
 def pm(mean: float, std: float, n: int) -> str:
@@ -312,11 +271,7 @@ class PipelinePanel(TopicPanel):
         rl.addWidget(self.verdict_scroll)
         rl.addWidget(self.right_split, 1)
 
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(self.controls)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setSizes([CONTROLS_WIDTH, 1280 - CONTROLS_WIDTH])
+        split = controls_split(self.controls, right, CONTROLS_WIDTH, collapsible=True)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(split)

@@ -26,9 +26,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QHeaderView,
+                               QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from engine.blas import single_threaded
 from engine import early_stopping as ES
@@ -36,9 +36,12 @@ from engine import overfitting as OF
 from engine import regularization as R
 from engine.params import Param
 from gui.params import ParamForm
-from gui.panels.base import TopicPanel, lesson_label
+from gui.panels.base import TopicPanel
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import GREY, OKABE_ITO, theme
+from gui.widgets import (BOX, DASHED, SOLID, Lesson, compact, controls_column, controls_split, fit_column, fmt, group,
+                         on_white, plain_axes, plain_log_ticks, restart_timer, rich_label, run_buttons,
+                         set_param_enabled, swatch, with_legend)
 
 BLUE, ORANGE, GREEN, PINK, YELLOW, SKY, BLACK = OKABE_ITO[:7]
 INFORMATIVE, NOISE = BLUE, ORANGE
@@ -175,192 +178,6 @@ def stopping_job(data, patience, min_delta, restore_best, what_if, epochs, speed
     return summary
 
 
-# ------------------------------------------------------------------ small widgets
-class Lesson(QWidget):
-    """A lesson paragraph under a button that folds it away.
-
-    Folded while presentation mode is on (the lecturer says it; at 18 pt it would push the
-    controls below the fold), unfolded in normal mode; either can be toggled by hand.
-    """
-
-    def __init__(self, html: str, parent=None):
-        super().__init__(parent)
-        self.toggle = QToolButton()
-        self.toggle.setCheckable(True)
-        self.toggle.setAutoRaise(True)
-        self.toggle.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        self.toggle.setToolTip("Show or hide the explanation of this section")
-        self.label = lesson_label(html)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(self.toggle)
-        lay.addWidget(self.label)
-        self.toggle.toggled.connect(self._toggled)
-        self.toggle.setChecked(not theme().presentation)
-        self._toggled(self.toggle.isChecked())
-        theme().changed.connect(self._theme_changed)
-
-    @Slot(bool)
-    def _toggled(self, shown: bool) -> None:
-        self.label.setVisible(shown)
-        self.toggle.setText(("\u25be " if shown else "\u25b8 ") + "Explanation")
-
-    @Slot()
-    def _theme_changed(self) -> None:
-        self.toggle.setChecked(not theme().presentation)
-
-
-def controls_column(*widgets) -> tuple[QScrollArea, QVBoxLayout]:
-    """A scrollable column for the lesson text and the controls of one section.
-
-    The vertical scroll bar is always there: appearing when a result text grows, it made the
-    sliders reflow at the end of every run."""
-    inner = QWidget()
-    col = QVBoxLayout(inner)
-    col.setContentsMargins(6, 6, 6, 6)
-    for w in widgets:
-        col.addWidget(w)
-    scroll = QScrollArea()
-    scroll.setWidget(inner)
-    scroll.setWidgetResizable(True)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
-    scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
-    return scroll, col
-
-
-def fit_column(scroll: QScrollArea) -> None:
-    """Make a controls column wide enough for its widgets (the fonts differ by mode), but never
-    wider than MAX_CONTROLS_WIDTH: the plots come first."""
-    inner = scroll.widget()
-    bar = scroll.verticalScrollBar().sizeHint().width()
-    for form in inner.findChildren(ParamForm):
-        for w in form.widgets.values():
-            if w.slider is not None:
-                # a fixed width: the spin box's own hint would make room for all its 12 decimals
-                w.editor.setFixedWidth(w.editor.fontMetrics().horizontalAdvance("0.0001") + 36)
-            elif isinstance(w.editor, QComboBox):  # its whole text: "real training▾" hid what it means
-                w.editor.setMinimumWidth(0)
-                w.editor.setMinimumWidth(w.editor.sizeHint().width())
-    cap = MAX_CONTROLS_WIDTH[theme().presentation]
-    width = min(max(MIN_CONTROLS_WIDTH[theme().presentation], inner.minimumSizeHint().width() + bar + 6), cap)
-    scroll.setMinimumWidth(width)
-    split = scroll.parentWidget()
-    if isinstance(split, QSplitter):
-        total = sum(split.sizes())
-        if total > width:
-            split.setSizes([width, total - width])
-
-
-def group(title: str, *widgets) -> QGroupBox:
-    box = QGroupBox(title)
-    lay = QVBoxLayout(box)
-    lay.setContentsMargins(6, 4, 6, 4)
-    for w in widgets:
-        lay.addWidget(w)
-    return box
-
-
-def rich_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.RichText)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-    return label
-
-
-def on_white(rgba) -> str:
-    """The colour a translucent fill shows on the white plot: the legend swatch of a pale band."""
-    r, g, b, a = rgba
-    return "#" + "".join(f"{round(255 - (255 - c) * a / 255):02x}" for c in (r, g, b))
-
-
-def swatch(colour: str, text: str, symbol: str = "&#9632;") -> str:
-    return f"<span style='color:{colour}'>{symbol}</span>&nbsp;{text}"
-
-
-def run_buttons(run_slot, cancel_slot) -> tuple[QWidget, QPushButton, QPushButton]:
-    box = QWidget()
-    lay = QHBoxLayout(box)
-    lay.setContentsMargins(0, 0, 0, 0)
-    run = QPushButton("Run")
-    run.setToolTip("Start (or restart) this run")
-    run.clicked.connect(run_slot)
-    cancel = QPushButton("Cancel")
-    cancel.setToolTip("Stop this run (Esc stops every run of the tab)")
-    cancel.clicked.connect(cancel_slot)
-    cancel.setEnabled(False)
-    lay.addWidget(run)
-    lay.addWidget(cancel)
-    return box, run, cancel
-
-
-def plain_axes(*plots: StyledPlot, x_grid: bool = True) -> None:
-    """No automatic SI prefixes (an axis reading '500 (x0.001)' only confuses students) and
-    a grid of major and minor ticks only: the default sub-minor grid lines, antialiased and
-    translucent, made each axis cost about 4 ms per repaint."""
-    for plot in plots:
-        for side in ("left", "bottom"):
-            axis = plot.getAxis(side)
-            axis.enableAutoSIPrefix(False)
-            # a log axis has 8 minor ticks per decade: a grid line per decade is plenty
-            axis.setStyle(maxTickLevel=0 if getattr(axis, "logMode", False) else 1)
-        if not x_grid:
-            plot.grid.show(x=False, y=True)
-
-
-def plain_log_ticks(plot: StyledPlot) -> None:
-    """Every tick of a log x axis written the same way (0.0001 ... 1000), as the sliders show
-    alpha: pyqtgraph mixes "0.01" with "10²" on one axis."""
-    def strings(values, scale, _spacing):
-        return [f"{float(f'{10.0 ** v * scale:.3g}'):g}" for v in values]
-    plot.getAxis("bottom").logTickStrings = strings
-
-
-def compact(form: ParamForm) -> ParamForm:
-    """Spin boxes as wide as their numbers need (the default fits 12 decimals)."""
-    for w in form.widgets.values():
-        if w.slider is not None:
-            w.slider.setMinimumWidth(40)
-            w.editor.setMinimumWidth(0)
-    return form
-
-
-SOLID, DASHED, BOX = "&#9473;&#9473;", "&#9548;&#9548;", "&#9632;"
-
-
-def legend_html(entries) -> str:
-    """``entries``: (colour, text, symbol) triples, symbol one of SOLID, DASHED, BOX."""
-    return "&nbsp;&nbsp; ".join(swatch(colour, text, symbol) for colour, text, symbol in entries)
-
-
-def with_legend(plot: StyledPlot, entries) -> QWidget:
-    """``plot`` with a legend under it, as a word-wrapped label: it never covers the data and
-    wraps instead of being clipped when presentation mode makes the text large."""
-    box = QWidget()
-    lay = QVBoxLayout(box)
-    lay.setContentsMargins(0, 0, 0, 0)
-    lay.setSpacing(0)
-    lay.addWidget(plot, 1)
-    label = rich_label(legend_html(entries))
-    label.setAlignment(Qt.AlignCenter)
-    lay.addWidget(label)
-    box.legend_label = label
-    return box
-
-
-def set_param_enabled(widget, enabled: bool) -> None:
-    for part in (widget.label, widget.slider, widget.editor):
-        if part is not None:
-            part.setEnabled(enabled)
-
-
-def fmt(value, digits=3) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    return f"{value:.{digits}f}"
-
-
 class RegularizationPanel(TopicPanel):
     title = "Regularization"
     penalties_drawn = Signal()   # bars and table show the current sliders' fit
@@ -440,11 +257,7 @@ class RegularizationPanel(TopicPanel):
         self._restyle()
 
     def _restart_timer(self, slot) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(RESTART_MS)
-        timer.timeout.connect(slot)
-        return timer
+        return restart_timer(self, slot, RESTART_MS)
 
     # ============================================================== 1. penalties
     def _build_penalties(self) -> QWidget:
@@ -526,13 +339,7 @@ class RegularizationPanel(TopicPanel):
 
     def _split(self, left: QScrollArea, right: QWidget) -> QSplitter:
         self._columns.append(left)
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setSizes([CONTROLS_WIDTH, 1280 - CONTROLS_WIDTH])
-        split.setChildrenCollapsible(False)
-        return split
+        return controls_split(left, right, CONTROLS_WIDTH)
 
     def penalty_values(self) -> dict:
         return self.penalty_form.values()
@@ -1459,7 +1266,8 @@ class RegularizationPanel(TopicPanel):
     def _restyle_later(self) -> None:
         # after the new application font has reached every widget
         for scroll in self._columns:
-            fit_column(scroll)
+            fit_column(scroll, MIN_CONTROLS_WIDTH[theme().presentation], MAX_CONTROLS_WIDTH[theme().presentation],
+                       fit_combos=True)
         self._fit_table_height(self.table)
         self._fit_table_height(self.mlp_table)
         total = sum(self.penalty_split.sizes())

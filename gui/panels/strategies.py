@@ -26,18 +26,21 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGridLayout, QHeaderView,
+                               QLabel, QLineEdit, QScrollArea, QSizePolicy, QSplitter, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from engine import schedules as SCH
 from engine import strategies as ST
 from engine.overfitting import paced
 from engine.params import Param
 from gui.params import ParamForm
-from gui.panels.base import TopicPanel, lesson_label
+from gui.panels.base import TopicPanel
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import GREY, OKABE_ITO, theme
+from gui.widgets import (BOX, DASHED, DOT, SOLID, Lesson, compact, controls_column, controls_split, fit_column, fmt,
+                         group, legend_html, plain_axes, plain_log_ticks, restart_timer, rich_label, run_buttons,
+                         set_text, swatch, with_legend)
 
 BLUE, ORANGE, GREEN, PINK, YELLOW, SKY, BLACK = OKABE_ITO[:7]
 FRAME_MS = 33          # streaming curves grow an epoch at a time: 30 redraws a second are plenty
@@ -143,161 +146,7 @@ def clipping_job(lr, max_norm, epochs, batch_size, speed):
     return (yield from paced(gen, _pace(speed, len(ST.CLIP_RUNS))))
 
 
-# ------------------------------------------------------------------ small helpers
-# (the same conventions as the Regularization tab's; kept here so this tab does not depend on
-# another tab's module)
-SOLID, DASHED, BOX, DOT = "&#9473;&#9473;", "&#9548;&#9548;", "&#9632;", "&#9679;"
-
-
-class Lesson(QWidget):
-    """A lesson paragraph under a button that folds it away: folded in presentation mode (the
-    lecturer says it; at 18 pt it would push the controls out of sight), open otherwise."""
-
-    def __init__(self, text: str, parent=None):
-        super().__init__(parent)
-        self.toggle = QToolButton()
-        self.toggle.setCheckable(True)
-        self.toggle.setAutoRaise(True)
-        self.toggle.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        self.toggle.setToolTip("Show or hide the explanation of this section")
-        self.label = lesson_label(text)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(self.toggle)
-        lay.addWidget(self.label)
-        self.toggle.toggled.connect(self._toggled)
-        self.toggle.setChecked(not theme().presentation)
-        self._toggled(self.toggle.isChecked())
-        theme().changed.connect(self._theme_changed)
-
-    @Slot(bool)
-    def _toggled(self, shown: bool) -> None:
-        self.label.setVisible(shown)
-        self.toggle.setText(("\u25be " if shown else "\u25b8 ") + "Explanation")
-
-    @Slot()
-    def _theme_changed(self) -> None:
-        self.toggle.setChecked(not theme().presentation)
-
-
-def controls_column(*widgets) -> tuple[QScrollArea, QVBoxLayout]:
-    """A scrollable column for the lesson and the controls of one section (the vertical scroll
-    bar is always there, so a growing result text never makes the sliders reflow)."""
-    inner = QWidget()
-    col = QVBoxLayout(inner)
-    col.setContentsMargins(6, 6, 6, 6)
-    for w in widgets:
-        col.addWidget(w)
-    scroll = QScrollArea()
-    scroll.setWidget(inner)
-    scroll.setWidgetResizable(True)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
-    scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
-    return scroll, col
-
-
-def fit_column(scroll: QScrollArea) -> None:
-    """A controls column as wide as its widgets need in the current fonts, at most MAX_CONTROLS_WIDTH."""
-    inner = scroll.widget()
-    bar = scroll.verticalScrollBar().sizeHint().width()
-    for form in inner.findChildren(ParamForm):
-        for w in form.widgets.values():
-            if w.slider is not None:
-                # a fixed width: the spin box's own hint makes room for all its 12 decimals
-                w.editor.setFixedWidth(w.editor.fontMetrics().horizontalAdvance("0.0001") + 36)
-    width = min(max(CONTROLS_WIDTH, inner.minimumSizeHint().width() + bar + 6),
-                MAX_CONTROLS_WIDTH[theme().presentation])
-    scroll.setMinimumWidth(width)
-    split = scroll.parentWidget()
-    if isinstance(split, QSplitter):
-        total = sum(split.sizes())
-        if total > width:
-            split.setSizes([width, total - width])
-
-
-def group(title: str, *widgets) -> QGroupBox:
-    box = QGroupBox(title)
-    lay = QVBoxLayout(box)
-    lay.setContentsMargins(6, 4, 6, 4)
-    for w in widgets:
-        lay.addWidget(w)
-    return box
-
-
-def rich_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.RichText)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-    return label
-
-
-def swatch(colour: str, text: str, symbol: str = BOX) -> str:
-    return f"<span style='color:{colour}'>{symbol}</span>&nbsp;{text}"
-
-
-def legend_html(entries) -> str:
-    """``entries``: (colour, text, symbol) triples."""
-    return "&nbsp;&nbsp; ".join(swatch(colour, text, symbol) for colour, text, symbol in entries)
-
-
-def with_legend(plot: StyledPlot, entries) -> QWidget:
-    """``plot`` with a legend under it, as a word-wrapped label (never over the data)."""
-    box = QWidget()
-    lay = QVBoxLayout(box)
-    lay.setContentsMargins(0, 0, 0, 0)
-    lay.setSpacing(0)
-    lay.addWidget(plot, 1)
-    label = rich_label(legend_html(entries))
-    label.setAlignment(Qt.AlignCenter)
-    lay.addWidget(label)
-    box.legend_label = label
-    return box
-
-
-def run_buttons(run_slot, cancel_slot) -> tuple[QWidget, QPushButton, QPushButton]:
-    box = QWidget()
-    lay = QHBoxLayout(box)
-    lay.setContentsMargins(0, 0, 0, 0)
-    run = QPushButton("Run")
-    run.setToolTip("Start (or restart) this run")
-    run.clicked.connect(run_slot)
-    cancel = QPushButton("Cancel")
-    cancel.setToolTip("Stop this run (Esc stops every run of the tab)")
-    cancel.clicked.connect(cancel_slot)
-    cancel.setEnabled(False)
-    lay.addWidget(run)
-    lay.addWidget(cancel)
-    return box, run, cancel
-
-
-def plain_axes(*plots: StyledPlot, x_grid: bool = True, y_grid: bool = True) -> None:
-    """No automatic SI prefixes; major and minor ticks only (sub-minor grid lines cost ~4 ms a repaint)."""
-    for plot in plots:
-        for side in ("left", "bottom"):
-            axis = plot.getAxis(side)
-            axis.enableAutoSIPrefix(False)
-            axis.setStyle(maxTickLevel=0 if getattr(axis, "logMode", False) else 1)
-        plot.grid.show(x=x_grid, y=y_grid)
-
-
-def plain_log_ticks(plot: StyledPlot, side: str = "bottom") -> None:
-    """Log-axis ticks written as plain numbers (1, 10, 100, 0.01), not "10²" mixed with "0.01"."""
-    def strings(values, scale, _spacing):
-        return [f"{float(f'{10.0 ** v * scale:.3g}'):g}" for v in values]
-    plot.getAxis(side).logTickStrings = strings
-
-
-def compact(form: ParamForm) -> ParamForm:
-    """Spin boxes as wide as their numbers need (the default fits 12 decimals)."""
-    for w in form.widgets.values():
-        if w.slider is not None:
-            w.slider.setMinimumWidth(40)
-            w.editor.setMinimumWidth(0)
-    return form
-
-
+# ------------------------------------------------------------------ small helpers (the shared ones: gui/widgets.py)
 def set_range(plot: StyledPlot, axis: str, lo: float, hi: float, padding: float = 0.0) -> None:
     """setXRange / setYRange, skipped when the plot already shows that range: a range change
     makes the axes lay out and regenerate their ticks, the main cost of a streaming frame."""
@@ -307,13 +156,6 @@ def set_range(plot: StyledPlot, axis: str, lo: float, hi: float, padding: float 
         return
     ranges[axis] = key
     (plot.setXRange if axis == "x" else plot.setYRange)(lo, hi, padding=padding)
-
-
-def set_text(label: QLabel, text: str) -> None:
-    """Only a changed text is set: a new text lays out the label's column again (a slider drag
-    would do that at every move for the same words)."""
-    if label.text() != text:
-        label.setText(text)
 
 
 def auto_range(plot: StyledPlot, axis: str) -> None:
@@ -331,12 +173,6 @@ def decade_ticks(lo: float, hi: float, most: int = 6) -> list:
     first = math.ceil(lo / step) * step
     values = range(first, hi + 1, step)
     return [(v, "1" if v == 0 else f"1e{v}" if abs(v) > 3 else f"{10.0 ** v:g}") for v in values]
-
-
-def fmt(value, digits=3) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    return f"{value:.{digits}f}"
 
 
 def make_table(headers, tips=()) -> QTableWidget:
@@ -472,21 +308,11 @@ class StrategiesPanel(TopicPanel):
         return worker
 
     def _restart_timer(self, slot) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(RESTART_MS)
-        timer.timeout.connect(slot)
-        return timer
+        return restart_timer(self, slot, RESTART_MS)
 
     def _split(self, left: QScrollArea, right: QWidget) -> QSplitter:
         self._columns.append(left)
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setSizes([CONTROLS_WIDTH, 1280 - CONTROLS_WIDTH])
-        split.setChildrenCollapsible(False)
-        return split
+        return controls_split(left, right, CONTROLS_WIDTH)
 
     def _schedule(self, timer: QTimer, section: str) -> None:
         """Restart a section's run after a setting changed, if it has run or is running."""
@@ -1437,7 +1263,7 @@ class StrategiesPanel(TopicPanel):
     @Slot()
     def _restyle_later(self) -> None:
         for scroll in self._columns:
-            fit_column(scroll)
+            fit_column(scroll, CONTROLS_WIDTH, MAX_CONTROLS_WIDTH[theme().presentation])
 
         size = theme().marker_size
         self.noise_dots.setSymbolSize(size * 1.4)

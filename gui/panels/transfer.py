@@ -26,8 +26,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QProgressBar, QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHeaderView,
+                               QProgressBar, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from engine import transfer as T
@@ -37,6 +37,8 @@ from gui.params import ParamForm
 from gui.panels.base import TopicPanel, lesson_label
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import GREY, OKABE_ITO, theme
+from gui.widgets import (SOLID, buttons, compact, controls_split, fmt, group, plain_axes, rich_label, set_text, swatch,
+                         with_key)
 
 BLUE, ORANGE, GREEN, PINK, YELLOW, SKY, BLACK = OKABE_ITO[:7]
 COLOURS = {"scratch": BLUE, "fine-tune": ORANGE, "freeze": GREEN}
@@ -121,84 +123,10 @@ def big_sweep_job(settings):
                                                            settings["task_seed"])))
 
 
-# ------------------------------------------------------------------ small widgets
-def group(title: str, *widgets) -> QGroupBox:
-    box = QGroupBox(title)
-    lay = QVBoxLayout(box)
-    lay.setContentsMargins(6, 4, 6, 4)
-    for w in widgets:
-        lay.addWidget(w)
-    return box
-
-
-def rich_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.RichText)
-    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-    return label
-
-
-def swatch(colour: str, text: str, symbol: str = "&#9473;&#9473;") -> str:
-    """A coloured line symbol and its text, kept on one line."""
-    text = text.replace(" ", "&nbsp;").replace("-", "&#8209;")    # (a non-breaking hyphen)
-    return f"<span style='color:{colour}'><b>{symbol}</b></span>&nbsp;{text}"
-
-
-def buttons(*specs) -> tuple[QWidget, list[QPushButton]]:
-    box = QWidget()
-    lay = QHBoxLayout(box)
-    lay.setContentsMargins(0, 0, 0, 0)
-    made = []
-    for text, tip, slot in specs:
-        b = QPushButton(text)
-        b.setToolTip(tip)
-        b.clicked.connect(slot)
-        lay.addWidget(b)
-        made.append(b)
-    return box, made
-
-
-def compact(form: ParamForm) -> ParamForm:
-    for w in form.widgets.values():
-        if w.slider is not None:
-            w.slider.setMinimumWidth(60)
-            w.editor.setMinimumWidth(0)
-    return form
-
-
-def plain_axes(plot: StyledPlot) -> None:
-    for side in ("left", "bottom"):
-        axis = plot.getAxis(side)
-        axis.enableAutoSIPrefix(False)
-        axis.setStyle(maxTickLevel=1)
-    plot.setMouseEnabled(x=False, y=False)
-    plot.hideButtons()
-
-
-def with_key(plot: StyledPlot, label: QLabel) -> QWidget:
-    """``plot`` with a word-wrapped key under it (never over the data; wraps in presentation mode)."""
-    box = QWidget()
-    lay = QVBoxLayout(box)
-    lay.setContentsMargins(0, 0, 0, 0)
-    lay.setSpacing(0)
-    lay.addWidget(plot, 1)
-    label.setAlignment(Qt.AlignCenter)
-    lay.addWidget(label)
-    return box
-
-
-def set_text(widget, text: str) -> None:
-    """setText only when the text changes: a new text re-lays out a word-wrapped label's column
-    (a few ms each), too much for every streamed event."""
-    if widget.text() != text:
-        widget.setText(text)
-
-
-def fmt(value, digits=3) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{value:.{digits}f}"
+# ------------------------------------------------------------------ small widgets (the shared ones: gui/widgets.py)
+def key_swatch(colour: str, text: str, symbol: str = SOLID) -> str:
+    """A bold coloured line symbol and its text, kept on one line."""
+    return swatch(colour, text, symbol, bold=True, one_line=True)
 
 
 def size_ticks():
@@ -266,10 +194,10 @@ class TransferPanel(TopicPanel):
 
     # ============================================================== layout
     def _build_ui(self) -> None:
-        self.task_form = compact(ParamForm((T.RELATEDNESS, T.N_SOURCE, T.TASK_SEED)))
+        self.task_form = compact(ParamForm((T.RELATEDNESS, T.N_SOURCE, T.TASK_SEED)), slider_min_width=60)
         self.task_form.changed.connect(self._setting_changed)
         self.task_note = rich_label("")
-        self.run_form = compact(ParamForm((T.SEEDS, T.STEPS, T.LR)))
+        self.run_form = compact(ParamForm((T.SEEDS, T.STEPS, T.LR)), slider_min_width=60)
         self.run_form.changed.connect(self._setting_changed)
         run_row, (self.run_button, self.cancel_button) = buttons(
             ("Run", "Start (or restart) the size sweep and the learning curves", self.run),
@@ -279,7 +207,7 @@ class TransferPanel(TopicPanel):
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m runs")
         self.progress.setToolTip("Target runs finished in the size sweep")
-        self.curve_form = compact(ParamForm((CURVE_SIZE, CURVE_SEED, SPEED)))
+        self.curve_form = compact(ParamForm((CURVE_SIZE, CURVE_SEED, SPEED)), slider_min_width=60)
         self.curve_form.changed.connect(self._curve_setting_changed)
         big_row, (self.big_button, self.big_cancel_button) = buttons(
             ("Run the big sweep", "Every relatedness in " + ", ".join(f"{r:g}" for r in RELATEDNESS_GRID)
@@ -316,7 +244,7 @@ class TransferPanel(TopicPanel):
 
         # 1. accuracy against target size
         self.size_plot = StyledPlot("Accuracy vs target size", "target samples (log axis)", "test accuracy")
-        plain_axes(self.size_plot)
+        plain_axes(self.size_plot, frozen=True)
         self.size_plot.getAxis("bottom").setTicks(size_ticks())
         self.size_plot.grid.show(x=False, y=True)
         lo, hi = math.log10(SIZES[0]), math.log10(SIZES[-1])
@@ -378,7 +306,7 @@ class TransferPanel(TopicPanel):
         self.curve_plot = StyledPlot("Learning curves", "epoch", "accuracy")
         self.curve_plot.setToolTip("One epoch is one pass over the target samples; every run takes the same "
                                    "number of gradient steps, so small sets get more epochs.")
-        plain_axes(self.curve_plot)
+        plain_axes(self.curve_plot, frozen=True)
         self.curve_plot.setYRange(Y_RANGE[0], 1.01, padding=0)
         self.curve_items: dict[str, dict] = {}
         for m in METHODS:
@@ -391,7 +319,7 @@ class TransferPanel(TopicPanel):
 
         # 4. the big sweep
         self.big_plot = StyledPlot("Gain over scratch", "relatedness", "accuracy − scratch")
-        plain_axes(self.big_plot)
+        plain_axes(self.big_plot, frozen=True)
         self.big_plot.setXRange(-0.03, 1.03, padding=0)
         self.zero_line = pg.InfiniteLine(pos=0.0, angle=0, pen=pg.mkPen(BLACK, width=1))
         self.big_plot.addItem(self.zero_line)
@@ -409,7 +337,7 @@ class TransferPanel(TopicPanel):
         self.big_hint.setPos(0.5, 0.0)
         self.big_plot.setYRange(-0.35, 0.3, padding=0)
         self.big_key = rich_label("samples: " + "&nbsp; ".join(
-            swatch(self.size_colours[i].name(), str(s)) for i, s in enumerate(SIZES)))
+            key_swatch(self.size_colours[i].name(), str(s)) for i, s in enumerate(SIZES)))
 
         top = QSplitter(Qt.Horizontal)
         top.addWidget(with_key(self.size_plot, self.size_key))
@@ -424,12 +352,7 @@ class TransferPanel(TopicPanel):
         right.setSizes([440, 290])
         self.right_split = right
         self.lower_tabs.currentChanged.connect(self._fit_split)
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(self.scroll)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setChildrenCollapsible(False)
-        split.setSizes([CONTROLS_WIDTH, 1280 - CONTROLS_WIDTH])
+        split = controls_split(self.scroll, right, CONTROLS_WIDTH)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(split)
@@ -747,9 +670,9 @@ class TransferPanel(TopicPanel):
             self.pre_line.setData([], [])
         seeds = self.sweep_acc["scratch"].shape[1]
         set_text(self.size_key,
-            (f"<b>relatedness {b.relatedness:g}</b>: " if b is not None else "") + "&nbsp; ".join(swatch(COLOURS[m], SHORT[m]) for m in METHODS) + "&nbsp; "
-            + swatch(BLACK, "pre-trained only", "&#9548;&#9548;") + "&nbsp; "
-            + swatch(GREY, "chance", "&#8943;") + f"<br>bars: ± 1 sd ({seeds} repeats), dots: single runs")
+            (f"<b>relatedness {b.relatedness:g}</b>: " if b is not None else "") + "&nbsp; ".join(key_swatch(COLOURS[m], SHORT[m]) for m in METHODS) + "&nbsp; "
+            + key_swatch(BLACK, "pre-trained only", "&#9548;&#9548;") + "&nbsp; "
+            + key_swatch(GREY, "chance", "&#8943;") + f"<br>bars: ± 1 sd ({seeds} repeats), dots: single runs")
         if b is not None:
             set_text(self.table_note, f"Pre-trained network without target data: <b>{b.pretrained_acc:.3f}</b>. "
                                     f"Chance: {T.CHANCE:.2f}. {len(SIZES)} sizes × {seeds} repeats; each run "
