@@ -1,7 +1,7 @@
 """Optimizers lab: animation frame cost and main-thread responsiveness while the worker computes.
 
-- one animation frame with all seven optimizers at 1280x800 off-screen (set_frame + synchronous repaint): p50/p95;
-  goal p95 < 8 ms
+- one animation frame with all seven optimizers at 1280x800 off-screen: set_frame, then either the event loop's
+  paint of what changed (what the app does) or a synchronous repaint of the whole window (worst case); goal p95 < 8 ms
 - the largest gap of a 10 ms main-thread heartbeat while the worker runs a long engine job (a 7-optimizer race of
   2000 steps, repeated): goal well under 50 ms
 """
@@ -47,15 +47,19 @@ def main() -> dict:
     for mode in ("normal", "presentation"):
         theme().set_presentation(mode == "presentation")
         app.processEvents()
-        times = []
-        for k in list(range(201)) * 2:
-            t = time.perf_counter()
-            panel.set_frame(k)
-            w.repaint()
-            times.append((time.perf_counter() - t) * 1000)
-        times = np.array(times[20:])
-        results[f"frame_{mode}_p50_ms"] = float(np.percentile(times, 50))
-        results[f"frame_{mode}_p95_ms"] = float(np.percentile(times, 95))
+        for how in ("update", "repaint"):
+            times = []
+            for k in list(range(201)) * 2:
+                t = time.perf_counter()
+                panel.set_frame(k)
+                if how == "repaint":
+                    w.repaint()  # the whole window, controls included: the worst case
+                else:
+                    app.processEvents()  # what the app does: Qt repaints only what changed
+                times.append((time.perf_counter() - t) * 1000)
+            times = np.array(times[20:])
+            results[f"frame_{mode}_{how}_p50_ms"] = float(np.percentile(times, 50))
+            results[f"frame_{mode}_{how}_p95_ms"] = float(np.percentile(times, 95))
     theme().set_presentation(False)
 
     from gui.worker import Worker
@@ -66,10 +70,11 @@ def main() -> dict:
     w.close()
 
     print("Optimizers lab (7 optimizers, 200 steps, 1280x800 off-screen)")
-    print(f"  animation frame, normal       : p50 {results['frame_normal_p50_ms']:.2f} ms, "
-          f"p95 {results['frame_normal_p95_ms']:.2f} ms   (goal p95 < 8 ms)")
-    print(f"  animation frame, presentation : p50 {results['frame_presentation_p50_ms']:.2f} ms, "
-          f"p95 {results['frame_presentation_p95_ms']:.2f} ms")
+    print("  one animation frame (set_frame + paint)     p50 ms   p95 ms   (goal p95 < 8 ms)")
+    for mode in ("normal", "presentation"):
+        for how, what in (("update", "changed regions, as the app paints"), ("repaint", "whole window repainted")):
+            print(f"  {mode:12s} {what:34s} {results[f'frame_{mode}_{how}_p50_ms']:6.2f}   "
+                  f"{results[f'frame_{mode}_{how}_p95_ms']:6.2f}")
     print(f"  heartbeat during a {hb['job_s']:.1f} s race job on the worker ({hb['events']} events): "
           f"max gap {hb['max_gap_ms']:.1f} ms, p99 {hb['p99_gap_ms']:.1f} ms, median {hb['median_gap_ms']:.1f} ms")
     return results

@@ -220,6 +220,7 @@ class OptimizersPanel(TopicPanel):
         self.frame_slider.setToolTip("Drag to scrub through the steps")
         self.frame_slider.valueChanged.connect(self._scrubbed)
         self.frame_label = QLabel()
+        self.frame_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)  # width set with the step count
         self.cursor_label = QLabel()
         self.cursor_label.setToolTip("The loss under the mouse pointer")
         transport = QHBoxLayout()
@@ -334,6 +335,13 @@ class OptimizersPanel(TopicPanel):
                 items["path"].setSymbolPen(None)
                 self._gaps[name] = np.maximum(path.losses - self.surface.min_value, GAP_FLOOR)
         self.convergence.setXRange(0, steps, padding=0.02)
+        # the whole race's range from the start: the axis stays put while the curves grow
+        # (and no auto-range pass per animation frame)
+        if paths:
+            gaps = np.concatenate([self._gaps[name] for name in paths])
+            lo, hi = np.log10(gaps.min()), np.log10(gaps.max())
+            self.convergence.getPlotItem().vb.enableAutoRange(y=False)
+            self.convergence.setYRange(lo, hi if hi > lo else lo + 1, padding=0.05)
         self.draw_frame()
         self.paths_ready.emit()
 
@@ -401,6 +409,9 @@ class OptimizersPanel(TopicPanel):
         self.frame_slider.setValue(k_frame)
         self.frame_slider.blockSignals(False)
         self.frame_label.setText(f"step {k_frame} / {self.n_frames - 1}")
+        # as wide as its longest text, so a growing number never re-lays out the transport bar
+        self.frame_label.setMinimumWidth(self.frame_label.fontMetrics().horizontalAdvance(
+            f"step {self.n_frames - 1} / {self.n_frames - 1}") + 4)
         self.frame_drawn.emit(k_frame)
 
     # ---------------------------------------------------------- transport
