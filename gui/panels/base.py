@@ -21,9 +21,17 @@ class TopicPanel(QWidget):
         super().__init__(parent)
         self._workers: list[Worker] = []
 
-    def make_worker(self, name: str) -> Worker:
+    def make_worker(self, name: str, on_event=None, on_finished=None, on_failed=None, on_busy=None) -> Worker:
+        """A worker owned by this panel, its signals connected to the given (``@Slot``) methods.
+
+        Failures always reach the status bar as well.
+        """
         worker = Worker(f"{self.title}-{name}", self)
         worker.failed.connect(self.status)
+        for signal, slot in ((worker.event, on_event), (worker.finished, on_finished),
+                             (worker.failed, on_failed), (worker.busy_changed, on_busy)):
+            if slot is not None:
+                signal.connect(slot)
         self._workers.append(worker)
         return worker
 

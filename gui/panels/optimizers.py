@@ -116,10 +116,8 @@ class OptimizersPanel(TopicPanel):
         self._items: dict[str, dict] = {}
         self._gaps: dict[str, np.ndarray] = {}
 
-        self.race_worker = self.make_worker("race")
-        self.race_worker.finished.connect(self._on_race_finished)
-        self.bg_worker = self.make_worker("contours")
-        self.bg_worker.finished.connect(self._on_background)
+        self.race_worker = self.make_worker("race", on_finished=self._on_race_finished)
+        self.bg_worker = self.make_worker("contours", on_finished=self._on_background)
 
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)

@@ -133,16 +133,10 @@ class PipelinePanel(TopicPanel):
         self._run_seeds: list[int] = []
         self._table_sorted_by_test = False
 
-        self.steps_worker = self.make_worker("steps")
-        self.steps_worker.event.connect(self._on_step_event)
-        self.steps_worker.finished.connect(self._on_steps_finished)
-        self.steps_worker.failed.connect(self._on_steps_failed)
-        self.steps_worker.busy_changed.connect(self._on_steps_busy)
-        self.run_worker = self.make_worker("pipeline")
-        self.run_worker.event.connect(self._on_run_event)
-        self.run_worker.finished.connect(self._on_run_finished)
-        self.run_worker.failed.connect(self._on_run_failed)
-        self.run_worker.busy_changed.connect(self._on_run_busy)
+        self.steps_worker = self.make_worker(
+            "steps", on_event=self._on_step_event, on_finished=self._on_steps_finished, on_failed=self._on_steps_failed, on_busy=self._on_steps_busy)
+        self.run_worker = self.make_worker(
+            "pipeline", on_event=self._on_run_event, on_finished=self._on_run_finished, on_failed=self._on_run_failed, on_busy=self._on_run_busy)
 
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)

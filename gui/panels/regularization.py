@@ -216,23 +216,16 @@ class RegularizationPanel(TopicPanel):
         self._columns: list[QScrollArea] = []
         self._dirty: set[str] = set()
 
-        self.fits_worker = self.make_worker("fits")
-        self.fits_worker.finished.connect(self._on_fits)
-        self.drop_worker = self.make_worker("dropout")
-        self.drop_worker.event.connect(self._on_drop_event)
-        self.drop_worker.finished.connect(self._on_drop_finished)
-        self.drop_worker.busy_changed.connect(self._on_drop_busy)
-        self.stop_worker = self.make_worker("early-stopping")
-        self.stop_worker.event.connect(self._on_stop_event)
-        self.stop_worker.finished.connect(self._on_stop_finished)
-        self.stop_worker.busy_changed.connect(self._on_stop_busy)
-        self.mlp_worker = self.make_worker("mlp")
-        self.mlp_worker.event.connect(self._on_mlp_event)
-        self.mlp_worker.finished.connect(self._on_mlp_finished)
-        self.mlp_worker.busy_changed.connect(self._on_mlp_busy)
-        self.drop_worker.failed.connect(self._on_drop_failed)
-        self.stop_worker.failed.connect(self._on_stop_failed)
-        self.mlp_worker.failed.connect(self._on_mlp_failed)
+        self.fits_worker = self.make_worker("fits", on_finished=self._on_fits)
+        self.drop_worker = self.make_worker(
+            "dropout", on_event=self._on_drop_event, on_finished=self._on_drop_finished, on_busy=self._on_drop_busy,
+            on_failed=self._on_drop_failed)
+        self.stop_worker = self.make_worker(
+            "early-stopping", on_event=self._on_stop_event, on_finished=self._on_stop_finished, on_busy=self._on_stop_busy,
+            on_failed=self._on_stop_failed)
+        self.mlp_worker = self.make_worker(
+            "mlp", on_event=self._on_mlp_event, on_finished=self._on_mlp_finished, on_busy=self._on_mlp_busy,
+            on_failed=self._on_mlp_failed)
 
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)

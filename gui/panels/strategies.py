@@ -265,14 +265,18 @@ class StrategiesPanel(TopicPanel):
         self.demo: ST.ClipDemo | None = None
         self.curves_now: dict[str, np.ndarray] = {}
 
-        self.sched_worker = self._worker("schedules", self._on_sched_event, self._on_sched_finished,
-                                         self._on_sched_busy, self._on_sched_failed)
-        self.batch_worker = self._worker("batch-size", self._on_batch_event, self._on_batch_finished,
-                                         self._on_batch_busy, self._on_batch_failed)
-        self.iter_worker = self._worker("iterations", self._on_iter_event, self._on_iter_finished,
-                                        self._on_iter_busy, self._on_iter_failed)
-        self.clip_worker = self._worker("clipping", self._on_clip_event, self._on_clip_finished,
-                                        self._on_clip_busy, self._on_clip_failed)
+        self.sched_worker = self.make_worker(
+            "schedules", on_event=self._on_sched_event, on_finished=self._on_sched_finished,
+            on_busy=self._on_sched_busy, on_failed=self._on_sched_failed)
+        self.batch_worker = self.make_worker(
+            "batch-size", on_event=self._on_batch_event, on_finished=self._on_batch_finished,
+            on_busy=self._on_batch_busy, on_failed=self._on_batch_failed)
+        self.iter_worker = self.make_worker(
+            "iterations", on_event=self._on_iter_event, on_finished=self._on_iter_finished,
+            on_busy=self._on_iter_busy, on_failed=self._on_iter_failed)
+        self.clip_worker = self.make_worker(
+            "clipping", on_event=self._on_clip_event, on_finished=self._on_clip_finished,
+            on_busy=self._on_clip_busy, on_failed=self._on_clip_failed)
 
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)
@@ -298,14 +302,6 @@ class StrategiesPanel(TopicPanel):
         self._restyle()
         # the first section runs as soon as the tab is up (the others when they are first shown)
         QTimer.singleShot(0, self, self._first_show)
-
-    def _worker(self, name, on_event, on_finished, on_busy, on_failed):
-        worker = self.make_worker(name)
-        worker.event.connect(on_event)
-        worker.finished.connect(on_finished)
-        worker.busy_changed.connect(on_busy)
-        worker.failed.connect(on_failed)
-        return worker
 
     def _restart_timer(self, slot) -> QTimer:
         return restart_timer(self, slot, RESTART_MS)

@@ -159,21 +159,12 @@ class TransferPanel(TopicPanel):
         self._big_title = ""
         self._changed_methods: set[str] = set()     # empty: redraw every method
 
-        self.sweep_worker = self.make_worker("sweep")
-        self.sweep_worker.event.connect(self._on_sweep_event)
-        self.sweep_worker.finished.connect(self._on_sweep_finished)
-        self.sweep_worker.failed.connect(self._on_sweep_failed)
-        self.sweep_worker.busy_changed.connect(self._on_busy)
-        self.curve_worker = self.make_worker("curves")
-        self.curve_worker.event.connect(self._on_curve_event)
-        self.curve_worker.finished.connect(self._on_curves_finished)
-        self.curve_worker.failed.connect(self._on_curves_failed)
-        self.curve_worker.busy_changed.connect(self._on_busy)
-        self.big_worker = self.make_worker("relatedness-sweep")
-        self.big_worker.event.connect(self._on_big_event)
-        self.big_worker.finished.connect(self._on_big_finished)
-        self.big_worker.failed.connect(self._on_big_failed)
-        self.big_worker.busy_changed.connect(self._on_busy)
+        self.sweep_worker = self.make_worker(
+            "sweep", on_event=self._on_sweep_event, on_finished=self._on_sweep_finished, on_failed=self._on_sweep_failed, on_busy=self._on_busy)
+        self.curve_worker = self.make_worker(
+            "curves", on_event=self._on_curve_event, on_finished=self._on_curves_finished, on_failed=self._on_curves_failed, on_busy=self._on_busy)
+        self.big_worker = self.make_worker(
+            "relatedness-sweep", on_event=self._on_big_event, on_finished=self._on_big_finished, on_failed=self._on_big_failed, on_busy=self._on_busy)
 
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(FRAME_MS)
