@@ -6,6 +6,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from gui.panels.optimizers import OptimizersPanel
+from tests.gui.helpers import plain, type_into
 
 
 @pytest.fixture
@@ -14,19 +15,6 @@ def panel(window, qtbot):
     assert isinstance(p, OptimizersPanel)
     qtbot.waitUntil(lambda: bool(p.paths) and p.is_idle(), timeout=5000)
     return p
-
-
-def plain(label) -> str:
-    """What the student reads in a rich-text label."""
-    doc = QTextDocument()
-    doc.setHtml(label.text())
-    return doc.toPlainText().replace("\xa0", " ")
-
-
-def type_into(qtbot, spin, text):
-    spin.lineEdit().selectAll()
-    qtbot.keyClicks(spin.lineEdit(), text)
-    qtbot.keyClick(spin.lineEdit(), Qt.Key_Return)
 
 
 def wait_for_new_paths(qtbot, panel, action):

@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from engine import pipeline as P
 from gui.panels.pipeline import (COL_DELTA, COL_LABEL, COL_P, COL_TEST, COL_VAL, WORSE_BG, BETTER_BG,
                                  PipelinePanel)
+from tests.gui.helpers import type_into
 
 # the tutorial's figures (section 6), as the table shows them
 TUTORIAL_ROWS = [  # pipeline starts with, validation, test
@@ -69,12 +70,6 @@ def done(monkeypatch, window, qtbot):
     window.tabs.setCurrentWidget(panel)
     qtbot.waitUntil(lambda: panel.tutorial is not None and panel.is_idle(), timeout=90000)
     return panel
-
-
-def type_into(qtbot, spin, text):
-    spin.lineEdit().selectAll()
-    qtbot.keyClicks(spin.lineEdit(), text)
-    qtbot.keyClick(spin.lineEdit(), Qt.Key_Return)
 
 
 def points(curve) -> int:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from engine import overfitting as OF
 from gui.panels.regularization import DATA_SIMULATED, WINDOW_RGBA, Lesson, RegularizationPanel, on_white
 from gui.theme import OKABE_ITO
+from tests.gui.helpers import curve_y, drain, type_into
 
 # The tutorial's table (section 2.1), as it prints it
 TUTORIAL_TABLE = [
@@ -29,26 +30,6 @@ def panel(window, qtbot):
     window.tabs.setCurrentWidget(p)
     qtbot.waitUntil(lambda: p.penalties is not None and p.fits is not None and p.is_idle(), timeout=20000)
     return p
-
-
-def type_into(qtbot, spin, text):
-    spin.lineEdit().selectAll()
-    qtbot.keyClicks(spin.lineEdit(), text)
-    qtbot.keyClick(spin.lineEdit(), Qt.Key_Return)
-
-
-def curve_y(curve):
-    _, y = curve.getData()
-    return np.array([] if y is None else y)
-
-
-def drain(gen):
-    events = []
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as done:
-            return events, done.value
 
 
 # ------------------------------------------------------------------ 1. penalties

@@ -6,6 +6,7 @@ from PySide6.QtGui import QTextDocument
 
 from gui.panels.strategies import ITER_CHOICES, TOL_CHOICES, StrategiesPanel
 from gui.theme import theme
+from tests.gui.helpers import curve_y, plain, type_into
 
 SCHEDULES, BATCH, ITERATIONS, CLIPPING = range(4)
 # the tutorial's printed SGDClassifier table (section 4.2): max_iter, train, test
@@ -25,23 +26,6 @@ def panel(window, qtbot):
     window.tabs.setCurrentWidget(p)
     qtbot.waitUntil(lambda: "schedules" in p._ran and p.is_idle(), timeout=30000)
     return p
-
-
-def plain(label) -> str:
-    doc = QTextDocument()
-    doc.setHtml(label.text())
-    return doc.toPlainText().replace("\xa0", " ")
-
-
-def type_into(qtbot, spin, text):
-    spin.lineEdit().selectAll()
-    qtbot.keyClicks(spin.lineEdit(), text)
-    qtbot.keyClick(spin.lineEdit(), Qt.Key_Return)
-
-
-def curve_y(curve):
-    _, y = curve.getData()
-    return np.array([] if y is None else y)
 
 
 # ------------------------------------------------------------------ 1. schedules

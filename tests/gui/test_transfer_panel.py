@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from engine import transfer as T
 from gui.panels.transfer import METHODS, RELATEDNESS_GRID, SIZES, TransferPanel
+from tests.gui.helpers import drain, type_into
 
 
 @pytest.fixture
@@ -18,21 +19,6 @@ def panel(window, qtbot):
     # the tab starts its default runs when it is first shown; the tests choose their own
     p.cancel()
     return p
-
-
-def type_into(qtbot, spin, text):
-    spin.lineEdit().selectAll()
-    qtbot.keyClicks(spin.lineEdit(), text)
-    qtbot.keyClick(spin.lineEdit(), Qt.Key_Return)
-
-
-def drain(gen):
-    events = []
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as done:
-            return events, done.value
 
 
 def table_texts(panel):
