@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
+from benchmarks.heartbeat import slider_to_paint  # noqa: E402
+
 
 def _pct(values, q):
     return float(np.percentile(np.asarray(values) * 1000, q))
@@ -42,37 +44,9 @@ def _wait(app, condition, timeout=60.0):
 
 
 def slider_to_repaint(app, panel, plot, moves: int = 100, warm_up: int = 10) -> list[float]:
-    """Seconds from slider.setValue to the end of the repaint of ``plot``."""
-    from PySide6.QtCore import QEvent, QObject
-
-    painted = []
-
-    class PaintSpy(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Paint:
-                painted.append(True)
-            return False
-
-    spy = PaintSpy()
-    plot.viewport().installEventFilter(spy)
-    slider = panel.penalty_forms[0]["alpha_lasso"].slider if plot in panel.bar_plots.values() \
-        else panel.penalty_forms[1]["alpha_lasso"].slider
-    rng = np.random.default_rng(0)
-    positions = rng.integers(slider.minimum(), slider.maximum() + 1, size=moves + warm_up)
-    times = []
-    for i, pos in enumerate(positions):
-        if pos == slider.value():
-            continue
-        app.processEvents()
-        painted.clear()
-        t0 = time.perf_counter()
-        slider.setValue(int(pos))
-        while not painted:         # the paint happens inside processEvents: when it returns, it is done
-            app.processEvents()
-        if i >= warm_up:
-            times.append(time.perf_counter() - t0)
-    plot.viewport().removeEventFilter(spy)
-    return times
+    """Seconds from the Lasso alpha slider's setValue to the end of the repaint of ``plot``."""
+    form = panel.penalty_forms[0] if plot in panel.bar_plots.values() else panel.penalty_forms[1]
+    return slider_to_paint(app, form["alpha_lasso"].slider, plot.viewport(), moves, warm_up)
 
 
 def heartbeat_during(app, panel, start, busy, interval_ms=10) -> dict:

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from benchmarks.heartbeat import heartbeat_gaps  # noqa: E402
+from benchmarks.heartbeat import heartbeat_gaps, slider_to_paint  # noqa: E402
 
 
 def _ms(values, q):
@@ -45,37 +45,9 @@ def _wait_idle(app, panel, timeout=120.0):
 
 def slider_to_repaint(app, panel, name: str, moves: int = 60, warm_up: int = 5) -> list[float]:
     """Seconds from slider.setValue to the end of the learning-rate figure's repaint."""
-    from PySide6.QtCore import QEvent, QObject
-
-    painted = []
-
-    class PaintSpy(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Paint:
-                painted.append(True)
-            return False
-
-    spy = PaintSpy()
-    viewport = panel.lr_plot.viewport()
-    viewport.installEventFilter(spy)
-    slider = panel.sched_form[name].slider
-    rng = np.random.default_rng(0)
-    positions = rng.integers(slider.minimum(), slider.maximum() + 1, size=moves + warm_up)
-    times = []
-    for i, pos in enumerate(positions):
-        if pos == slider.value():
-            continue
-        app.processEvents()
-        painted.clear()
-        t0 = time.perf_counter()
-        slider.setValue(int(pos))
-        while not painted:          # the paint happens inside processEvents: when it returns, it is done
-            app.processEvents()
-        if i >= warm_up:
-            times.append(time.perf_counter() - t0)
-        panel.sched_restart.stop()  # a drag that never pauses: the run is not restarted in between
-    viewport.removeEventFilter(spy)
-    return times
+    # a drag that never pauses: the run is not restarted in between
+    return slider_to_paint(app, panel.sched_form[name].slider, panel.lr_plot.viewport(), moves, warm_up,
+                           after_each=panel.sched_restart.stop)
 
 
 def captured_job(worker, run):

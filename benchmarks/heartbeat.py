@@ -1,4 +1,4 @@
-"""Measure how smoothly the main thread keeps ticking while a worker job runs.
+"""Measurement helpers: main-thread heartbeat while a worker job runs; slider-to-paint latency.
 
 A 10 ms QTimer on the main thread records the time between its ticks while the Qt event
 loop runs (QEventLoop.exec, as in the app); the largest gap is how long the window was
@@ -37,3 +37,37 @@ def heartbeat_gaps(worker, fn, *args, interval_ms: int = 10, timeout_s: float = 
     return {"job_s": elapsed, "events": events[0], "ticks": len(ticks), "outcome": outcome[0] if outcome else "timeout",
             "max_gap_ms": float(np.max(gaps)), "p99_gap_ms": float(np.percentile(gaps, 99)),
             "median_gap_ms": float(np.median(gaps))}
+
+
+def slider_to_paint(app, slider, viewport, moves: int = 100, warm_up: int = 10, after_each=None) -> list[float]:
+    """Seconds from ``slider.setValue`` to the end of ``viewport``'s next repaint, over random positions."""
+    from PySide6.QtCore import QEvent, QObject
+
+    painted = []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint:
+                painted.append(True)
+            return False
+
+    spy = PaintSpy()
+    viewport.installEventFilter(spy)
+    rng = np.random.default_rng(0)
+    positions = rng.integers(slider.minimum(), slider.maximum() + 1, size=moves + warm_up)
+    times = []
+    for i, pos in enumerate(positions):
+        if pos == slider.value():
+            continue
+        app.processEvents()
+        painted.clear()
+        t0 = time.perf_counter()
+        slider.setValue(int(pos))
+        while not painted:  # the paint happens inside processEvents: when it returns, it is done
+            app.processEvents()
+        if i >= warm_up:
+            times.append(time.perf_counter() - t0)
+        if after_each is not None:
+            after_each()
+    viewport.removeEventFilter(spy)
+    return times
