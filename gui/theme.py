@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 # Okabe & Ito (2008), ordered so the first lines are the most distinct on white; yellow last.
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+# The same colours by their Okabe-Ito names (panels used to call "#E69F00" YELLOW and "#D55E00" ORANGE)
+BLUE, VERMILLION, BLUISH_GREEN, REDDISH_PURPLE, ORANGE, SKY_BLUE, BLACK, YELLOW = OKABE_ITO
 GREY = "#7f7f7f"
 SURFACE_COLORMAP = "viridis"
 

@@ -1,8 +1,7 @@
 """Small Qt layout helpers shared by the topic panels (Qt only: no engine logic).
 
-They were copied from panel to panel (Regularization, Training strategies, Transfer learning,
-Hands-on pipeline); where the copies differed, a keyword argument keeps each caller's look, its
-default being the most common one.
+Where panels once had their own copies, a keyword argument keeps each caller's look, its
+default being the most common one. The Section model (gui/lab.py) builds on these.
 """
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QProgr
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from gui.params import ParamForm
-from gui.panels.base import lesson_label
 from gui.plots import StyledPlot
 from gui.theme import theme
 
@@ -23,6 +21,15 @@ SOLID, DASHED, BOX, DOT = "&#9473;&#9473;", "&#9548;&#9548;", "&#9632;", "&#9679
 
 
 # ------------------------------------------------------------------ lesson text and columns
+def lesson_label(html: str) -> QLabel:
+    """A word-wrapped explanatory paragraph that follows the theme's font."""
+    label = QLabel(html)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.RichText)
+    label.setOpenExternalLinks(False)
+    return label
+
+
 class Lesson(QWidget):
     """A lesson paragraph under a button that folds it away.
 

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
-from gui.theme import theme
 from gui.worker import Worker
 
 
@@ -53,14 +52,3 @@ class TopicPanel(QWidget):
         for w in self._workers:
             w.shutdown()
 
-
-def lesson_label(html: str) -> QLabel:
-    """A word-wrapped explanatory paragraph that follows the theme's font."""
-    label = QLabel(html)
-    label.setWordWrap(True)
-    label.setTextFormat(label.textFormat().RichText)
-    label.setOpenExternalLinks(False)
-    return label
-
-
-__all__ = ["TopicPanel", "lesson_label", "theme"]

@@ -32,7 +32,8 @@ from engine import losses as L
 from engine import robust_fit as R
 from engine.params import Param
 from gui.params import ParamForm
-from gui.panels.base import TopicPanel, lesson_label
+from gui.panels.base import TopicPanel
+from gui.widgets import lesson_label
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import GREY, OKABE_ITO, theme
 

@@ -22,7 +22,8 @@ from engine import surfaces as S
 from engine.contours import background, square_box
 from engine.params import Param
 from gui.params import ParamForm
-from gui.panels.base import TopicPanel, lesson_label
+from gui.panels.base import TopicPanel
+from gui.widgets import lesson_label
 from gui.plots import StyledPlot
 from gui.resources import resource_path
 from gui.theme import OKABE_ITO, SURFACE_COLORMAP, theme

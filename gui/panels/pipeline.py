@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from engine import pipeline as P
 from gui.params import ParamForm
-from gui.panels.base import TopicPanel, lesson_label
+from gui.panels.base import TopicPanel
+from gui.widgets import lesson_label
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import GREY, OKABE_ITO, theme
 from gui.widgets import buttons, controls_split, group, progress_bar, rich_label

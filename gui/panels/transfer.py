@@ -34,7 +34,8 @@ from engine import transfer as T
 from engine.blas import single_threaded
 from engine.params import Param
 from gui.params import ParamForm
-from gui.panels.base import TopicPanel, lesson_label
+from gui.panels.base import TopicPanel
+from gui.widgets import lesson_label
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import GREY, OKABE_ITO, theme
 from gui.widgets import (SOLID, buttons, compact, controls_split, fmt, group, plain_axes, rich_label, set_text, swatch,

@@ -1,0 +1,400 @@
+"""The Section model: one class for every sub-tab of every topic.
+
+A :class:`Section` is a sub-tab with instant results. It declares
+
+- ``key`` (its module's name), ``title`` (the tab's text) and ``lesson`` (foldable HTML);
+- ``params``: engine :class:`~engine.params.Param` declarations, from which its forms are built,
+  and ``initial``: the values it starts with where they differ from the Params' defaults
+  (together: :meth:`tutorial_values`, the tutorial's set-up);
+- ``key_params``: the 2-3 parameters that stay visible when the controls are folded away;
+- :meth:`plots` and :meth:`tables`: what it shows, for export and reports.
+
+Its state is :meth:`values` / :meth:`set_values` (validated by the Params first: a bad value
+raises ``ValueError`` naming it and nothing changes). A subclass implements :meth:`build` (make
+its forms with :meth:`make_form`, its plots, and lay them out with :meth:`set_body`) and
+:meth:`on_change` (what a changed parameter redraws).
+
+A :class:`RunSection` streams an engine generator. It adds only :meth:`RunSection.job` (the
+generator, called on the worker thread: it must not touch widgets), :meth:`RunSection.on_event`
+(store an event), :meth:`RunSection.draw` (redraw what was stored) and
+:meth:`RunSection.show_result` (the summary). The base owns the worker, the restart debounce,
+the adaptive frame timer, Run/Cancel (Run reads "Restart" while busy), the busy state and the
+failure sentence.
+
+A topic with sub-tabs is a :class:`SectionPanel`: a list of section classes in tabs.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from engine.params import Param
+from gui.panels.base import TopicPanel
+from gui.params import ParamForm, ParamWidget
+from gui.theme import theme
+from gui.widgets import (Lesson, compact as compact_form, controls_column, controls_split, fit_column, restart_timer,
+                         rich_label, run_buttons)
+from gui.worker import Worker
+
+
+class Section(QWidget):
+    """A sub-tab with instant results (see the module's docstring)."""
+    key = ""
+    title = ""
+    lesson = ""
+    params: tuple[Param, ...] = ()
+    initial: dict[str, Any] = {}
+    key_params: tuple[str, ...] = ()
+    # the controls column's (minimum, maximum) width, normal and presentation mode: the plots come first
+    column_widths = {False: (360, 400), True: (400, 430)}
+    fit_combos = True
+
+    changed = Signal(str, object)   # a parameter changed (after the section reacted)
+    status = Signal(str)            # a sentence for the status bar
+    drawn = Signal()                # the plots show the current state
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.panel = parent
+        self.forms: list[ParamForm] = []
+        self._workers: list[Worker] = []
+        self.lesson_box = Lesson(self.lesson) if self.lesson else None
+        self.controls_scroll = None
+        self.split = None
+        self._setup()
+        self.build()
+        placed = [name for form in self.forms for name in form.widgets]
+        missing = [p.name for p in self.params if p.name not in placed]
+        if missing or len(placed) != len(set(placed)):
+            raise TypeError(f"{type(self).__name__}: every param in exactly one form (missing: {missing})")
+
+    def _setup(self) -> None:
+        """What the base makes before build() (RunSection: its buttons and worker)."""
+
+    # ------------------------------------------------------------ declared by a section
+    def build(self) -> None:
+        """Make the forms, plots and layout (called once by the constructor)."""
+        raise NotImplementedError
+
+    def on_change(self, name: str, value) -> None:
+        """A parameter changed: redraw what depends on it."""
+
+    def plots(self) -> dict[str, QWidget]:
+        """The section's plots by name (for export and reports)."""
+        return {}
+
+    def tables(self) -> dict[str, Any]:
+        """The section's tables by name, as pandas DataFrames (for export and reports)."""
+        return {}
+
+    def restyle(self) -> None:
+        """Called after a theme change, once the new fonts have reached every widget."""
+        if self.controls_scroll is not None:
+            lo, hi = self.column_widths[theme().presentation]
+            fit_column(self.controls_scroll, lo, hi, fit_combos=self.fit_combos)
+
+    def shown(self) -> None:
+        """The section's tab was shown."""
+
+    # ------------------------------------------------------------ state
+    def tutorial_values(self) -> dict[str, Any]:
+        """The tutorial's set-up: every parameter's default, with ``initial`` where it differs."""
+        return {p.name: self.initial.get(p.name, p.default) for p in self.params}
+
+    def values(self) -> dict[str, Any]:
+        out = {}
+        for form in self.forms:
+            out.update(form.values())
+        return out
+
+    def validate(self, values: dict[str, Any]) -> dict[str, Any]:
+        """``values`` checked against the Params: an unknown key or a bad value raises
+        ``ValueError`` naming it."""
+        declared = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            raise ValueError(f"{self.key}: unknown parameter(s): {', '.join(unknown)}")
+        return {name: declared[name].validate(value) for name, value in values.items()}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Set some or all parameters; all are validated before any changes."""
+        checked = self.validate(values)
+        for name, value in checked.items():
+            self.param_widget(name).set_value(value)
+
+    def reset(self) -> None:
+        """Back to the tutorial's values."""
+        self.set_values(self.tutorial_values())
+
+    def param_widget(self, name: str) -> ParamWidget:
+        for form in self.forms:
+            if name in form.widgets:
+                return form.widgets[name]
+        raise KeyError(name)
+
+    # ------------------------------------------------------------ building blocks
+    def make_form(self, names=None, compact: bool = True) -> ParamForm:
+        """A form of the named params (default: all of them), starting at the tutorial's values."""
+        chosen = self.params if names is None else tuple(p for p in self.params if p.name in names)
+        form = ParamForm(chosen, self.tutorial_values())
+        form.changed.connect(self._param_changed)
+        self.forms.append(form)
+        return compact_form(form) if compact else form
+
+    def set_body(self, controls, plots: QWidget, stretch: bool = True) -> None:
+        """The lesson and ``controls`` in a scrolling column on the left, ``plots`` on the right."""
+        widgets = ([self.lesson_box] if self.lesson_box is not None else []) + list(controls)
+        self.controls_scroll, column = controls_column(*widgets)
+        if stretch:
+            column.addStretch(1)
+        self.split = controls_split(self.controls_scroll, plots, self.column_widths[False][0])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.split)
+
+    def make_worker(self, name: str, on_event=None, on_finished=None, on_failed=None, on_busy=None) -> Worker:
+        """An extra worker owned by this section (stopped with it), its signals connected to the
+        given ``@Slot`` methods. Failures reach the status bar as well."""
+        worker = Worker(f"{self.key}-{name}", self)
+        worker.failed.connect(self.status)
+        for signal, slot in ((worker.event, on_event), (worker.finished, on_finished),
+                             (worker.failed, on_failed), (worker.busy_changed, on_busy)):
+            if slot is not None:
+                signal.connect(slot)
+        self._workers.append(worker)
+        return worker
+
+    def workers(self) -> list[Worker]:
+        return list(self._workers)
+
+    # ------------------------------------------------------------ life cycle
+    def run_defaults(self) -> None:
+        """Start the section's default computation (the smoke run waits for is_idle())."""
+
+    def is_idle(self) -> bool:
+        return not any(w.busy for w in self._workers)
+
+    def cancel(self) -> None:
+        for w in self._workers:
+            w.cancel()
+
+    def shutdown(self) -> None:
+        for w in self._workers:
+            w.shutdown()
+
+    @Slot(str, object)
+    def _param_changed(self, name: str, value) -> None:
+        self.on_change(name, value)
+        self.changed.emit(name, value)
+
+
+class RunSection(Section):
+    """A sub-tab that streams an engine generator (see the module's docstring)."""
+    frame_ms = 16          # the shortest interval between redraws while a run streams
+    max_frame_ms = 250
+    frame_cost_factor = 6  # adaptive: the interval is this many times the last redraw's cost
+    restart_ms = 150       # a parameter dragged during a run restarts it once the drag pauses
+    live_params: tuple[str, ...] = ()   # changes that take effect without a restart (e.g. speed)
+    auto_run = True        # run the first time the tab is shown
+
+    done = Signal(object)   # the run's result, after show_result()
+
+    def _setup(self) -> None:
+        self.ran = False
+        self.result = None
+        self.events: list = []
+        self._dirty = False
+        self.run_row, self.run_button, self.cancel_button = run_buttons(self.run, self.cancel)
+        self.note = rich_label("")   # the summary, or the failure sentence
+        self.worker = self.make_worker("run", on_event=self._event, on_finished=self._finished,
+                                       on_failed=self._failed, on_busy=self._busy)
+        self.frame_timer = QTimer(self)
+        self.frame_timer.setInterval(self.frame_ms)
+        self.frame_timer.timeout.connect(self._frame)
+        self.restart_timer = restart_timer(self, self.run, self.restart_ms)
+
+    # ------------------------------------------------------------ declared by a run section
+    def job(self, **values):
+        """The engine generator for these values. Runs on the worker thread: no widgets here."""
+        raise NotImplementedError
+
+    def started(self, values: dict) -> None:
+        """A run is starting with ``values``: clear what the last one drew."""
+
+    def on_event(self, event) -> None:
+        """Store an event (cheap: drawing happens in draw(), at most once a frame)."""
+        self.events.append(event)
+
+    def draw(self) -> None:
+        """Redraw the plots from what was stored."""
+
+    def show_result(self, result) -> None:
+        """The run ended with ``result``: show its summary."""
+
+    def show_cancelled(self) -> None:
+        self.note.setText(f"Cancelled after {len(self.events)} steps (Run starts again).")
+
+    def show_failure(self, message: str) -> None:
+        self.note.setText(f"<b>The run failed:</b> {message}")
+
+    def on_live_change(self, name: str, value) -> None:
+        """A live parameter changed (it does not restart the run)."""
+
+    # ------------------------------------------------------------ behaviour
+    def on_change(self, name: str, value) -> None:
+        if name in self.live_params:
+            self.on_live_change(name, value)
+        elif self.ran:
+            self.restart_timer.start()
+
+    def shown(self) -> None:
+        if self.auto_run and not self.ran:
+            self.run()
+
+    def run_defaults(self) -> None:
+        self.run()
+
+    @Slot()
+    def run(self) -> None:
+        self.restart_timer.stop()
+        values = self.values()
+        self.ran = True
+        self.result = None
+        self.events = []
+        self.note.setText("")
+        self.started(values)
+        self.worker.start(self.job, **values)
+        self._dirty = True
+        self._frame()
+
+    @Slot()
+    def cancel(self) -> None:
+        self.restart_timer.stop()
+        cancelled = self.worker.busy
+        super().cancel()
+        if cancelled:
+            self.show_cancelled()
+
+    def is_idle(self) -> bool:
+        return super().is_idle() and not self.restart_timer.isActive()
+
+    def shutdown(self) -> None:
+        self.frame_timer.stop()
+        self.restart_timer.stop()
+        super().shutdown()
+
+    @Slot(object)
+    def _event(self, event) -> None:
+        self.on_event(event)
+        self._dirty = True
+        if not self.frame_timer.isActive():
+            self.frame_timer.start()
+
+    @Slot()
+    def _frame(self) -> None:
+        if not self._dirty:
+            return
+        t0 = time.perf_counter()
+        self._dirty = False
+        self.draw()
+        # the repaint that follows costs about as much again: an interval of a few times this work
+        # keeps the main thread mostly free for the user even when the machine is busy
+        spent_ms = (time.perf_counter() - t0) * 1000
+        self.frame_timer.setInterval(int(min(self.max_frame_ms, max(self.frame_ms, self.frame_cost_factor * spent_ms))))
+        self.drawn.emit()
+
+    @Slot(object)
+    def _finished(self, result) -> None:
+        self.result = result
+        self._dirty = True
+        self._frame()
+        self.show_result(result)
+        self.done.emit(result)
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        self._frame()
+        self.show_failure(message)
+
+    @Slot(bool)
+    def _busy(self, busy: bool) -> None:
+        self.cancel_button.setEnabled(busy)
+        self.run_button.setText("Restart" if busy else "Run")
+        if busy:
+            if not self.frame_timer.isActive():
+                self.frame_timer.start()
+        else:
+            self.frame_timer.stop()
+            self._frame()
+
+
+class SectionPanel(TopicPanel):
+    """A topic whose sub-tabs are sections, in the order of ``section_classes``."""
+    section_classes: tuple[type[Section], ...] = ()
+    document_mode = False
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.sections: dict[str, Section] = {}
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(self.document_mode)
+        for cls in self.section_classes:
+            section = cls(self)
+            section.status.connect(self.status)
+            self.sections[cls.key] = section
+            self.tabs.addTab(section, cls.title)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.tabs)
+        theme().changed.connect(self._theme_changed)
+        QTimer.singleShot(0, self, self._restyle)  # splitter sizes and column widths need the real fonts
+
+    def section(self, key: str) -> Section:
+        return self.sections[key]
+
+    def current_section(self) -> str:
+        return self.section_classes[self.tabs.currentIndex()].key
+
+    def show_section(self, key: str) -> None:
+        self.tabs.setCurrentWidget(self.sections[key])
+
+    @Slot(int)
+    def _tab_changed(self, index: int) -> None:
+        self.tabs.widget(index).shown()
+
+    @Slot()
+    def _theme_changed(self) -> None:
+        QTimer.singleShot(0, self, self._restyle)  # after the new fonts have reached every widget
+
+    @Slot()
+    def _restyle(self) -> None:
+        for section in self.sections.values():
+            section.restyle()
+
+    def workers(self) -> list[Worker]:
+        return super().workers() + [w for s in self.sections.values() for w in s.workers()]
+
+    def run_defaults(self) -> None:
+        for section in self.sections.values():
+            section.run_defaults()
+
+    def is_idle(self) -> bool:
+        return super().is_idle() and all(s.is_idle() for s in self.sections.values())
+
+    def cancel(self) -> None:
+        for section in self.sections.values():
+            section.cancel()
+        super().cancel()
+
+    def shutdown(self) -> None:
+        try:  # the theme outlives every window: stop listening to it
+            theme().changed.disconnect(self._theme_changed)
+        except (RuntimeError, TypeError):
+            pass
+        for section in self.sections.values():
+            section.shutdown()
+        super().shutdown()
