@@ -31,7 +31,6 @@ than wrong more often): the lab says so rather than hiding it.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generator
@@ -365,29 +364,3 @@ def _simulated(stopper, train_curve, val_curve):
         restored=False, best_val_loss=stopper.best_loss,
         last_val_loss=float(val_curve[last]) if last is not None else None,
         final_val_loss=None, final_val_acc=None, final_test_acc=None, last_val_acc=None, reason=reason)
-
-
-# ------------------------------------------------------------------ pacing
-def paced(gen, events_per_second=None, clock=time.perf_counter, sleep=time.sleep):
-    """Re-yield ``gen``'s events no faster than ``events_per_second`` (None: as fast as
-    they come) and return its result. For watching a fast run in class: the waiting
-    happens between events, so a consumer that stops iterating stops the run at once.
-    """
-    if events_per_second is not None:
-        events_per_second = Param("events_per_second", "speed", 30.0, minimum=0.1,
-                                  maximum=100_000).validate(events_per_second)
-    period = None if events_per_second is None else 1.0 / events_per_second
-    due = clock()
-    while True:
-        try:
-            event = next(gen)
-        except StopIteration as done:
-            return done.value
-        if period is not None:
-            due += period
-            wait = due - clock()
-            if wait > 0:
-                sleep(wait)
-            else:
-                due = clock()  # running behind: do not try to catch up with a burst
-        yield event

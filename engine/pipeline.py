@@ -647,12 +647,3 @@ def _tutorial(data):
     return TutorialResult(baseline=baseline, alphas=tuple(alphas), best_alpha=best_alpha, final=final,
                           evaluation=evaluation)
 
-
-def drain(gen):
-    """Run a generator of this module to the end: (events, return value)."""
-    events = []
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as done:
-            return events, done.value

@@ -332,7 +332,8 @@ class RunSection(Section):
 
 
 class SectionPanel(TopicPanel):
-    """A topic whose sub-tabs are sections, in the order of ``section_classes``."""
+    """A topic whose sub-tabs are sections, in the order of ``section_classes``; a topic of one
+    section shows it without a tab bar."""
     section_classes: tuple[type[Section], ...] = ()
     document_mode = False
 
@@ -346,6 +347,7 @@ class SectionPanel(TopicPanel):
             section.status.connect(self.status)
             self.sections[cls.key] = section
             self.tabs.addTab(section, cls.title)
+        self.tabs.tabBar().setVisible(len(self.sections) > 1)
         self.tabs.currentChanged.connect(self._tab_changed)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)

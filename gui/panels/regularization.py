@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLay
 from engine.blas import single_threaded
 from engine import early_stopping as ES
 from engine import overfitting as OF
+from engine.stream import paced
 from engine import regularization as R
 from engine.params import Param
 from gui.params import ParamForm
@@ -143,7 +144,7 @@ def mlp_job(alphas):
 
 def dropout_job(rate, setup, speed):
     gen = OF.dropout_comparison(rate=rate, **setup)
-    result = yield from OF.paced(gen, None if speed >= SPEED.maximum else 2.0 * speed)
+    result = yield from paced(gen, None if speed >= SPEED.maximum else 2.0 * speed)
     return result
 
 
@@ -164,7 +165,7 @@ def stopping_job(data, patience, min_delta, restore_best, what_if, epochs, speed
     else:
         gen = OF.early_stopping_run(patience=patience, min_delta=min_delta, restore_best=restore_best,
                                     epochs=epochs)
-    summary = yield from OF.paced(gen, None if speed >= SPEED.maximum else float(speed))
+    summary = yield from paced(gen, None if speed >= SPEED.maximum else float(speed))
     yield summary
     if what_if and summary.stop_epoch is not None:
         if data == DATA_SIMULATED:

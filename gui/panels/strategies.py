@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGridLayout, QHeade
 
 from engine import schedules as SCH
 from engine import strategies as ST
-from engine.overfitting import paced
+from engine.stream import paced
 from engine.params import Param
 from gui.params import ParamForm
 from gui.panels.base import TopicPanel

@@ -1,18 +1,13 @@
 import numpy as np
 import pytest
 
+from engine.stream import drain
+
 from engine.early_stopping import run_early_stopping
 from engine.overfitting import (RUN_LABELS, dropout_comparison, dropout_demo, early_stopping_run,
-                                example_activations, overfitting_split, paced, plain_run, simulated_early_stopping)
+                                example_activations, overfitting_split, plain_run, simulated_early_stopping)
 
 
-def drain(gen):
-    events = []
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as done:
-            return events, done.value
 
 
 # ---------------------------------------------------------------- dropout mask
@@ -156,24 +151,3 @@ def test_bad_stopping_arguments_are_refused_at_the_call():
         early_stopping_run(patience=-1)
     with pytest.raises(ValueError, match="lr"):
         early_stopping_run(lr=0)
-
-
-# ---------------------------------------------------------------- pacing
-def test_paced_waits_between_events_and_returns_the_result():
-    def gen():
-        yield 1
-        yield 2
-        return "done"
-
-    now = [0.0]
-    sleeps = []
-
-    def sleep(s):
-        sleeps.append(s)
-        now[0] += s
-
-    events, result = drain(paced(gen(), 10.0, clock=lambda: now[0], sleep=sleep))
-    assert events == [1, 2] and result == "done"
-    assert sleeps == pytest.approx([0.1, 0.1])
-    events, result = drain(paced(gen(), None, clock=lambda: now[0], sleep=sleep))
-    assert events == [1, 2] and len(sleeps) == 2

@@ -1,4 +1,5 @@
 """engine.pipeline: the tutorial's hands-on exercise (section 6) and the comparison with the baseline."""
+from engine.stream import drain
 import math
 import threading
 
@@ -19,7 +20,7 @@ IMPROVEMENT = "-0.83%"
 
 @pytest.fixture(scope="module")
 def tutorial():
-    events, result = P.drain(P.tutorial_steps())
+    events, result = drain(P.tutorial_steps())
     return events, result
 
 
@@ -129,7 +130,7 @@ def test_tuning_c_on_validation_finds_a_logistic_regression_that_beats_the_basel
     baseline = P.fit_baseline(data)
     runs = []
     for C in (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0):
-        events, result = P.drain(P.run_pipeline(model=P.LOGISTIC, C=C, baseline=baseline))
+        events, result = drain(P.run_pipeline(model=P.LOGISTIC, C=C, baseline=baseline))
         assert events[-1] is result
         runs.append(result)
     pick = runs[P.best_by_validation(runs)]          # chosen on validation only
@@ -156,7 +157,7 @@ def test_picked_by_test():
 
 
 def test_seeds_give_mean_and_spread(data):
-    events, r = P.drain(P.run_pipeline(model=P.NN_MLP, hidden1=16, hidden2=0, early_stopping=False, max_iter=4,
+    events, r = drain(P.run_pipeline(model=P.NN_MLP, hidden1=16, hidden2=0, early_stopping=False, max_iter=4,
                                        n_seeds=3, seed=7))
     assert [f.seed for f in r.fits] == [7, 8, 9]
     assert r.n_seeds == 3 and r.test_std > 0
@@ -166,20 +167,20 @@ def test_seeds_give_mean_and_spread(data):
     iters = [e for e in events if isinstance(e, P.Iteration)]
     assert len(iters) == 12 and {e.seed for e in iters} == {7, 8, 9}
     # logistic regression's solver does not depend on the seed: no spread at all
-    _, lr = P.drain(P.run_pipeline(model=P.LOGISTIC, n_seeds=3))
+    _, lr = drain(P.run_pipeline(model=P.LOGISTIC, n_seeds=3))
     assert lr.test_std == 0.0
 
 
 def test_refit_trains_on_train_and_validation(data):
-    _, plain = P.drain(P.run_pipeline(model=P.LOGISTIC, C=0.3))
-    _, refit = P.drain(P.run_pipeline(model=P.LOGISTIC, C=0.3, refit=True))
+    _, plain = drain(P.run_pipeline(model=P.LOGISTIC, C=0.3))
+    _, refit = drain(P.run_pipeline(model=P.LOGISTIC, C=0.3, refit=True))
     assert refit.val_mean == plain.val_mean               # chosen with the train-only model
     assert refit.fits[0].trained_on == 1149 + 288 and refit.fits[0].refit
     assert refit.label.endswith("refit")
 
 
 def test_engine_nn_early_stopping_streams_every_epoch():
-    events, r = P.drain(P.run_pipeline(model=P.NN_MLP, hidden1=32, hidden2=0, alpha=1e-4, early_stopping=True,
+    events, r = drain(P.run_pipeline(model=P.NN_MLP, hidden1=32, hidden2=0, alpha=1e-4, early_stopping=True,
                                        n_iter_no_change=2, max_iter=60))
     iters = [e for e in events if isinstance(e, P.Iteration)]
     assert len(iters) == r.fits[0].n_iter and all(e.holdout_score is not None for e in iters)
@@ -188,9 +189,9 @@ def test_engine_nn_early_stopping_streams_every_epoch():
 
 def test_convergence_warning_is_handled_not_raised():
     # warnings are errors in this project: reaching max_iter must be reported, not warned
-    _, r = P.drain(P.run_pipeline(model=P.SK_MLP, hidden1=8, hidden2=0, early_stopping=False, max_iter=3))
+    _, r = drain(P.run_pipeline(model=P.SK_MLP, hidden1=8, hidden2=0, early_stopping=False, max_iter=3))
     assert not r.converged and r.n_iter == 3
-    _, lr = P.drain(P.run_pipeline(model=P.LOGISTIC, C=100.0, max_iter=2))
+    _, lr = drain(P.run_pipeline(model=P.LOGISTIC, C=100.0, max_iter=2))
     assert not lr.converged
 
 
@@ -206,7 +207,7 @@ def test_iterations_are_reported_without_the_hook(monkeypatch):
     """A scikit-learn that no longer calls the per-iteration method: iterations come from loss_curve_."""
     from sklearn.neural_network import MLPClassifier
     monkeypatch.setattr(P, "_streaming_mlp_class", lambda: MLPClassifier)
-    events, r = P.drain(P.run_pipeline(model=P.SK_MLP, hidden1=8, hidden2=0, early_stopping=True, max_iter=5))
+    events, r = drain(P.run_pipeline(model=P.SK_MLP, hidden1=8, hidden2=0, early_stopping=True, max_iter=5))
     iters = [e for e in events if isinstance(e, P.Iteration)]
     assert [e.iteration for e in iters] == list(range(1, r.fits[0].n_iter + 1))
     assert all(e.holdout_score is not None for e in iters)

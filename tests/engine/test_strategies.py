@@ -6,15 +6,9 @@ import pytest
 
 from engine import strategies as S
 from engine.nn import MLP
+from engine.stream import drain
 
 
-def drain(gen):
-    events = []
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as done:
-            return events, done.value
 
 
 # ------------------------------------------------------------------ 1. schedules

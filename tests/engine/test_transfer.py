@@ -12,17 +12,11 @@ import pytest
 
 from engine import transfer as T
 from engine.nn import MLP
+from engine.stream import drain
 
 STEPS = 300
 
 
-def drain(gen):
-    events = []
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as done:
-            return events, done.value
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 
+from engine.stream import drain  # noqa: F401 (re-exported for the panel tests)
+
 
 def type_into(qtbot, spin, text):
     """Type a value into a spin box and press Enter, as a user would."""
@@ -23,11 +25,3 @@ def curve_y(curve):
     return np.array([] if y is None else y)
 
 
-def drain(gen):
-    """Run an engine generator to the end: (events, result)."""
-    events = []
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as done:
-            return events, done.value
