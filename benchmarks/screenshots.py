@@ -1,8 +1,10 @@
-"""Render every tab off-screen at 1280x800, normal and presentation mode, to screenshots/*.png.
+"""Render every sub-tab of every topic off-screen at 1280x800, normal and presentation mode, to
+screenshots/<topic>-<n>-<sub-tab>-<mode>.png (``--out DIR`` to write elsewhere).
 
 `make screenshots`. Look at them: this is what a student and the back row of a lecture hall see.
 With --readme the Optimizers tab is also written to resources/screenshot.png for the README.
 """
+import re
 import os
 import sys
 import time
@@ -32,7 +34,10 @@ def main(argv=None) -> None:
     from gui.theme import theme
     theme().apply_base()
     out = ROOT / "screenshots"
-    out.mkdir(exist_ok=True)
+    if "--out" in argv:
+        out = Path(argv[argv.index("--out") + 1])
+        argv = [a for a in argv if a not in ("--out", str(out))]
+    out.mkdir(parents=True, exist_ok=True)
     only = [a for a in argv if not a.startswith("--")]
     w = MainWindow()
     w.resize(1280, 800)
@@ -44,15 +49,22 @@ def main(argv=None) -> None:
         panel = w.panel(index)
         panel.run_defaults()
         settle(app, panel)
-        for mode in ("normal", "presentation"):
-            w.set_presentation(mode == "presentation")
-            settle(app, panel)
-            path = out / f"{entry.key}-{mode}.png"
-            w.grab().save(str(path))
-            print(path)
-            if "--readme" in argv and entry.key == "optimizers" and mode == "normal":
-                w.grab().save(str(ROOT / "resources" / "screenshot.png"))
-        w.set_presentation(False)
+        tabs = getattr(panel, "tabs", None)
+        count = tabs.count() if tabs is not None else 1
+        for sub in range(count):
+            name = ""
+            if tabs is not None and count > 1:
+                tabs.setCurrentIndex(sub)
+                name = "-" + re.sub(r"[^a-z0-9]+", "_", tabs.tabText(sub).lower()).strip("_")
+            for mode in ("normal", "presentation"):
+                w.set_presentation(mode == "presentation")
+                settle(app, panel)
+                path = out / f"{entry.key}-{sub + 1}{name}-{mode}.png"
+                w.grab().save(str(path))
+                print(path)
+                if "--readme" in argv and entry.key == "optimizers" and mode == "normal":
+                    w.grab().save(str(ROOT / "resources" / "screenshot.png"))
+            w.set_presentation(False)
     w.close()
 
 
