@@ -144,12 +144,12 @@ class MLP:
 
         # One flat vector for everything; per-layer views into it.
         self.params = np.zeros(sum(i * o + o for i, o in self._shapes()))
-        self._Wb = self._views(self.params)             # [W; b] of each layer
+        self._Wb = self.views(self.params)             # [W; b] of each layer
         self.weights = [wb[:-1] for wb in self._Wb]    # views (n_in, n_out)
         self.biases = [wb[-1] for wb in self._Wb]      # views (n_out,)
         # 1 where params holds a weight, 0 where it holds a bias (the L2 penalty uses it).
         self._weight_mask = np.zeros_like(self.params)
-        for wb in self._views(self._weight_mask):
+        for wb in self.views(self._weight_mask):
             wb[:-1] = 1.0
         self.initialize()
 
@@ -157,7 +157,7 @@ class MLP:
     def _shapes(self):
         return list(zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
 
-    def _views(self, flat):
+    def views(self, flat):
         """Per layer, the view of ``flat`` holding ``[W; b]``, shape (n_in + 1, n_out).
 
         ``params`` stores each layer's weight matrix row by row, then its bias vector:
@@ -424,7 +424,7 @@ class MLP:
                 tmp *= H
                 Dp *= tmp
 
-    def _loss_grad(self, X1, T, ws, grad, gWb, training, rng, lowest):
+    def loss_grad(self, X1, T, ws, grad, gWb, training, rng, lowest):
         """Loss and gradient of one batch; the gradient is written into ``grad``
         (``gWb``: its per-layer views).
 
@@ -452,7 +452,7 @@ class MLP:
         network's own generator).
         """
         X1 = self._inputs(X)
-        ws = _Workspace(self, X1.shape[0], dropout=training and self.dropout > 0.0)
+        ws = Workspace(self, X1.shape[0], dropout=training and self.dropout > 0.0)
         with np.errstate(all="ignore"):
             Z, P = self._forward(X1, ws, training, self.rng if rng is None else rng), ws.P
             if self.output == "softmax":
@@ -475,11 +475,11 @@ class MLP:
         """
         X1 = self._inputs(X)
         T = self._targets(y, X1.shape[0])
-        ws = _Workspace(self, X1.shape[0], dropout=training and self.dropout > 0.0)
+        ws = Workspace(self, X1.shape[0], dropout=training and self.dropout > 0.0)
         grad = np.zeros_like(self.params)
         with np.errstate(all="ignore"):
-            data_loss, penalty = self._loss_grad(
-                X1, T, ws, grad, self._views(grad), training, self.rng if rng is None else rng, 0)
+            data_loss, penalty = self.loss_grad(
+                X1, T, ws, grad, self.views(grad), training, self.rng if rng is None else rng, 0)
         if self._frozen:
             grad[~self.trainable_mask()] = 0.0
         return float(data_loss + penalty), grad
@@ -488,7 +488,7 @@ class MLP:
         """Mean loss over the samples of X; with ``penalty`` the L2 term l2/(2n)*sum(W^2)."""
         X1 = self._inputs(X)
         T = self._targets(y, X1.shape[0])
-        ws = _Workspace(self, X1.shape[0], dropout=training and self.dropout > 0.0)
+        ws = Workspace(self, X1.shape[0], dropout=training and self.dropout > 0.0)
         with np.errstate(all="ignore"):
             self._forward(X1, ws, training, self.rng if rng is None else rng)
             value = self._output_loss(ws, T) / X1.shape[0]
@@ -591,7 +591,7 @@ def _check_layer_sizes(layer_sizes, output):
     return tuple(out)
 
 
-class _Workspace:
+class Workspace:
     """Arrays for batches of ``n`` samples, allocated once and reused for every batch.
 
     Hidden layer l: ``H[l]`` its output with a last column of ones (``Hv[l]`` the view
@@ -764,22 +764,22 @@ def _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, c
     n = X.shape[0]
     bs = min(batch_size, n)
     dropout = model.dropout > 0.0
-    workspaces = {bs: _Workspace(model, bs, dropout)}
+    workspaces = {bs: Workspace(model, bs, dropout)}
     if n % bs:
-        workspaces[n % bs] = _Workspace(model, n % bs, dropout)
-    eval_train = _Workspace(model, n, False) if score_train else None
-    eval_val = _Workspace(model, X_val.shape[0], False) if X_val is not None else None
+        workspaces[n % bs] = Workspace(model, n % bs, dropout)
+    eval_train = Workspace(model, n, False) if score_train else None
+    eval_val = Workspace(model, X_val.shape[0], False) if X_val is not None else None
     Xs, Ts = (np.empty_like(X), np.empty_like(T)) if shuffle else (X, T)
     params = model.params
     grad = np.zeros_like(params)
-    gWb = model._views(grad)
+    gWb = model.views(grad)
     last_good = params.copy()
     best_params = None
     restore = early_stopping is not None and early_stopping.restore_best
     metric = "accuracy" if model.is_classifier else "r2"
     n_batches = -(-n // bs)
     batches = [(b, start, min(start + bs, n)) for b, start in enumerate(range(0, n, bs))]
-    loss_grad, step, dot, sqrt, isfinite = model._loss_grad, optimizer.step, np.dot, math.sqrt, math.isfinite
+    loss_grad, step, dot, sqrt, isfinite = model.loss_grad, optimizer.step, np.dot, math.sqrt, math.isfinite
 
     history = []
     best_epoch, best_val = None, None

@@ -270,18 +270,18 @@ def per_sample_gradient_sq_norms(model, X, y) -> np.ndarray:
     squared norm is ``||a_i||^2 * ||delta_i||^2``; the layers add up.
     """
     _check_plain(model)
-    from engine.nn import _Workspace
+    from engine.nn import Workspace
     X1 = model._inputs(X)
     T = model._targets(y, X1.shape[0])
     n = X1.shape[0]
-    ws = _Workspace(model, n, dropout=False)
+    ws = Workspace(model, n, dropout=False)
     grad = np.zeros_like(model.params)
     with np.errstate(all="ignore"):
-        model._loss_grad(X1, T, ws, grad, model._views(grad), False, None, 0)
+        model.loss_grad(X1, T, ws, grad, model.views(grad), False, None, 0)
         total = np.zeros(n)
         for l in range(model.n_layers):
             A = X1 if l == 0 else ws.H[l - 1]          # the layer's input, with its column of ones
-            D = ws.Dv[l] * n                            # _loss_grad scaled the deltas by 1/n
+            D = ws.Dv[l] * n                            # loss_grad scaled the deltas by 1/n
             total += np.einsum("ij,ij->i", A, A) * np.einsum("ij,ij->i", D, D)
     return total
 
