@@ -51,6 +51,8 @@ class Section(QWidget):
     # the controls column's (minimum, maximum) width, normal and presentation mode: the plots come first
     column_widths = {False: (360, 400), True: (400, 430)}
     fit_combos = True
+    column_frame = True              # a frame around the controls column
+    column_scroll_bar_always = True  # its vertical scroll bar always shown (False: when needed)
 
     changed = Signal(str, object)   # a parameter changed (after the section reacted)
     status = Signal(str)            # a sentence for the status bar
@@ -147,7 +149,8 @@ class Section(QWidget):
     def set_body(self, controls, plots: QWidget, stretch: bool = True) -> None:
         """The lesson and ``controls`` in a scrolling column on the left, ``plots`` on the right."""
         widgets = ([self.lesson_box] if self.lesson_box is not None else []) + list(controls)
-        self.controls_scroll, column = controls_column(*widgets)
+        self.controls_scroll, column = controls_column(*widgets, frame=self.column_frame,
+                                                       always_scroll_bar=self.column_scroll_bar_always)
         if stretch:
             column.addStretch(1)
         self.split = controls_split(self.controls_scroll, plots, self.column_widths[False][0])
