@@ -8,6 +8,7 @@ import pytest
 from sklearn.metrics import hinge_loss, log_loss, mean_absolute_error, mean_squared_error, zero_one_loss
 
 from engine import losses as L
+from engine.losses import ranking
 
 Y_BCE = [1, 0, 1, 1, 0]
 GOOD = [0.9, 0.1, 0.8, 0.95, 0.2]
@@ -205,7 +206,7 @@ def _loop_ranking(scores, relevance, margin):
 @pytest.fixture(params=["levels", "bits"])
 def ranking_method(request, monkeypatch):
     """Run a ranking test through the level sweep and through the bit split."""
-    monkeypatch.setattr(L, "RANKING_LEVEL_SWEEP_MAX", 10**9 if request.param == "levels" else 0)
+    monkeypatch.setattr(ranking, "RANKING_LEVEL_SWEEP_MAX", 10**9 if request.param == "levels" else 0)
     return request.param
 
 
