@@ -35,8 +35,8 @@ from engine.params import Param
 from gui.panels.base import TopicPanel
 from gui.params import ParamForm, ParamWidget
 from gui.theme import theme
-from gui.widgets import (Lesson, compact as compact_form, controls_column, controls_split, fit_column, restart_timer,
-                         rich_label, run_buttons)
+from gui.widgets import (Lesson, compact as compact_form, controls_column, controls_split, fit_column, lesson_label,
+                         restart_timer, rich_label, run_buttons)
 from gui.worker import Worker
 
 
@@ -53,6 +53,7 @@ class Section(QWidget):
     fit_combos = True
     column_frame = True              # a frame around the controls column
     column_scroll_bar_always = True  # its vertical scroll bar always shown (False: when needed)
+    fold_lesson = True               # the lesson under a fold button (False: a plain paragraph)
 
     changed = Signal(str, object)   # a parameter changed (after the section reacted)
     status = Signal(str)            # a sentence for the status bar
@@ -63,7 +64,9 @@ class Section(QWidget):
         self.panel = parent
         self.forms: list[ParamForm] = []
         self._workers: list[Worker] = []
-        self.lesson_box = Lesson(self.lesson) if self.lesson else None
+        self.lesson_box = None
+        if self.lesson:
+            self.lesson_box = Lesson(self.lesson) if self.fold_lesson else lesson_label(self.lesson)
         self.controls_scroll = None
         self.split = None
         self._setup()
