@@ -45,8 +45,8 @@ from engine.losses.guide import SELECTION_GUIDE, LossGuideRow
 from engine.losses.margins import (hinge, hinge_grad, hinge_margin, logistic_grad, logistic_loss, logistic_margin,
                                    margin_curve_slopes, margin_curves, zero_one_grad, zero_one_loss,
                                    zero_one_margin)
-from engine.losses.ranking import (PAIR_TABLE_MAX_ITEMS, RANKING_LEVEL_SWEEP_MAX, RANKING_MARGIN, pairwise_ranking,
-                                   pairwise_ranking_grad, ranking_pair_table)
+from engine.losses.ranking import (PAIR_TABLE_MAX_ITEMS, RANKING_LEVEL_SWEEP_MAX, RANKING_MARGIN, RankingOrder,
+                                   pairwise_ranking, pairwise_ranking_grad, ranking_order, ranking_pair_table)
 from engine.losses.regression import (HUBER_DELTA, huber, huber_grad, mae, mae_grad, mse, mse_grad,
                                       regression_loss_curve_slopes, regression_loss_curves)
 from engine.params import ParamSet
@@ -60,7 +60,7 @@ __all__ = [
     "categorical_cross_entropy_from_logits", "cce_grad", "cce_logits_grad", "sigmoid", "softmax",
     "hinge", "hinge_grad", "hinge_margin", "logistic_grad", "logistic_loss", "logistic_margin",
     "margin_curve_slopes", "margin_curves", "zero_one_grad", "zero_one_loss", "zero_one_margin",
-    "pairwise_ranking", "pairwise_ranking_grad", "ranking_pair_table",
+    "RankingOrder", "pairwise_ranking", "pairwise_ranking_grad", "ranking_order", "ranking_pair_table",
     "huber", "huber_grad", "mae", "mae_grad", "mse", "mse_grad", "regression_loss_curve_slopes",
     "regression_loss_curves",
 ]

@@ -1,6 +1,8 @@
 """The pairwise ranking loss in O(n log n), its gradient and the pair table of the demo."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from engine.losses.checks import as_pair, check_param
@@ -190,3 +192,20 @@ def ranking_pair_table(scores, relevance, margin: float = 1.0):
         "score_more": s[more], "score_less": s[less],
         "term": term, "violated": term > 0.0, "misordered": s[less] >= s[more],
     })
+
+
+@dataclass(frozen=True)
+class RankingOrder:
+    """Items ranked by score and by relevance (highest first, ties in the given order)."""
+    by_score: tuple[int, ...]
+    ideal: tuple[int, ...]
+    in_order: bool   # the scores rank the items as their relevance does (ties in relevance allowed)
+
+
+def ranking_order(scores, relevance) -> RankingOrder:
+    """The order the scores give the items, the ideal order, and whether they agree."""
+    s, r = as_pair("ranking_order", "scores", scores, "relevance", relevance)
+    order = np.argsort(-s, kind="stable")
+    ideal = np.argsort(-r, kind="stable")
+    return RankingOrder(tuple(int(i) for i in order), tuple(int(i) for i in ideal),
+                        bool(np.all(np.diff(r[order]) <= 0)))
