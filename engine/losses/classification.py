@@ -115,25 +115,22 @@ def cce_logits_grad(y_true_onehot, logits) -> np.ndarray:
     return grad.reshape(np.shape(logits))
 
 
-def bce_curve(p, label: int, eps: float = 1e-15) -> np.ndarray:
-    """Per-point BCE of one example with true ``label`` (0 or 1) at predicted probabilities ``p``."""
-    func = "bce_curve"
+def _curve_inputs(func, p, label, eps) -> np.ndarray:
     p = as_array(func, "p", p)
     check_probabilities(func, "p", p)
     if label not in (0, 1):
         raise ValueError(f"{func}: label must be 0 or 1, got {label!r}")
     eps = check_param(func, EPSILON, eps)
-    p = np.clip(p, eps, 1.0 - eps)
+    return np.clip(p, eps, 1.0 - eps)
+
+
+def bce_curve(p, label: int, eps: float = 1e-15) -> np.ndarray:
+    """Per-point BCE of one example with true ``label`` (0 or 1) at predicted probabilities ``p``."""
+    p = _curve_inputs("bce_curve", p, label, eps)
     return -np.log(p) if label == 1 else -np.log(1.0 - p)
 
 
 def bce_curve_slope(p, label: int, eps: float = 1e-15) -> np.ndarray:
     """Per-point d BCE / d p of one example: -1/p for label 1, 1/(1 - p) for label 0."""
-    func = "bce_curve_slope"
-    p = as_array(func, "p", p)
-    check_probabilities(func, "p", p)
-    if label not in (0, 1):
-        raise ValueError(f"{func}: label must be 0 or 1, got {label!r}")
-    eps = check_param(func, EPSILON, eps)
-    p = np.clip(p, eps, 1.0 - eps)
+    p = _curve_inputs("bce_curve_slope", p, label, eps)
     return -1.0 / p if label == 1 else 1.0 / (1.0 - p)
