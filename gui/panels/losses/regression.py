@@ -152,7 +152,8 @@ class RegressionSection(LossSection):
         self.table.mark(bad)
         if self.results["mse"] is not None:
             e = np.asarray(y_true) - np.asarray(y_pred)
-            cols = {2: e, 3: e * e, 4: np.abs(e), 5: L.regression_loss_curves(e, d)["huber"]}
+            per_point = L.regression_loss_curves(e, d)
+            cols = {2: e, 3: per_point["mse"], 4: per_point["mae"], 5: per_point["huber"]}
         else:
             cols = {c: [np.nan] * self.table.rowCount() for c in (2, 3, 4, 5)}
         for c, vals in cols.items():
