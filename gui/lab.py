@@ -35,7 +35,8 @@ from gui.panels.base import TopicPanel
 from gui.params import ParamForm, ParamWidget
 from gui.theme import theme
 from gui.runs import Run
-from gui.widgets import Lesson, compact as compact_form, controls_column, controls_split, fit_column
+from gui.widgets import (Lesson, compact as compact_form, controls_column, controls_split, fit_column,
+                         lesson_label)
 from gui.worker import Worker
 
 
@@ -50,6 +51,7 @@ class Section(QWidget):
     # the controls column's (minimum, maximum) width, normal and presentation mode: the plots come first
     column_widths = {False: (360, 400), True: (400, 430)}
     fit_combos = True
+    fold_lesson = True     # False: the lesson is a plain paragraph that never folds (a page that never did)
 
     changed = Signal(str, object)   # a parameter changed (after the section reacted)
     status = Signal(str)            # a sentence for the status bar
@@ -61,7 +63,10 @@ class Section(QWidget):
         self.forms: list[ParamForm] = []
         self._workers: list[Worker] = []
         self.runs: list[Run] = []   # every Run made for this section registers here
-        self.lesson_box = Lesson(self.lesson) if self.lesson else None
+        if not self.lesson:
+            self.lesson_box = None
+        else:
+            self.lesson_box = Lesson(self.lesson) if self.fold_lesson else lesson_label(self.lesson)
         self.controls_scroll = None
         self.split = None
         self._setup()
