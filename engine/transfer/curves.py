@@ -102,11 +102,13 @@ SPEED = Param("speed", "speed (epochs/s)", 200, kind="int", minimum=5, maximum=1
 PACE_SLACK_S = 0.016    # the paced curves sleep in steps of at least a frame
 
 
-def paced_curves(curves, speed=SPEED.default, methods=METHODS):
+def paced_curves(curves, speed=SPEED.default, methods=METHODS, **timing):
     """Re-yield a :func:`learning_curves` stream of ``methods`` at most ``speed`` epochs a second
     (an epoch has passed when the last method's :class:`CurvePoint` of it arrives; ``speed`` at
-    its maximum: as fast as the computer trains) and return its result."""
+    its maximum: as fast as the computer trains) and return its result. ``timing``: the
+    ``clock`` and ``sleep`` of :func:`engine.stream.paced` (tests)."""
     speed = SPEED.validate(speed)
     last = check_methods(methods)[-1]
     return paced(curves, None if speed >= SPEED.maximum else speed,
-                 counts=lambda event: isinstance(event, CurvePoint) and event.method == last, slack_s=PACE_SLACK_S)
+                 counts=lambda event: isinstance(event, CurvePoint) and event.method == last, slack_s=PACE_SLACK_S,
+                 **timing)

@@ -244,7 +244,7 @@ def test_a_relatedness_tally_gains_only_over_pairs_done(pre):
     np.testing.assert_allclose(tally.gain("fine-tune")[1], [0.15])
 
 
-def test_paced_curves_count_one_epoch_of_every_method():
+def test_paced_curves_count_one_epoch_of_every_method(pre):
     """At 10 epochs/s the pacer waits 0.1 s per epoch (the last method's point), not per event."""
     class Clock:
         now = 0.0
@@ -252,22 +252,27 @@ def test_paced_curves_count_one_epoch_of_every_method():
         def __call__(self):
             return self.now
 
-    clock, sleeps = Clock(), []
+    def timing():
+        clock, sleeps = Clock(), []
 
-    def sleep(s):
-        sleeps.append(s)
-        clock.now += s
+        def sleep(s):
+            sleeps.append(s)
+            clock.now += s
+        return sleeps, {"clock": clock, "sleep": sleep}
 
-    import engine.stream as S
-    curves = iter([T.CurvePoint(m, e, 2, e, None, 0.5, 0.5) for e in range(3) for m in T.METHODS])
-    events, _ = drain(S.paced(curves, 10, counts=lambda ev: ev.method == T.METHODS[-1],
-                              slack_s=T.PACE_SLACK_S, clock=clock, sleep=sleep))
-    assert len(events) == 9 and sleeps == pytest.approx([0.1, 0.1, 0.1])
-    # the job itself: same events as unpaced, and at the maximum speed no waiting at all
-    gen = T.learning_curves(0.8, size=64, seed=2, steps=10)
-    fast, res = drain(T.paced_curves(gen, T.SPEED.maximum))
-    assert fast == drain(T.learning_curves(0.8, size=64, seed=2, steps=10))[0]
-    np.testing.assert_array_equal(res.test_acc["freeze"], drain(T.learning_curves(0.8, size=64, seed=2, steps=10))[1].test_acc["freeze"])
+    sleeps, kw = timing()
+    points = [T.CurvePoint(m, e, 2, e, None, 0.5, 0.5) for e in range(3) for m in T.METHODS]
+    events, result = drain(T.paced_curves(iter(points), 10, **kw))
+    assert events == points and sleeps == pytest.approx([0.1, 0.1, 0.1])
+    sleeps, kw = timing()                              # two methods: the second one's points count
+    drain(T.paced_curves(iter(points), 10, methods=("scratch", "fine-tune"), **kw))
+    assert sleeps == pytest.approx([0.1, 0.1, 0.1])
+    # the real job: the same events and result as unpaced, and at the maximum speed no waiting at all
+    sleeps, kw = timing()
+    fast, res = drain(T.paced_curves(T.learning_curves(0.8, size=64, seed=2, steps=10), T.SPEED.maximum, **kw))
+    unpaced, expected = drain(T.learning_curves(0.8, size=64, seed=2, steps=10))
+    assert fast == unpaced and sleeps == []
+    np.testing.assert_array_equal(res.test_acc["freeze"], expected.test_acc["freeze"])
     with pytest.raises(ValueError, match="speed must be in"):
         T.paced_curves(iter(()), 1)
 

@@ -83,7 +83,7 @@ class TransferSection(Section):
     def build(self) -> None:
         self.baseline: T.Baseline | None = None
         self.tally = T.SweepTally(T.SEEDS.default)
-        self.changed_methods: set[str] = set()     # empty: redraw every method
+        self.changed_methods: set[str] | None = None     # methods with new runs; None: redraw everything
         self.history: dict[str, list[T.CurvePoint]] = {m: [] for m in METHODS}
         self.curve_epochs = 0
         self.big_tally: T.RelatednessTally | None = None
@@ -232,7 +232,7 @@ class TransferSection(Section):
     def sweep_started(self, values: dict) -> None:
         self.tally = T.SweepTally(values["seeds"])
         self.baseline = None
-        self.changed_methods = set()        # every method is redrawn (emptied)
+        self.changed_methods = None         # every method is redrawn (emptied)
         self.status_note.setText("Running…")
         self.progress.setRange(0, self.tally.total)
         self.progress.setValue(0)
@@ -240,7 +240,8 @@ class TransferSection(Section):
     def sweep_event(self, event) -> None:
         if isinstance(event, T.SweepPoint):
             self.tally.add(event)
-            self.changed_methods.add(event.method)
+            if self.changed_methods is not None:
+                self.changed_methods.add(event.method)
             self.progress.setValue(event.index)       # (repaints the bar only; no re-layout)
         elif isinstance(event, T.PretrainEpoch):
             set_text(self.status_note, "Pre-training the network on the source set…")
@@ -252,17 +253,22 @@ class TransferSection(Section):
                 self.curves.start()
         elif isinstance(event, T.Baseline):
             self.baseline = event
+            self.changed_methods = None         # the pre-trained line, the key and the note
             self._show_task_note()
             self.draw_curves()
 
     def draw_sweep(self) -> None:
         """Redraw the methods that received runs since the last frame (all after a restart)."""
         changed, self.changed_methods = self.changed_methods, set()
-        self.size_view.draw(self.tally, self.baseline, [m for m in METHODS if not changed or m in changed])
+        if changed == set():
+            return                              # (pre-training: nothing new to draw)
+        methods = METHODS if changed is None else [m for m in METHODS if m in changed]
+        self.size_view.draw(self.tally, self.baseline, methods)
         b = self.baseline
         note = "" if b is None else (
             f"Pre-trained network without target data: <b>{b.pretrained_acc:.3f}</b>. Chance: {T.CHANCE:.2f}. "
-            f"{len(SIZES)} sizes × {self.tally.seeds} repeats; each run takes {self.values()['steps']} gradient steps.")
+            f"{len(SIZES)} sizes × {self.tally.seeds} repeats; each run takes {self.values()['steps']} gradient "
+            "steps.")
         self.table_box.show_frame(self.tally.table(SHORT), note)
 
     def show_sweep_result(self, result: T.SweepResult) -> None:
@@ -367,6 +373,7 @@ class TransferSection(Section):
         self._fit_editors()
         self.size_view.restyle()
         self.big_view.restyle()
+        self.changed_methods = None
         self.draw_sweep()
         self.draw_curves()
         self.draw_big()

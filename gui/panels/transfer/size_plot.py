@@ -77,7 +77,8 @@ class SizeSweepPlot:
                  (f"<b>relatedness {b.relatedness:g}</b>: " if b is not None else "")
                  + "&nbsp; ".join(key_swatch(COLOURS[m], SHORT[m]) for m in METHODS) + "&nbsp; "
                  + key_swatch(BLACK, "pre-trained only", "&#9548;&#9548;") + "&nbsp; "
-                 + key_swatch(GREY, "chance", "&#8943;") + f"<br>bars: ± 1 sd ({tally.seeds} repeats), dots: single runs")
+                 + key_swatch(GREY, "chance", "&#8943;")
+                 + f"<br>bars: ± 1 sd ({tally.seeds} repeats), dots: single runs")
 
     def restyle(self) -> None:
         size = theme().marker_size
