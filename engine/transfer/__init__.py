@@ -76,9 +76,21 @@ from engine.transfer.tasks import (BATCH, CALIBRATION, CHANCE, DEFAULT_RELATEDNE
                                    TEACHER_GAIN, TEACHER_UNITS, Teacher, TaskPair, mixing_angle, task_pair,
                                    training_set)
 from engine.transfer.training import (Baseline, Pretrained, PretrainEpoch, batch_rng, cached_pretrained,
-                                      check_methods, check_sizes, clear_pretrained, epochs_for, make_model,
-                                      pretrain, pretrained_baseline, run_target)
+                                      check_methods, check_settings, check_sizes, clear_pretrained, epochs_for,
+                                      make_model, pretrain, pretrained_baseline, run_target)
 from engine.transfer.sweeps import (RelatednessSweepResult, RelatednessTally, SweepPoint, SweepResult, SweepTally,
                                     mean_sd_text, relatedness_sweep, size_sweep, sweep_stats)
 from engine.transfer.curves import (CURVE_SEED, CURVE_SIZE, PACE_SLACK_S, SPEED, CurvePoint, CurveResult,
                                     learning_curves, paced_curves)
+
+__all__ = [
+    "BATCH", "CALIBRATION", "CHANCE", "DEFAULT_RELATEDNESS_GRID", "DEFAULT_SIZES", "HIDDEN", "L2_PENALTY", "LABELS",
+    "LR", "METHODS", "N_FEATURES", "N_SOURCE", "N_TEST", "PARAMS", "PRETRAIN_EPOCHS", "PRETRAIN_LR", "RELATEDNESS",
+    "SEED", "SEEDS", "SIZE", "STEPS", "TASK_SEED", "TEACHER_GAIN", "TEACHER_UNITS", "Teacher", "TaskPair",
+    "mixing_angle", "task_pair", "training_set",
+    "Baseline", "Pretrained", "PretrainEpoch", "batch_rng", "cached_pretrained", "check_methods", "check_settings",
+    "check_sizes", "clear_pretrained", "epochs_for", "make_model", "pretrain", "pretrained_baseline", "run_target",
+    "RelatednessSweepResult", "RelatednessTally", "SweepPoint", "SweepResult", "SweepTally", "mean_sd_text",
+    "relatedness_sweep", "size_sweep", "sweep_stats",
+    "CURVE_SEED", "CURVE_SIZE", "PACE_SLACK_S", "SPEED", "CurvePoint", "CurveResult", "learning_curves", "paced_curves",
+]

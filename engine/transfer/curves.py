@@ -11,10 +11,9 @@ from engine.nn import train
 from engine.optimizers import Adam
 from engine.params import Param
 from engine.stream import paced
-from engine.transfer.tasks import (BATCH, LR, METHODS, N_SOURCE, RELATEDNESS, SEED, SIZE, STEPS, TASK_SEED,
-                                   task_pair, training_set)
-from engine.transfer.training import (Baseline, batch_rng, check_methods, epochs_for, make_model, pretrain,
-                                      pretrained_baseline)
+from engine.transfer.tasks import BATCH, METHODS, RELATEDNESS, SEED, SIZE, task_pair, training_set
+from engine.transfer.training import (Baseline, batch_rng, check_methods, check_settings, epochs_for, make_model,
+                                      pretrain, pretrained_baseline)
 
 # ------------------------------------------------------------------ learning curves
 @dataclass(frozen=True)
@@ -53,10 +52,7 @@ def learning_curves(relatedness=0.8, size=50, seed=0, methods=METHODS, steps=300
     size = SIZE.validate(size)
     seed = SEED.validate(seed)
     methods = check_methods(methods)
-    steps = STEPS.validate(steps)
-    lr = LR.validate(lr)
-    n_source = N_SOURCE.validate(n_source)
-    task_seed = TASK_SEED.validate(task_seed)
+    steps, lr, n_source, task_seed = check_settings(steps, lr, n_source, task_seed)
     return _learning_curves(r, size, seed, methods, steps, lr, n_source, task_seed)
 
 

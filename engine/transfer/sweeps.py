@@ -9,10 +9,9 @@ import numpy as np
 import pandas as pd
 
 from engine.blas import limit_blas
-from engine.transfer.tasks import (DEFAULT_RELATEDNESS_GRID, DEFAULT_SIZES, LR, METHODS, N_SOURCE, RELATEDNESS, SEED,
-                                   SEEDS, STEPS, TASK_SEED, task_pair)
-from engine.transfer.training import (Baseline, check_methods, check_sizes, pretrain, pretrained_baseline,
-                                      run_target)
+from engine.transfer.tasks import DEFAULT_RELATEDNESS_GRID, DEFAULT_SIZES, METHODS, RELATEDNESS, SEED, SEEDS, task_pair
+from engine.transfer.training import (Baseline, check_methods, check_settings, check_sizes, pretrain,
+                                      pretrained_baseline, run_target)
 
 @dataclass(frozen=True)
 class SweepPoint:
@@ -76,10 +75,7 @@ def size_sweep(relatedness=0.8, sizes=DEFAULT_SIZES, seeds=3, methods=METHODS, s
     sizes = check_sizes(sizes)
     n_seeds = SEEDS.validate(seeds)
     methods = check_methods(methods)
-    steps = STEPS.validate(steps)
-    lr = LR.validate(lr)
-    n_source = N_SOURCE.validate(n_source)
-    task_seed = TASK_SEED.validate(task_seed)
+    steps, lr, n_source, task_seed = check_settings(steps, lr, n_source, task_seed)
     first_seed = SEED.validate(first_seed)
     return _size_sweep(r, sizes, n_seeds, methods, steps, lr, n_source, task_seed, first_seed)
 

@@ -11,8 +11,8 @@ import numpy as np
 from engine.blas import limit_blas
 from engine.nn import MLP, train
 from engine.optimizers import Adam
-from engine.transfer.tasks import (BATCH, HIDDEN, L2_PENALTY, METHODS, N_FEATURES, N_SOURCE, PRETRAIN_EPOCHS,
-                                   PRETRAIN_LR, SEED, SIZE, TASK_SEED, TaskPair, task_pair)
+from engine.transfer.tasks import (BATCH, HIDDEN, L2_PENALTY, LR, METHODS, N_FEATURES, N_SOURCE, PRETRAIN_EPOCHS,
+                                   PRETRAIN_LR, SEED, SIZE, STEPS, TASK_SEED, TaskPair, task_pair)
 
 # ------------------------------------------------------------------ pre-training
 @dataclass(frozen=True)
@@ -139,6 +139,11 @@ def check_methods(methods) -> tuple[str, ...]:
     if len(set(methods)) != len(methods):
         raise ValueError("methods must not repeat")
     return methods
+
+
+def check_settings(steps, lr, n_source, task_seed) -> tuple[int, float, int, int]:
+    """The settings every target run of a job shares, validated: (steps, lr, n_source, task_seed)."""
+    return STEPS.validate(steps), LR.validate(lr), N_SOURCE.validate(n_source), TASK_SEED.validate(task_seed)
 
 
 def run_target(method, pretrained, X, y, X_test, y_test, steps=300, lr=1e-3, seed=0):
