@@ -10,8 +10,8 @@
    (and 2.6 s importing).
 2. Heartbeat: a 10 ms QTimer on the main thread (benchmarks/heartbeat.py) while the steps
    stream, (a) from a bare Worker and (b) into the real tab (the exercise section's two Runs:
-   iteration events, coalesced redraws, table and verdict). Baseline in the same run: the event loop with nothing running.
-   Goal: largest gap under 50 ms.
+   iteration events, coalesced redraws, table and verdict). Baseline in the same run: the
+   event loop with nothing running. Goal: largest gap under 50 ms.
 
 The machine is shared with other engineers' runs: wall times move by tens of percent between runs
 (the CPU-time row is steadier). Measured here: with a load average of ~2, four steps 3.1 s with one

@@ -46,20 +46,26 @@ BLAS: every fit runs with one BLAS thread (:func:`engine.blas.limit_blas`, which
 on this 2-core machine a threaded BLAS made scikit-learn's MLP 5-10x slower. scikit-learn is imported
 inside the functions, on the thread that runs them.
 """
-from types import ModuleType
-
 from engine.pipeline.fitting import FIT_THREAD, fit_one, streaming_mlp_class
 from engine.pipeline.judge import (RESULT_COLUMNS, AccuracyRow, accuracy_rows, best_by_validation, compare,
                                    mcnemar_exact, picked_by_test, results_frame)
 from engine.pipeline.results import (BETTER, SAME, SIGNIFICANCE, WORSE, BaselineComparison, Evaluation, Fit, Iteration,
                                      PipelineResult, StepStarted, TutorialResult, binomial_se)
 from engine.pipeline.settings import (ALPHA, BASELINE_SETTINGS, C, EARLY_STOPPING, EARLY_STOPPING_ONLY, HIDDEN1,
-                                      HIDDEN2, LOGISTIC, LOGISTIC_ONLY, MAX_ITER, MLP_ONLY, MODEL, MODELS, N_ITER_NO_CHANGE,
-                                      N_SEEDS, NN_BATCH, NN_LEARNING_RATE, NN_MLP, PARAMS, REFIT, SEED, SK_MLP,
+                                      HIDDEN2, LOGISTIC, LOGISTIC_ONLY, MAX_ITER, MLP_ONLY, MODEL, MODELS,
+                                      N_ITER_NO_CHANGE, N_SEEDS, NN_BATCH, NN_LEARNING_RATE, NN_MLP, PARAMS, REFIT, SEED, SK_MLP,
                                       STEP2_SETTINGS, STEP3_ITERATIONS, STEP3_SETTINGS, STEP_TITLES, TUTORIAL_ALPHAS,
                                       TUTORIAL_HIDDEN, TUTORIAL_SEED, VALIDATION_FRACTION, describe, digits_data,
                                       early_stopping_on, hidden_layers, holdout_size, validate_settings)
 from engine.pipeline.steps import fit_baseline, run_pipeline, tutorial_steps
 
-__all__ = [name for name, value in dict(globals()).items()
-           if not name.startswith("_") and not isinstance(value, ModuleType)]
+__all__ = ["FIT_THREAD", "fit_one", "streaming_mlp_class", "RESULT_COLUMNS", "AccuracyRow", "accuracy_rows",
+           "best_by_validation", "compare", "mcnemar_exact", "picked_by_test", "results_frame", "BETTER", "SAME",
+           "SIGNIFICANCE", "WORSE", "BaselineComparison", "Evaluation", "Fit", "Iteration", "PipelineResult",
+           "StepStarted", "TutorialResult", "binomial_se", "ALPHA", "BASELINE_SETTINGS", "C", "EARLY_STOPPING",
+           "EARLY_STOPPING_ONLY", "HIDDEN1", "HIDDEN2", "LOGISTIC", "LOGISTIC_ONLY", "MAX_ITER", "MLP_ONLY", "MODEL",
+           "MODELS", "N_ITER_NO_CHANGE", "N_SEEDS", "NN_BATCH", "NN_LEARNING_RATE", "NN_MLP", "PARAMS", "REFIT",
+           "SEED", "SK_MLP", "STEP2_SETTINGS", "STEP3_ITERATIONS", "STEP3_SETTINGS", "STEP_TITLES",
+           "TUTORIAL_ALPHAS", "TUTORIAL_HIDDEN", "TUTORIAL_SEED", "VALIDATION_FRACTION", "describe", "digits_data",
+           "early_stopping_on", "hidden_layers", "holdout_size", "validate_settings", "fit_baseline", "run_pipeline",
+           "tutorial_steps"]

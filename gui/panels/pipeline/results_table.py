@@ -53,7 +53,8 @@ def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
             Shown(r["#"], str(r["#"])), r["pipeline"], Shown(n, str(n)),
             Shown(r["validation"], pm(r["validation"], r["validation sd"], n)),
             Shown(r["test"], pm(r["test"], r["test sd"], n)),
-            Shown(0.0, "baseline") if baseline else Shown(r["Δ test"], f"{r['Δ test']:+.2f} ({int(r['Δ images']):+d})"),
+            Shown(0.0, "baseline") if baseline else
+            Shown(r["Δ test"], f"{r['Δ test']:+.2f} ({int(r['Δ images']):+d})"),
             Shown(r["McNemar p"], f"{r['McNemar p']:.3f}"),
             Shown(r["iter."], f"{r['iter.']:.0f}" + (" limit" if r["iteration limit"] else "")),
             Shown(r["s"], f"{r['s']:.1f}"),
