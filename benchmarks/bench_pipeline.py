@@ -9,9 +9,9 @@
    notebook took 9.3 s as a whole script on this 2-core machine, 4.3 s of it in the alpha loop
    (and 2.6 s importing).
 2. Heartbeat: a 10 ms QTimer on the main thread (benchmarks/heartbeat.py) while the steps
-   stream, (a) from a bare Worker and (b) into the real tab (iteration events, coalesced
-   redraws, table and verdict). Baseline in the same run: the event loop with nothing running.
-   Goal: largest gap under 50 ms.
+   stream, (a) from a bare Worker and (b) into the real tab (the exercise section's two Runs:
+   iteration events, coalesced redraws, table and verdict). Baseline in the same run: the
+   event loop with nothing running. Goal: largest gap under 50 ms.
 
 The machine is shared with other engineers' runs: wall times move by tens of percent between runs
 (the CPU-time row is steadier). Measured here: with a load average of ~2, four steps 3.1 s with one
@@ -62,15 +62,15 @@ def _steps_once():
 
 @contextlib.contextmanager
 def _unlimited_blas():
-    """The same code with numpy's default BLAS threads (engine.pipeline's limit made a no-op)."""
-    from engine import pipeline as P
+    """The same code with numpy's default BLAS threads (engine.pipeline.fitting's limit made a no-op)."""
+    from engine.pipeline import fitting
 
-    saved = P.limit_blas
-    P.limit_blas = lambda threads=1: contextlib.nullcontext()
+    saved = fitting.limit_blas
+    fitting.limit_blas = lambda threads=1: contextlib.nullcontext()
     try:
         yield
     finally:
-        P.limit_blas = saved
+        fitting.limit_blas = saved
 
 
 def time_steps(repeat: int = 2) -> dict:
@@ -155,6 +155,7 @@ def heartbeats() -> dict:
     w.resize(1280, 800)
     w.show()
     panel = w.panel_by_key("pipeline")
+    page = panel.section("exercise")
     t0 = time.perf_counter()
     while not panel.is_idle() and time.perf_counter() - t0 < 120:   # the tab's own first run
         app.processEvents()
@@ -163,11 +164,11 @@ def heartbeats() -> dict:
         theme().set_presentation(mode == "presentation")
         for _ in range(10):
             app.processEvents()
-        results[f"four steps in the tab ({mode})"] = _panel_heartbeat(panel.run_steps, panel.is_idle)
+        results[f"four steps in the tab ({mode})"] = _panel_heartbeat(page.steps.start, panel.is_idle)
     theme().set_presentation(False)
-    panel.form.set_values({"early_stopping": False, "max_iter": 200, "n_seeds": 3})
+    page.set_values({"early_stopping": False, "max_iter": 200, "n_seeds": 3})
     results["your pipeline in the tab: MLP alpha 1, no early stop, 3 seeds"] = _panel_heartbeat(
-        panel.run_pipeline, panel.is_idle)
+        page.yours.start, panel.is_idle)
     w.close()
     shutdown_all()
     return results

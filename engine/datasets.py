@@ -13,7 +13,8 @@ cache for everybody else.
   ``make_classification``, 80/20 split, standardised.
 * :func:`digits_split` - section 6: ``load_digits``, stratified 80/20 train/test split,
   then a stratified 80/20 train/validation split of the training part (both
-  ``random_state=42``), standardised on the training part: 1149 / 288 / 360.
+  ``random_state=42``), standardised on the training part: 1149 / 288 / 360
+  (:data:`DIGITS_SIZES`, known without building the split, so a label can say them).
 
 scikit-learn is imported inside the functions: it takes about a second to import.
 """
@@ -28,6 +29,9 @@ from engine.params import Param
 
 SEED = Param("random_state", "seed", 42, kind="int", minimum=0, maximum=2**32 - 1,
              help="Seed of the data generator and of the split: the same seed gives the same data.")
+#: What ``digits_split()`` (seed 42) holds: training, validation and test images (checked by the tests).
+DIGITS_TRAIN, DIGITS_VAL, DIGITS_TEST = DIGITS_SIZES = (1149, 288, 360)
+
 TEST_SIZE = Param("test_size", "test fraction", 0.2, minimum=0.0, maximum=1.0,
                   min_inclusive=False, max_inclusive=False,
                   help="Fraction of the samples held out for testing.")

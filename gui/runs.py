@@ -22,8 +22,9 @@ class Run(QObject):
     a frame while events arrive (adaptive: ``frame_cost_factor`` times the last draw's cost,
     between ``frame_ms`` and ``max_frame_ms``), then ``show_result(result)``, and on a failure
     or a cancel writes a sentence in ``note``. It owns a Run/Cancel pair of buttons (Run reads
-    "Restart" while busy) and a restart debounce: :meth:`schedule_restart` after a parameter
-    change restarts a run that has run once the drag pauses (``restart_ms``).
+    "Restart" while busy; ``run_text`` and ``restart_text`` change those words) and a restart
+    debounce: :meth:`schedule_restart` after a parameter change restarts a run that has run
+    once the drag pauses (``restart_ms``).
 
     A section with one run is a :class:`RunSection`; a section may also hold several Runs.
     """
@@ -32,7 +33,8 @@ class Run(QObject):
 
     def __init__(self, section, name: str, job, values=None, on_start=None, on_event=None, draw=None,
                  show_result=None, show_cancelled=None, show_failure=None, frame_ms: int = 16,
-                 max_frame_ms: int = 250, frame_cost_factor: float = 6, restart_ms: int = 150):
+                 max_frame_ms: int = 250, frame_cost_factor: float = 6, restart_ms: int = 150,
+                 run_text: str = "Run", restart_text: str = "Restart"):
         super().__init__(section)
         self.name = name
         self.job = job
@@ -48,7 +50,9 @@ class Run(QObject):
         self.result = None
         self.events: list = []
         self._dirty = False
+        self.run_text, self.restart_text = run_text, restart_text   # the Run button's text when idle / busy
         self.button_row, self.run_button, self.cancel_button = run_buttons(self.start, self.cancel)
+        self.run_button.setText(run_text)
         self.note = rich_label("")   # the summary, or the failure sentence
         self.worker = section.make_worker(name, on_event=self._event, on_finished=self._finished,
                                           on_failed=self._failed, on_busy=self._busy)
@@ -142,7 +146,7 @@ class Run(QObject):
     @Slot(bool)
     def _busy(self, busy: bool) -> None:
         self.cancel_button.setEnabled(busy)
-        self.run_button.setText("Restart" if busy else "Run")
+        self.run_button.setText(self.restart_text if busy else self.run_text)
         if busy:
             if not self.frame_timer.isActive():
                 self.frame_timer.start()

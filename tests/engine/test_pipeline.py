@@ -4,12 +4,16 @@ import math
 import threading
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from engine import pipeline as P
+from engine.datasets import DIGITS_SIZES
+from engine.pipeline import fitting
 
 # What the tutorial prints (section 6), on load_digits split 80/20 then 80/20, seed 42
 SIZES = (1149, 288, 360)
+HOLDOUT = 115             # early stopping's ceil(0.1 * 1149) images
 BASELINE_TEST = 0.9611
 STEP2_VAL = {0.001: 0.9792, 0.01: 0.9792, 0.1: 0.9861, 1.0: 0.9896}
 FINAL_ITERATIONS = 30
@@ -33,12 +37,12 @@ def data():
 # ------------------------------------------------------------------ the tutorial's figures
 def test_every_figure_of_the_tutorial(tutorial, data):
     _, r = tutorial
-    assert data.sizes == SIZES
+    assert data.sizes == SIZES == DIGITS_SIZES
     assert round(r.baseline.test_mean, 4) == BASELINE_TEST
     assert {a.settings["alpha"]: round(a.val_mean, 4) for a in r.alphas} == STEP2_VAL
     assert r.best_alpha == 1.0
     assert r.final.settings["alpha"] == 1.0 and r.final.settings["early_stopping"]
-    assert r.final.fits[0].n_iter == FINAL_ITERATIONS
+    assert r.final.fits[0].n_iter == FINAL_ITERATIONS == P.STEP3_ITERATIONS
     assert round(r.final.val_mean, 4) == FINAL_VAL
     assert round(r.final.test_mean, 4) == FINAL_TEST
     assert f"{r.evaluation.improvement_percent:.2f}%" == IMPROVEMENT
@@ -46,6 +50,7 @@ def test_every_figure_of_the_tutorial(tutorial, data):
     assert c.verdict == "worse" and c.difference_images == -3 and not c.significant
     # early stopping held out ceil(0.1 * 1149) = 115 training images: the network learned from 1034
     assert r.final.fits[0].trained_on == 1149 - 115 and r.final.fits[0].stopped_early
+    assert r.final.fits[0].held_out == HOLDOUT == P.holdout_size(1149, 0.1)
     # Step 2's two strongest penalties ran into the 200-iteration limit (handled, not a warning)
     assert [a.fits[0].converged for a in r.alphas] == [True, True, False, False]
 
@@ -200,13 +205,13 @@ def test_closing_the_generator_stops_the_fit_thread():
     first = [next(gen) for _ in range(3)]
     assert [e.iteration for e in first] == [1, 2, 3]
     gen.close()
-    assert not [t for t in threading.enumerate() if t.name == "pipeline-fit"]
+    assert not [t for t in threading.enumerate() if t.name == P.FIT_THREAD]
 
 
 def test_iterations_are_reported_without_the_hook(monkeypatch):
     """A scikit-learn that no longer calls the per-iteration method: iterations come from loss_curve_."""
     from sklearn.neural_network import MLPClassifier
-    monkeypatch.setattr(P, "_streaming_mlp_class", lambda: MLPClassifier)
+    monkeypatch.setattr(fitting, "streaming_mlp_class", lambda: MLPClassifier)
     events, r = drain(P.run_pipeline(model=P.SK_MLP, hidden1=8, hidden2=0, early_stopping=True, max_iter=5))
     iters = [e for e in events if isinstance(e, P.Iteration)]
     assert [e.iteration for e in iters] == list(range(1, r.fits[0].n_iter + 1))
@@ -264,3 +269,80 @@ def test_data_without_validation_set_is_refused():
         P.tutorial_steps(classification_split())
 
 
+
+
+# ------------------------------------------------------------------ the one verdict and what the app shows
+def _result(val, tests, base=0.5, n=10, step=0, label="x"):
+    """A result with one fit per test accuracy; the first seed is compared with a baseline at ``base``."""
+    y = np.arange(n)
+    base_pred = np.where(np.arange(n) < round(base * n), y, -1)
+    fits = []
+    for k, test in enumerate(tests):
+        pred = np.where(np.arange(n) < round(test * n), y, -1)
+        fits.append(P.Fit(seed=k, train_accuracy=1.0, val_accuracy=val, test_accuracy=test, n_iter=3, converged=True,
+                          stopped_early=False, seconds=0.5, test_predictions=pred, n_val=100))
+    comparison = P.compare(y, base_pred, fits[0].test_predictions)
+    return P.PipelineResult(step=step, label=label, settings={}, fits=tuple(fits), comparison=comparison,
+                            differences=tuple(t - base for t in tests))
+
+
+def test_a_pipelines_verdict_is_its_first_seeds_comparison_even_when_the_mean_disagrees():
+    r = _result(0.9, [0.4, 0.8, 0.8])          # first seed worse, mean over seeds better
+    assert r.comparison.verdict == r.verdict == P.WORSE
+    assert r.difference_mean == pytest.approx(0.5 / 3) and r.seeds_better == 2
+    assert r.difference_std == pytest.approx(np.std([-0.1, 0.3, 0.3], ddof=1))
+    rows = P.accuracy_rows(pick=r)
+    assert [row.name for row in rows] == ["baseline", "your pick"]
+    assert rows[1].verdict == P.WORSE          # the plot colours by the same verdict as the verdict box
+    assert rows[1].accuracy == pytest.approx(2 / 3) and rows[1].seeds == (0.4, 0.8, 0.8)
+    assert rows[1].se == pytest.approx(P.binomial_se(2 / 3, 10))
+    assert rows[0].accuracy == 0.5 and rows[0].verdict is None and rows[0].se == pytest.approx(P.binomial_se(0.5, 10))
+    baseline = P.PipelineResult(step=1, label="b", settings={}, fits=r.fits[:1])
+    assert baseline.verdict is None and baseline.difference_mean == 0.0 and baseline.seeds_better == 0
+
+
+def test_accuracy_rows_at_the_tutorials_end(tutorial):
+    _, r = tutorial
+    rows = P.accuracy_rows(r.baseline, r.final, r.final)      # the tutorial's final model is the pick
+    assert [(row.name, row.verdict) for row in rows] == [("baseline", None), ("tutorial", P.WORSE)]
+    assert round(rows[0].accuracy, 4) == BASELINE_TEST and round(rows[1].accuracy, 4) == FINAL_TEST
+    assert rows[0].se == pytest.approx(P.binomial_se(rows[0].accuracy, 360))
+    best = r.alphas[P.best_by_validation(r.alphas)]
+    rows = P.accuracy_rows(r.baseline, r.final, best)
+    assert [(row.name, row.verdict) for row in rows][-1] == ("your pick", P.BETTER)
+    assert [row.name for row in P.accuracy_rows(r.baseline)] == ["baseline"]
+    assert P.accuracy_rows() == []
+
+
+def test_results_frame_holds_the_numbers_the_table_shows(tutorial):
+    _, r = tutorial
+    results = [r.baseline, *r.alphas, r.final]
+    frame = P.results_frame(results, numbers=[5, 6, 7, 8, 9, 10])
+    assert list(frame.columns) == list(P.RESULT_COLUMNS)
+    assert list(frame["#"]) == [5, 6, 7, 8, 9, 10]
+    assert list(frame["pipeline"]) == [x.label for x in results]
+    last = frame.iloc[-1]
+    assert round(last["test"], 4) == FINAL_TEST and round(last["validation"], 4) == FINAL_VAL
+    assert f"{last['Δ test']:+.2f}" == "-0.83" and last["Δ images"] == -3 and round(last["McNemar p"], 3) == 0.581
+    assert last["verdict"] == P.WORSE and last["iter."] == FINAL_ITERATIONS and not last["iteration limit"]
+    first = frame.iloc[0]
+    assert np.isnan(first["Δ test"]) and np.isnan(first["McNemar p"]) and pd.isna(first["verdict"])
+    assert list(frame["iteration limit"]) == [False, False, False, True, True, False]
+    assert list(P.results_frame([]).columns) == list(P.RESULT_COLUMNS)
+
+
+def test_validation_standard_error_uses_the_validation_images(tutorial):
+    _, r = tutorial
+    a = r.alphas[-1]
+    assert a.fits[0].n_val == 288
+    assert a.val_se == pytest.approx(math.sqrt(a.val_mean * (1 - a.val_mean) / 288))
+
+
+def test_settings_helpers():
+    assert P.holdout_size(1149, 0.1) == 115 and P.holdout_size(10, 0.25) == 3
+    assert P.early_stopping_on({"model": P.SK_MLP, "early_stopping": True})
+    assert not P.early_stopping_on({"model": P.LOGISTIC, "early_stopping": True})
+    assert not P.early_stopping_on({"model": P.NN_MLP, "early_stopping": False})
+    # the help texts say the data's sizes as the data module knows them
+    assert "115 of 1149" in P.VALIDATION_FRACTION.help and "1437 images" in P.REFIT.help
+    assert not hasattr(P, "Comparison")   # one name, one class: engine.strategies has its own Comparison
