@@ -65,7 +65,7 @@ class RaceSection(RunSection):
     key_params = ("surface", "SGD.lr", "noise")
     live_params = ("speed",)
     restart_ms = 0   # a race takes milliseconds: follow a dragged slider at once
-    column_widths = {False: (0, 420), True: (0, 520)}   # the plots come first
+    column_widths = {False: (360, 420), True: (505, 520)}   # the plots come first
     fit_combos = False
 
     def build(self) -> None:
@@ -125,7 +125,6 @@ class RaceSection(RunSection):
         self.summary.setTextFormat(Qt.RichText)
         right = QWidget()
         rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.race_plots, 1)
         for w in (self.cursor_label, self.transport, self.summary):
             rl.addWidget(w)
