@@ -248,7 +248,8 @@ def race(surface: Surface, optimizers: dict, start, steps: int = 50,
     """Run every optimizer from the same start; returns name -> Path (optimizers as in
     :func:`race_stream`; hyper-parameters that make no optimizer raise ``ValueError``)."""
     _, result = drain(race_stream(surface, optimizers, start, steps, noise, seed))
-    for name, why in result.problems.items():
+    if result.problems:
+        name, why = next(iter(result.problems.items()))
         raise ValueError(f"{name}: {why}")
     return result.paths
 
