@@ -246,7 +246,9 @@ class RaceSection(RunSection):
 
     # ------------------------------------------------------------ life cycle
     def run_defaults(self) -> None:
-        """Play the current race from step 0 to the end (the smoke run waits for it)."""
+        """Play the current race from step 0 to the end (the smoke run waits for it), to the last
+        step set even while the race is still being computed."""
+        self.transport.set_last(self.run_form["steps"].value())
         self.transport.set_frame(0)
         self.transport.play()
 

@@ -224,3 +224,15 @@ def test_hovering_the_contour_reads_out_the_loss(qtbot, race):
     qtbot.waitUntil(lambda: "f = " in race.cursor_label.text(), timeout=2000)
     value = float(race.cursor_label.text().split("f = ")[1].split()[0])
     assert value == pytest.approx(1.0 + 10 * 0.25, rel=0.05)
+
+
+def test_run_defaults_plays_the_race_to_its_end_and_cancel_pauses_it(qtbot, panel, race):
+    race.run_form["speed"].set_value(240)
+    panel.run_defaults()
+    assert race.transport.playing and not panel.is_idle()
+    qtbot.waitUntil(panel.is_idle, timeout=5000)
+    assert race.transport.frame == 50
+    race.transport.set_frame(0)
+    panel.run_defaults()
+    panel.cancel()
+    assert not race.transport.playing and panel.is_idle()
