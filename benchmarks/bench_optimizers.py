@@ -21,8 +21,7 @@ def long_race(repeats: int = 5):
     from engine import surfaces as S
     surface = S.get("rosenbrock")
     for r in range(repeats):
-        for name in O.ALL:
-            yield S.run_path(surface, O.make(name, lr=1e-4), surface.default_start, 2000, name=name)
+        yield from S.race_stream(surface, {name: {"lr": 1e-4} for name in O.ALL}, surface.default_start, 2000)
     return repeats
 
 
@@ -37,11 +36,10 @@ def main() -> dict:
     w.resize(1280, 800)
     w.show()
     panel = w.panel_by_key("optimizers")
-    for box in panel.boxes.values():
-        box.setChecked(True)
-    panel.run_form["steps"].set_value(200)
+    race = panel.section("race")
+    race.set_values({name: True for name in race.boxes} | {"steps": 200})
     t0 = time.perf_counter()
-    while (len(panel.paths) < 7 or not panel.is_idle()) and time.perf_counter() - t0 < 10:
+    while (len(race.paths) < 7 or not panel.is_idle()) and time.perf_counter() - t0 < 10:
         app.processEvents()
     results = {}
     for mode in ("normal", "presentation"):
@@ -51,7 +49,7 @@ def main() -> dict:
             times = []
             for k in list(range(201)) * 2:
                 t = time.perf_counter()
-                panel.set_frame(k)
+                race.transport.set_frame(k)
                 if how == "repaint":
                     w.repaint()  # the whole window, controls included: the worst case
                 else:

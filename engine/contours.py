@@ -97,3 +97,15 @@ def background(surface, resolution: int = 200, n_levels: int = 18, box=None) -> 
     spread = max(float(np.ptp(Z)), 1e-12)
     shade = np.log10(Z - surface.min_value + 1e-3 * spread)
     return Background(xs, ys, shade, segments, levels)
+
+
+def square_background(surface, resolution: int = 200, n_levels: int = 18) -> Background:
+    """The background of a plot whose x and y share one scale: such a plot may show more than the
+    surface's view box, so this shades the square around it."""
+    return background(surface, resolution, n_levels, box=square_box(surface.view))
+
+
+def background_job(surface):
+    """:func:`square_background` as a worker job: no events, the background as the result."""
+    yield from ()
+    return square_background(surface)

@@ -1,18 +1,25 @@
 """Two-dimensional loss surfaces for racing optimizers, and the race itself.
 
 Each surface has a value, an analytic gradient, a default view box and its known minima.
-``race`` runs any set of optimizers from one start point and returns every path; it is
-cheap (a few thousand 2-D steps) so the GUI calls it directly and animates the result.
+:func:`race` runs any set of optimizers from one start point and returns every path::
+
+    paths = race(get("quadratic"), {"SGD": SGD(0.05), "Adam": Adam(0.2)}, start=(5, 2), steps=50)
+
+:func:`race_stream` is the same race as a generator (one :class:`Path` per optimizer, then a
+:class:`Race`), and :func:`race_job` runs it from the flat values of :data:`RACE_PARAMS` (the
+Optimizers tab's parameters: ``{"surface": "quadratic", "SGD": True, "SGD.lr": 0.05, ...}``).
+A race is cheap (a few thousand 2-D steps): the GUI computes it whole, then animates it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
 
-from engine.optimizers import Optimizer
-from engine.params import Param
+from engine.optimizers import ALL as OPTIMIZERS, Optimizer, make as make_optimizer
+from engine.params import Param, ParamSet
+from engine.stream import drain
 
 NOISE = Param("noise", "gradient noise σ", 0.0, minimum=0.0, maximum=50.0, decimals=2,
               help="Standard deviation of Gaussian noise added to every gradient: a stand-in for the "
@@ -196,7 +203,86 @@ def run_path(surface: Surface, optimizer: Optimizer, start, steps: int, noise: f
                 optimizer.hyperparameters())
 
 
-def race(surface: Surface, optimizers: dict[str, Optimizer], start, steps: int = 50,
+@dataclass(frozen=True)
+class Race:
+    """A whole race: every optimizer's path by name, and why any optimizer could not run."""
+    paths: dict            # name -> Path
+    problems: dict = field(default_factory=dict)   # name -> the reason (its bad hyper-parameter)
+
+    def table(self):
+        """One row per path (pandas DataFrame): where it ended, its loss, and when it diverged."""
+        import pandas as pd
+        return pd.DataFrame({
+            "optimizer": list(self.paths),
+            "steps": [p.steps_taken for p in self.paths.values()],
+            "loss": [float(p.losses[-1]) for p in self.paths.values()],
+            "x": [float(p.points[-1, 0]) for p in self.paths.values()],
+            "y": [float(p.points[-1, 1]) for p in self.paths.values()],
+            "diverged_at": pd.array([p.diverged_at for p in self.paths.values()], dtype="Int64")})
+
+
+def race_stream(surface: Surface, optimizers: dict, start, steps: int = 50, noise: float = 0.0, seed: int = 0):
+    """Run every optimizer from the same start: yields each :class:`Path` as it is done and
+    returns a :class:`Race`.
+
+    ``optimizers``: name -> an optimizer, or name -> its hyper-parameters (a dict, the optimizer
+    is then made by that name). Hyper-parameters no optimizer accepts leave that optimizer out,
+    with the reason in ``Race.problems``; the others still run.
+    """
+    steps, noise, seed = STEPS.validate(steps), NOISE.validate(noise), SEED.validate(seed)
+    paths, problems = {}, {}
+    for name, optimizer in optimizers.items():
+        if isinstance(optimizer, dict):
+            try:
+                optimizer = make_optimizer(name, **optimizer)
+            except ValueError as exc:
+                problems[name] = str(exc)
+                continue
+        paths[name] = run_path(surface, optimizer, start, steps, noise, seed, name)
+        yield paths[name]
+    return Race(paths, problems)
+
+
+def race(surface: Surface, optimizers: dict, start, steps: int = 50,
          noise: float = 0.0, seed: int = 0) -> dict[str, Path]:
-    """Run every optimizer from the same start; returns name -> Path."""
-    return {name: run_path(surface, opt, start, steps, noise, seed, name) for name, opt in optimizers.items()}
+    """Run every optimizer from the same start; returns name -> Path (optimizers as in
+    :func:`race_stream`; hyper-parameters that make no optimizer raise ``ValueError``)."""
+    _, result = drain(race_stream(surface, optimizers, start, steps, noise, seed))
+    if result.problems:
+        name, why = next(iter(result.problems.items()))
+        raise ValueError(f"{name}: {why}")
+    return result.paths
+
+
+# ------------------------------------------------------------------ the race's parameters
+SURFACE = Param("surface", "loss surface", "quadratic", kind="choice", choices=tuple(SURFACES),
+                help="The function the optimizers minimise.")
+START_X = Param("start_x", "start x", SURFACES["quadratic"].default_start[0], minimum=-1e3, maximum=1e3,
+                help="Where every optimizer starts: x.")
+START_Y = Param("start_y", "start y", SURFACES["quadratic"].default_start[1], minimum=-1e3, maximum=1e3,
+                help="Where every optimizer starts: y.")
+
+
+def _optimizer_params(name: str) -> tuple[Param, ...]:
+    on = Param(name, name, False, kind="bool", help=f"Whether {name} takes part in the race.")
+    return (on,) + tuple(replace(p, name=f"{name}.{p.name}") for p in OPTIMIZERS[name].PARAMS)
+
+
+# each optimizer's switch ("SGD") and its hyper-parameters under its name ("SGD.lr", "Momentum.momentum")
+OPTIMIZER_PARAMS: dict[str, tuple[Param, ...]] = {name: _optimizer_params(name) for name in OPTIMIZERS}
+RACE_PARAMS = ParamSet((SURFACE, STEPS, NOISE, SEED, START_X, START_Y)
+                       + tuple(p for params in OPTIMIZER_PARAMS.values() for p in params))
+
+
+def race_settings(values: dict) -> dict:
+    """The arguments of :func:`race_stream` from flat race values (missing ones: their defaults)."""
+    v = RACE_PARAMS.validate(values)
+    optimizers = {name: {p.name.split(".", 1)[1]: v[p.name] for p in params[1:]}
+                  for name, params in OPTIMIZER_PARAMS.items() if v[name]}
+    return dict(surface=get(v["surface"]), optimizers=optimizers, start=(v["start_x"], v["start_y"]),
+                steps=v["steps"], noise=v["noise"], seed=v["seed"])
+
+
+def race_job(**values):
+    """:func:`race_stream` from flat race values (see :data:`RACE_PARAMS`): the GUI's job."""
+    return race_stream(**race_settings(values))

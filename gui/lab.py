@@ -312,6 +312,7 @@ class SectionPanel(TopicPanel):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.tabs)
         theme().changed.connect(self._theme_changed)
+        self._listening = True
         QTimer.singleShot(0, self, self._restyle)  # splitter sizes and column widths need the real fonts
 
     def section(self, key: str) -> Section:
@@ -352,10 +353,14 @@ class SectionPanel(TopicPanel):
         super().cancel()
 
     def shutdown(self) -> None:
-        try:  # the theme outlives every window: stop listening to it
-            theme().changed.disconnect(self._theme_changed)
-        except (RuntimeError, TypeError):
-            pass
+        # the theme outlives every window: stop listening to it, once (a window may be closed twice,
+        # and a second disconnect warns, an error under the tests' warnings-as-errors)
+        if self._listening:
+            self._listening = False
+            try:
+                theme().changed.disconnect(self._theme_changed)
+            except (RuntimeError, TypeError):
+                pass
         for section in self.sections.values():
             section.shutdown()
         super().shutdown()

@@ -84,3 +84,44 @@ def test_bad_race_arguments(bad, word):
 def test_unknown_surface():
     with pytest.raises(ValueError, match="surface"):
         S.get("moon")
+
+
+def test_race_stream_yields_each_path_and_leaves_out_an_optimizer_it_cannot_make():
+    from engine.stream import drain
+    surf = S.get("quadratic")
+    events, result = drain(S.race_stream(surf, {"SGD": {"lr": 0.05}, "Adam": O.Adam(0.2), "Momentum": {"lr": -1.0}},
+                                         (5.0, 2.0), 50))
+    assert [p.name for p in events] == ["SGD", "Adam"] and isinstance(result, S.Race)
+    assert result.paths == dict(zip(["SGD", "Adam"], events))
+    assert set(result.problems) == {"Momentum"} and "lr" in result.problems["Momentum"]
+    np.testing.assert_allclose(result.paths["Adam"].points[-1], [-0.38375, -0.00964], atol=5e-6)
+    with pytest.raises(ValueError, match="Momentum: lr"):
+        S.race(surf, {"Momentum": {"lr": -1.0}}, (5.0, 2.0))
+    table = result.table()
+    assert list(table["optimizer"]) == ["SGD", "Adam"] and list(table["steps"]) == [50, 50]
+    assert table["loss"].iloc[1] == pytest.approx(result.paths["Adam"].losses[-1])
+    assert table["diverged_at"].isna().all()
+
+
+def test_race_job_runs_the_race_from_flat_values():
+    from engine.stream import drain
+    names = [p.name for p in S.RACE_PARAMS]
+    assert len(names) == len(set(names)) and {"surface", "SGD", "SGD.lr", "Momentum.momentum"} <= set(names)
+    tutorial = {"SGD": True, "SGD.lr": 0.05, "Momentum": True, "Momentum.lr": 0.05, "Adam": True, "Adam.lr": 0.2}
+    events, result = drain(S.race_job(**tutorial))      # the rest at their defaults: the bowl, 50 steps from (5, 2)
+    assert [p.name for p in events] == ["SGD", "Momentum", "Adam"] and not result.problems
+    np.testing.assert_allclose(result.paths["Momentum"].points[-1], [-0.33340, -0.09930], atol=5e-6)
+    _, noisy = drain(S.race_job(**tutorial, surface="saddle", steps=7, noise=1.0, seed=3, start_x=1.0, start_y=0.5))
+    assert noisy.paths["SGD"].points[0] == pytest.approx([1.0, 0.5]) and noisy.paths["SGD"].steps_taken == 7
+    assert noisy.paths["SGD"].losses[0] == pytest.approx(S.get("saddle").f((1.0, 0.5)))
+    for bad, word in (({"SGD.lr": 0.0}, "SGD.lr"), ({"surface": "flat"}, "surface"), ({"nope": 1}, "nope")):
+        with pytest.raises(ValueError, match=word):
+            S.race_job(**bad)
+
+
+def test_background_job_shades_the_square_around_the_view():
+    from engine.contours import background_job, square_box
+    from engine.stream import drain
+    surf = S.get("quadratic")
+    events, bg = drain(background_job(surf))
+    assert events == [] and (bg.xs[0], bg.xs[-1], bg.ys[0], bg.ys[-1]) == square_box(surf.view)

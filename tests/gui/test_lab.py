@@ -226,3 +226,8 @@ def test_the_sections_cancel_and_idle_cover_every_run(qtbot):
         GATE.set()
         s.shutdown()
         GATE.clear()
+
+
+def test_a_panel_may_be_shut_down_twice(panel):
+    panel.shutdown()    # a window closed twice (by hand, then by the test's teardown) shuts its panels twice
+    panel.shutdown()

@@ -1,0 +1,264 @@
+"""The race: optimizers on a 2-D loss surface, step by step.
+
+The engine computes every path at once on the worker (``engine.surfaces.race_job``, through the
+RunSection's worker: a changed parameter restarts it at once, ``restart_ms = 0``); the section
+then reveals the paths frame by frame, so play, pause, single steps back and forth and scrubbing
+are all free. Changing a hyper-parameter recomputes the paths and keeps the current step.
+
+Its parameters are the engine's race parameters (``engine.surfaces.RACE_PARAMS``: the surface,
+steps, noise, seed, the start point, and per optimizer its switch ``"SGD"`` and hyper-parameters
+``"SGD.lr"``) plus the animation's speed. Three of them are shown by widgets of the lab's own
+rather than a form (see :mod:`gui.panels.optimizers.bound`): the surface's combo box (it lists the
+surfaces by title), each optimizer box's check, and the start point (a click on the contour plot).
+"""
+from __future__ import annotations
+
+import html
+import json
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QVBoxLayout, QWidget
+
+from engine import contours as C
+from engine import surfaces as S
+from engine.params import Param
+from engine.surfaces import OPTIMIZER_PARAMS, Race
+from gui.lab import RunSection
+from gui.panels.optimizers.bound import Bound, BoundForm
+from gui.panels.optimizers.optimizer_box import OptimizerBox
+from gui.panels.optimizers.race_plots import RacePlots
+from gui.panels.optimizers.transport import Transport
+from gui.resources import resource_path
+from gui.widgets import lesson_label
+
+SPEED = Param("speed", "speed (steps/s)", 20, kind="int", minimum=1, maximum=240,
+              help="How many optimizer steps the animation shows per second.")
+TUTORIAL_OPTIMIZERS = ("SGD", "Momentum", "Adam")
+ORDER = TUTORIAL_OPTIMIZERS + tuple(n for n in OPTIMIZER_PARAMS if n not in TUTORIAL_OPTIMIZERS)
+
+
+def load_presets() -> dict:
+    """Per surface, the steps and hyper-parameters that make it instructive (resources/optimizer_presets.json)."""
+    with open(resource_path("optimizer_presets.json"), encoding="utf-8") as fh:
+        data = json.load(fh)
+    data.pop("_comment", None)
+    return data
+
+
+def preset_values(presets: dict, key: str) -> dict:
+    """A surface's preset as race values ({"steps": 50, "SGD.lr": 0.05, ...})."""
+    preset = presets.get(key, {})
+    values = {"steps": preset.get("steps", S.STEPS.default)}
+    for name, hyper in preset.get("optimizers", {}).items():
+        values.update({f"{name}.{k}": v for k, v in hyper.items()})
+    return values
+
+
+PRESETS = load_presets()
+
+
+class RaceSection(RunSection):
+    key = "race"
+    title = "Optimizers"
+    params = S.RACE_PARAMS.params + (SPEED,)
+    initial = {**preset_values(PRESETS, S.SURFACE.default), **{name: True for name in TUTORIAL_OPTIMIZERS}}
+    key_params = ("surface", "SGD.lr", "noise")
+    live_params = ("speed",)
+    restart_ms = 0   # a race takes milliseconds: follow a dragged slider at once
+    column_widths = {False: (360, 420), True: (505, 520)}   # the plots come first
+    fit_combos = False
+
+    def build(self) -> None:
+        self.presets = PRESETS
+        values = self.tutorial_values()
+        self.surface = S.get(values["surface"])
+        self.start = [values["start_x"], values["start_y"]]
+        self.paths: dict = {}
+        self.problems: dict = {}
+        self.background_key: str | None = None
+        self.bg_worker = self.make_worker("contours", on_finished=self._on_background)
+
+        own = BoundForm()   # the parameters this section shows by widgets of its own
+        self.surface_combo = QComboBox()
+        for key, surf in S.SURFACES.items():
+            self.surface_combo.addItem(surf.title, key)
+        self.surface_combo.setToolTip("The function the optimizers minimise. Switching also loads learning rates "
+                                      "that make that surface instructive.")
+        own.add(Bound(S.SURFACE, self.surface_combo.currentData,
+                      lambda key: self.surface_combo.setCurrentIndex(self.surface_combo.findData(key))))
+        self.surface_combo.currentIndexChanged.connect(self._surface_picked)
+        for i, param in enumerate((S.START_X, S.START_Y)):
+            own.add(Bound(param, lambda i=i: self.start[i], lambda v, i=i: self._move_start(i, v)))
+        self.formula_label = QLabel()
+        self.formula_label.setWordWrap(True)
+        self.lesson_text = lesson_label("")
+        self.start_label = QLabel()
+        self.start_label.setWordWrap(True)
+        surface_box = QGroupBox("Loss surface")
+        sl = QVBoxLayout(surface_box)
+        for w in (self.surface_combo, self.formula_label, self.lesson_text, self.start_label):
+            sl.addWidget(w)
+
+        run_box = QGroupBox("Run")
+        self.run_form = self.make_form(("steps", "noise", "seed", "speed"), compact=False)
+        QVBoxLayout(run_box).addWidget(self.run_form)
+
+        self.boxes: dict[str, OptimizerBox] = {}
+        for name in ORDER:
+            names = [p.name for p in OPTIMIZER_PARAMS[name][1:]]
+            box = OptimizerBox(name, self.make_form(names, compact=False), values[name])
+            own.add(Bound(OPTIMIZER_PARAMS[name][0], box.isChecked, box.setChecked))
+            box.toggled.connect(lambda on, name=name: self._own_changed(name, on))
+            self.boxes[name] = box
+        self.forms.append(own)
+
+        self.race_plots = RacePlots()
+        self.race_plots.clicked.connect(self._contour_clicked)
+        self.race_plots.hovered.connect(self._contour_hovered)
+        self.cursor_label = QLabel()
+        self.cursor_label.setToolTip("The loss under the mouse pointer")
+        self.transport = Transport(lambda: self.run_form["speed"].value())
+        self.transport.moved.connect(self.draw_frame)
+        self.transport.bind_keys(self)
+        self.summary = QLabel()  # the legend: each optimizer's colour, current loss and position
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.RichText)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.addWidget(self.race_plots, 1)
+        for w in (self.cursor_label, self.transport, self.summary):
+            rl.addWidget(w)
+        self.set_body([surface_box, run_box, *self.boxes.values()], right)
+        self._show_surface()
+        self.run()
+
+    # ------------------------------------------------------------ the section's declarations
+    def plots(self) -> dict:
+        return {"paths": self.race_plots.contour, "convergence": self.race_plots.convergence}
+
+    def tables(self) -> dict:
+        return {"race": Race(self.paths, self.problems).table()}
+
+    def set_values(self, values: dict) -> None:
+        """As Section's, but the surface first: a new surface loads its preset and its start,
+        which the other values given may then override."""
+        checked = self.validate(values)
+        super().set_values(dict(sorted(checked.items(), key=lambda item: item[0] != "surface")))
+
+    def job(self, speed, **values):
+        return S.race_job(**values)
+
+    def show_result(self, race: Race) -> None:
+        for name, why in race.problems.items():
+            self.status.emit(f"{name} left out: {why}")
+        self._show_race(race)
+
+    def show_cancelled(self) -> None:
+        """The race is recomputed at the next change: nothing to say."""
+
+    def on_change(self, name: str, value) -> None:
+        if name == "surface":
+            self._load_surface(value)
+        super().on_change(name, value)
+
+    # ------------------------------------------------------------ drawing
+    def _show_race(self, race: Race) -> None:
+        self.paths, self.problems = race.paths, race.problems
+        steps = self.run_form["steps"].value()
+        self.transport.set_last(steps)
+        self.race_plots.show_race(race.paths, steps, self.surface.min_value)
+        self.draw_frame()
+
+    @Slot()
+    def draw_frame(self) -> None:
+        k = self.transport.frame
+        rows = self.race_plots.draw(self.paths, k)
+        self.summary.setText(f"<b>Step {k}</b> &nbsp; " + " &nbsp;&nbsp; ".join(rows))
+        self.transport.show_frame()
+
+    def restyle(self) -> None:
+        super().restyle()
+        self.race_plots.restyle()
+        if self.paths:
+            self._show_race(Race(self.paths, self.problems))
+
+    def _show_surface(self) -> None:
+        self.race_plots.show_surface(self.surface, self.start)
+        self.formula_label.setText(f"<b>{self.surface.formula}</b>")
+        self.lesson_text.setText(html.escape(self.surface.lesson))
+        self._show_start()
+        self.bg_worker.start(C.background_job, self.surface)
+
+    def _show_start(self) -> None:
+        x, y = self.start
+        self.start_label.setText(f"Start ({x:.2f}, {y:.2f}). <i>Click the contour plot to move it.</i>")
+        self.race_plots.show_start(x, y)
+
+    # ------------------------------------------------------------ inputs
+    def _own_changed(self, name: str, value) -> None:
+        """A parameter shown by a widget of the section's own changed (as a form's change)."""
+        self.on_change(name, value)
+        self.changed.emit(name, value)
+
+    @Slot(int)
+    def _surface_picked(self, index: int) -> None:
+        self._own_changed("surface", self.surface_combo.itemData(index))
+
+    def _load_surface(self, key: str) -> None:
+        self.transport.pause()
+        self.surface = S.get(key)
+        self.paths = {}
+        self.transport.frame = 0
+        self.set_values({**preset_values(self.presets, key),
+                         "start_x": self.surface.default_start[0], "start_y": self.surface.default_start[1]})
+        self._show_surface()
+        self.status.emit(f"{self.surface.title}: learning rates set to values that suit this surface.")
+
+    def _move_start(self, i: int, value: float) -> None:
+        self.start[i] = value
+        self._show_start()
+        self.transport.frame = 0
+        self._own_changed(S.START_Y.name if i else S.START_X.name, value)
+
+    def set_start(self, x: float, y: float) -> None:
+        """Every optimizer starts from (x, y)."""
+        self.set_values({"start_x": x, "start_y": y})
+
+    @Slot(float, float)
+    def _contour_clicked(self, x: float, y: float) -> None:
+        x0, x1, y0, y1 = self.surface.view
+        if x0 <= x <= x1 and y0 <= y <= y1:
+            self.set_start(x, y)
+
+    @Slot(object)
+    def _contour_hovered(self, point) -> None:
+        if point is None:
+            self.cursor_label.setText("")
+            return
+        x, y = point
+        self.cursor_label.setText(f"pointer ({x:.3f}, {y:.3f}): f = {self.surface.f((x, y)):.5g}"
+                                  "   (click to start there)")
+
+    @Slot(object)
+    def _on_background(self, bg) -> None:
+        self.background_key = self.surface.key
+        self.race_plots.set_background(bg)
+
+    # ------------------------------------------------------------ life cycle
+    def run_defaults(self) -> None:
+        """Play the current race from step 0 to the end (the smoke run waits for it), to the last
+        step set even while the race is still being computed."""
+        self.transport.set_last(self.run_form["steps"].value())
+        self.transport.set_frame(0)
+        self.transport.play()
+
+    def is_idle(self) -> bool:
+        return super().is_idle() and not self.transport.playing
+
+    def cancel(self) -> None:
+        self.transport.pause()
+        super().cancel()
+
+    def shutdown(self) -> None:
+        self.transport.timer.stop()
+        super().shutdown()
