@@ -50,7 +50,7 @@ class MlpL2Section(RunSection):
             self.plot.addItem(bars)
         self.plot.setYRange(0, 1.08, padding=0)
         self.labels: list[pg.TextItem] = []
-        self.table = FrameTable(formats={"alpha": "g", "Train acc": ".4f", "Test acc": ".4f",
+        self.table = FrameTable(formats={"Train acc": ".4f", "Test acc": ".4f",
                                          "Iterations": lambda v: str(int(v)), "Seconds": ".2f"})
         self.table.set_frame(R.mlp_frame(()))
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -81,7 +81,9 @@ class MlpL2Section(RunSection):
 
     def draw(self) -> None:
         frame = R.mlp_frame(self.alphas, self.events)
-        self.table.set_frame(frame.astype(object).where(frame.notna(), "…"))   # "…": still training
+        frame = frame.astype(object).where(frame.notna(), "…")                 # "…": still training
+        frame["alpha"] = [f"{a:g}" for a in self.alphas]    # the row's name, left-aligned as a label
+        self.table.set_frame(frame)
         n = len(self.events)
         x = np.arange(n, dtype=float)
         for key, offset in OFFSETS.items():
