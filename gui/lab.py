@@ -35,7 +35,7 @@ from gui.panels.base import TopicPanel
 from gui.params import ParamForm, ParamWidget
 from gui.theme import theme
 from gui.runs import Run
-from gui.widgets import Lesson, compact as compact_form, controls_column, controls_split, fit_column
+from gui.widgets import Lesson, compact as compact_form, controls_column, controls_split, fit_column, lesson_label
 from gui.worker import Worker
 
 
@@ -50,6 +50,9 @@ class Section(QWidget):
     # the controls column's (minimum, maximum) width, normal and presentation mode: the plots come first
     column_widths = {False: (360, 400), True: (400, 430)}
     fit_combos = True
+    column_frame = True              # a frame around the controls column
+    column_scroll_bar_always = True  # its vertical scroll bar always shown (False: when needed)
+    fold_lesson = True               # the lesson under a fold button (False: a plain paragraph)
 
     changed = Signal(str, object)   # a parameter changed (after the section reacted)
     status = Signal(str)            # a sentence for the status bar
@@ -61,7 +64,9 @@ class Section(QWidget):
         self.forms: list[ParamForm] = []
         self._workers: list[Worker] = []
         self.runs: list[Run] = []   # every Run made for this section registers here
-        self.lesson_box = Lesson(self.lesson) if self.lesson else None
+        self.lesson_box = None
+        if self.lesson:
+            self.lesson_box = Lesson(self.lesson) if self.fold_lesson else lesson_label(self.lesson)
         self.controls_scroll = None
         self.split = None
         self._setup()
@@ -147,7 +152,8 @@ class Section(QWidget):
     def set_body(self, controls, plots: QWidget, stretch: bool = True) -> None:
         """The lesson and ``controls`` in a scrolling column on the left, ``plots`` on the right."""
         widgets = ([self.lesson_box] if self.lesson_box is not None else []) + list(controls)
-        self.controls_scroll, column = controls_column(*widgets)
+        self.controls_scroll, column = controls_column(*widgets, frame=self.column_frame,
+                                                       always_scroll_bar=self.column_scroll_bar_always)
         if stretch:
             column.addStretch(1)
         self.split = controls_split(self.controls_scroll, plots, self.column_widths[False][0])
