@@ -43,10 +43,10 @@ def _wait(app, condition, timeout=60.0):
             raise TimeoutError("the panel did not become idle")
 
 
-def slider_to_repaint(app, panel, plot, moves: int = 100, warm_up: int = 10) -> list[float]:
-    """Seconds from the Lasso alpha slider's setValue to the end of the repaint of ``plot``."""
-    form = panel.penalty_forms[0] if plot in panel.bar_plots.values() else panel.penalty_forms[1]
-    return slider_to_paint(app, form["alpha_lasso"].slider, plot.viewport(), moves, warm_up)
+def slider_to_repaint(app, section, plot, moves: int = 100, warm_up: int = 10) -> list[float]:
+    """Seconds from the Lasso alpha slider's setValue (in ``section``'s form) to the end of the
+    repaint of ``plot``."""
+    return slider_to_paint(app, section.param_widget("alpha_lasso").slider, plot.viewport(), moves, warm_up)
 
 
 def heartbeat_during(app, panel, start, busy, interval_ms=10) -> dict:
@@ -91,7 +91,9 @@ def main() -> dict:
     w.resize(1280, 800)
     w.show()
     panel = w.panel_by_key("regularization")
-    _wait(app, lambda: panel.penalties is not None and panel.fits is not None and panel.is_idle())
+    penalties, strength = panel.section("penalties"), panel.section("strength")
+    dropout, stopping, mlp = panel.section("dropout"), panel.section("early_stopping"), panel.section("mlp_l2")
+    _wait(app, lambda: penalties.result is not None and panel.fits is not None and panel.is_idle())
     results = {}
 
     # ------------------------------------------------------------ 1. slider to repaint
@@ -106,34 +108,34 @@ def main() -> dict:
         theme().set_presentation(mode == "presentation")
         for _ in range(5):
             app.processEvents()
-        panel.tabs.setCurrentIndex(0)
-        results[f"penalties_{mode}"] = slider_to_repaint(app, panel, panel.bar_plots["L1 (Lasso)"])
-        panel.tabs.setCurrentIndex(1)
-        results[f"strength_{mode}"] = slider_to_repaint(app, panel, panel.r2_plots["lasso"])
+        panel.show_section("penalties")
+        results[f"penalties_{mode}"] = slider_to_repaint(app, penalties, penalties.bar_plots["L1 (Lasso)"])
+        panel.show_section("strength")
+        results[f"strength_{mode}"] = slider_to_repaint(app, strength, strength.r2_plots["lasso"])
     theme().set_presentation(False)
-    panel.tabs.setCurrentIndex(0)
+    panel.show_section("penalties")
     for _ in range(5):
         app.processEvents()
 
     # ------------------------------------------------------------ 2. heartbeat
-    panel.drop_form.set_values({"speed": 1000})
-    panel.stop_form.set_values({"speed": 1000})
+    dropout.set_values({"speed": 1000})
+    stopping.set_values({"speed": 1000})
     runs = {}
     runs["idle event loop (baseline)"] = idle_heartbeat(app, 2.0)
-    panel.drop_form.set_values({"speed": 60})
+    dropout.set_values({"speed": 60})
     runs["dropout comparison, default set-up, paced 60 epochs/s"] = heartbeat_during(
-        app, panel, panel.run_dropout, lambda: panel.drop_worker.busy)
-    panel.drop_form.set_values({"speed": 1000})
+        app, panel, dropout.run, lambda: dropout.worker.busy)
+    dropout.set_values({"speed": 1000})
     runs["dropout comparison, default (2x128, 100 samples), unpaced"] = heartbeat_during(
-        app, panel, panel.run_dropout, lambda: panel.drop_worker.busy)
+        app, panel, dropout.run, lambda: dropout.worker.busy)
     runs["early stopping + continuation, unpaced"] = heartbeat_during(
-        app, panel, panel.run_stopping, lambda: panel.stop_worker.busy)
+        app, panel, stopping.run, lambda: stopping.worker.busy)
     runs["MLP + L2 (scikit-learn, 3 fits)"] = heartbeat_during(
-        app, panel, panel.run_mlp, lambda: panel.mlp_worker.busy)
-    panel.drop_form.set_values({"hidden": 1024, "n_train": 390, "epochs": 60})
+        app, panel, mlp.run, lambda: mlp.worker.busy)
+    dropout.set_values({"hidden": 1024, "n_train": 390, "epochs": 60})
     runs["dropout comparison, largest (2x1024, 390 samples, 60 ep)"] = heartbeat_during(
-        app, panel, panel.run_dropout, lambda: panel.drop_worker.busy)
-    panel.drop_form.set_values({"hidden": 128, "n_train": 100, "epochs": 150})
+        app, panel, dropout.run, lambda: dropout.worker.busy)
+    dropout.set_values({"hidden": 128, "n_train": 100, "epochs": 150})
     runs["all three at once (run_defaults, unpaced)"] = heartbeat_during(
         app, panel, panel.run_defaults, lambda: not panel.is_idle())
     results["heartbeat"] = runs

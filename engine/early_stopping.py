@@ -22,21 +22,30 @@ Rules (the tutorial's, made precise):
 
 ``best_epoch`` and the epoch numbers used here are the 0-based index of the call, the
 same index ``enumerate`` gives in the tutorial's loop.
+
+:func:`simulated_early_stopping` streams the tutorial's simulated curves through a stopper as
+:class:`StoppingEpoch` events (the stopper's state after each epoch) and returns a
+:class:`StoppingSummary`; engine.overfitting streams a real network the same way.
 """
 from __future__ import annotations
 
 import math
-from typing import Iterable, NamedTuple
+from dataclasses import dataclass
+from typing import Generator, Iterable, NamedTuple
 
 import numpy as np
 
 from engine.params import Param, ParamSet
 
-PATIENCE = Param("patience", "patience", 5, kind="int", minimum=0, maximum=1000,
+# One declaration for the engine and the lab's sliders: patience up to 200 (the pipeline's
+# n_iter_no_change reaches 200), min delta up to 0.1 (the tutorial's losses are cross-entropies
+# of order 0.1 to 1: a larger min delta would count no epoch as an improvement)
+PATIENCE = Param("patience", "patience", 5, kind="int", minimum=0, maximum=200,
                  help="How many epochs in a row without improvement are tolerated before stopping.")
-MIN_DELTA = Param("min_delta", "min delta", 0.001, minimum=0.0, maximum=10.0, decimals=5,
+MIN_DELTA = Param("min_delta", "min delta", 0.001, minimum=0.0, maximum=0.1, decimals=4,
                   help="A validation loss must beat the best by more than this to count as an improvement.")
-RESTORE_BEST = Param("restore_best", "restore best weights", True, kind="bool",
+SIMULATED_EPOCHS = 100   # the length of the tutorial's simulated curves
+RESTORE_BEST = Param("restore_best", "restore best", True, kind="bool",
                      help="After stopping, go back to the weights of the best epoch.")
 
 
@@ -122,7 +131,7 @@ def run_early_stopping(val_losses: Iterable[float], patience=5, min_delta=0.001)
     return StopResult(None, stopper.best_epoch)
 
 
-def simulated_curves(seed=42, epochs=100, overfit_after=30) -> tuple[np.ndarray, np.ndarray]:
+def simulated_curves(seed=42, epochs=SIMULATED_EPOCHS, overfit_after=30) -> tuple[np.ndarray, np.ndarray]:
     """The tutorial's simulated training and validation loss curves.
 
     Training loss ``1/(1 + 0.1 e)`` and validation loss ``1/(1 + 0.08 e)``, each plus
@@ -133,7 +142,7 @@ def simulated_curves(seed=42, epochs=100, overfit_after=30) -> tuple[np.ndarray,
     touching numpy's global random state.
     """
     seed = Param("seed", "seed", 42, kind="int", minimum=0, maximum=2**32 - 1).validate(seed)
-    epochs = Param("epochs", "epochs", 100, kind="int", minimum=1, maximum=100_000).validate(epochs)
+    epochs = Param("epochs", "epochs", SIMULATED_EPOCHS, kind="int", minimum=1, maximum=100_000).validate(epochs)
     overfit_after = Param("overfit_after", "over-fitting starts after", 30, kind="int",
                           minimum=0, maximum=100_000).validate(overfit_after)
     rng = np.random.RandomState(seed)
@@ -143,3 +152,87 @@ def simulated_curves(seed=42, epochs=100, overfit_after=30) -> tuple[np.ndarray,
     val = 1.0 / (1.0 + 0.08 * e) + noise[:, 1]
     val = val + 0.01 * np.maximum(e - overfit_after, 0.0)
     return train, val
+
+
+# ------------------------------------------------------------------ streamed runs
+@dataclass(frozen=True)
+class StoppingEpoch:
+    """One epoch as early stopping saw it (the stopper's state after this epoch)."""
+    epoch: int
+    train_loss: float
+    val_loss: float
+    val_acc: float | None        # None for the simulated curves
+    best_epoch: int | None
+    best_loss: float | None
+    counter: int
+    patience: int
+    should_stop: bool
+    window: tuple | None         # (first, last) epochs since the best one, or None
+
+
+@dataclass(frozen=True)
+class StoppingSummary:
+    """How an early-stopping run ended."""
+    simulated: bool
+    best_epoch: int | None
+    stop_epoch: int | None       # epoch at which the stopper fired, None if it never did
+    last_epoch: int | None       # last epoch that ran
+    restored: bool               # were the best weights put back?
+    best_val_loss: float | None
+    last_val_loss: float | None
+    final_val_loss: float | None     # of the weights the run ends with (restored or last)
+    final_val_acc: float | None
+    final_test_acc: float | None
+    last_val_acc: float | None
+    reason: str
+
+    @property
+    def as_in_the_tutorial(self) -> bool:
+        """The simulated curve stopped where the tutorial's does (epoch 36)."""
+        return self.simulated and self.stop_epoch == 36
+
+    @property
+    def accuracy_crept_up(self) -> bool:
+        """Was the last epoch more accurate than the weights kept (while its loss was worse)?"""
+        return self.last_val_acc is not None and self.final_val_acc is not None and \
+            self.last_val_acc > self.final_val_acc
+
+
+def snapshot(stopper, epoch, train_loss, val_loss, val_acc) -> StoppingEpoch:
+    """The stopper's state after ``epoch`` as a :class:`StoppingEpoch` event."""
+    return StoppingEpoch(epoch=epoch, train_loss=float(train_loss), val_loss=float(val_loss),
+                         val_acc=val_acc, best_epoch=stopper.best_epoch, best_loss=stopper.best_loss,
+                         counter=stopper.counter, patience=stopper.patience,
+                         should_stop=stopper.should_stop, window=stopper.patience_window)
+
+
+def simulated_early_stopping(patience=5, min_delta=0.001, seed=42, epochs=SIMULATED_EPOCHS
+                             ) -> Generator[StoppingEpoch, None, StoppingSummary]:
+    """The tutorial's simulated curves fed to early stopping, one event per epoch.
+
+    At the tutorial's settings (patience 5, min_delta 0.001, seed 42) the stopper fires
+    at epoch 36. There are no weights, so nothing is restored.
+    """
+    stopper = EarlyStopping(patience=patience, min_delta=min_delta, restore_best=False)
+    train_curve, val_curve = simulated_curves(seed=seed, epochs=epochs)
+    return _simulated(stopper, train_curve, val_curve)
+
+
+def _simulated(stopper, train_curve, val_curve):
+    last = None
+    for epoch, (t, v) in enumerate(zip(train_curve, val_curve)):
+        stop = stopper(v)
+        last = epoch
+        yield snapshot(stopper, epoch, t, v, None)
+        if stop:
+            break
+    if stopper.stop_epoch is not None:
+        reason = (f"early stopping: the validation loss did not improve by more than "
+                  f"{stopper.min_delta:g} for {stopper.patience} epochs after epoch {stopper.best_epoch}")
+    else:
+        reason = f"completed {len(val_curve)} epochs without stopping"
+    return StoppingSummary(
+        simulated=True, best_epoch=stopper.best_epoch, stop_epoch=stopper.stop_epoch, last_epoch=last,
+        restored=False, best_val_loss=stopper.best_loss,
+        last_val_loss=float(val_curve[last]) if last is not None else None,
+        final_val_loss=None, final_val_acc=None, final_test_acc=None, last_val_acc=None, reason=reason)

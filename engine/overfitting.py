@@ -16,8 +16,11 @@
   :class:`engine.early_stopping.EarlyStopping` watching it; every event carries the
   stopper's state (best epoch, counter, patience window) as it was after that epoch.
 * :func:`plain_run` - that run without the stopper (what early stopping saved).
-* :func:`simulated_early_stopping` - the same events for the tutorial's simulated
-  curves (no network); at the defaults the stopper fires at epoch 36 as in the tutorial.
+* :func:`engine.early_stopping.simulated_early_stopping` gives the same events for the
+  tutorial's simulated curves (no network); at the defaults the stopper fires at epoch 36.
+* :func:`dropout_job` and :func:`stopping_job` - those runs as the lab shows them: paced at
+  ``speed`` epochs per second (:data:`SPEED`), the stopped run followed by :class:`WhatIf`
+  events (the same run continued without early stopping).
 
 All training goes through :func:`engine.nn.train`; everything is seeded. The generators
 check their arguments when called and start working at the first ``next()``.
@@ -37,7 +40,10 @@ from typing import Generator
 
 import numpy as np
 
+from engine.early_stopping import (MIN_DELTA, PATIENCE, RESTORE_BEST, SIMULATED_EPOCHS, EarlyStopping, StoppingEpoch,
+                                   StoppingSummary, simulated_curves, simulated_early_stopping, snapshot)
 from engine.params import Param, ParamSet
+from engine.stream import interleave, paced
 
 RATE = Param("rate", "dropout rate", 0.5, minimum=0.0, maximum=0.95, decimals=2,
              help="Probability p that a unit is switched off; survivors are multiplied by 1/(1-p).")
@@ -60,6 +66,20 @@ SEED = Param("seed", "seed", 0, kind="int", minimum=0, maximum=2**31 - 1,
 
 SETUP = ParamSet((N_TRAIN, HIDDEN, EPOCHS, LR, BATCH, SEED))
 RUN_LABELS = ("no dropout", "dropout")
+
+# how the lab runs them
+SPEED = Param("speed", "epochs/s", 30, kind="int", minimum=1, maximum=1000, log=True,
+              help="How many epochs per second are shown; 1000 is as fast as the computer can train.")
+DATA_REAL, DATA_SIMULATED = "real network", "tutorial's curve"
+DATA = Param("data", "data", DATA_REAL, kind="choice", choices=(DATA_REAL, DATA_SIMULATED),
+             help="A real network trained epoch by epoch, or the tutorial's simulated loss curves "
+                  "(which stop at epoch 36).")
+WHAT_IF = Param("what_if", "show the rest", True, kind="bool",
+                help="After the stop, train on to the last epoch without stopping and draw that in grey: "
+                     "what early stopping saved you from.")
+MAX_EPOCHS = Param("epochs", "max epochs", 150, kind="int", minimum=5, maximum=500,
+                   help="Epochs to run if early stopping never fires.")
+ACCURACY_CLOSE = 0.03    # final validation accuracies closer than this "differ much less than the losses"
 
 
 # ------------------------------------------------------------------ dropout mask
@@ -172,28 +192,38 @@ def _network(data, hidden, dropout, seed):
 
 # ------------------------------------------------------------------ dropout comparison
 @dataclass(frozen=True)
-class RunEpoch:
-    """One epoch of one of the runs of :func:`dropout_comparison`."""
+class DropoutEpoch:
+    """One epoch of one of the two runs of :func:`dropout_comparison` (not to be confused
+    with engine.strategies.RunEpoch, an epoch of a strategy comparison)."""
     run: str              # "no dropout" or "dropout"
     result: object        # engine.nn.EpochResult
 
 
 @dataclass(frozen=True)
-class ComparisonResult:
+class DropoutResult:
     """What :func:`dropout_comparison` returns: one TrainResult per run, plus test scores."""
     rate: float
     runs: dict            # label -> engine.nn.TrainResult
     test_accuracy: dict   # label -> accuracy of the final weights on the test set
     settings: dict
 
+    def last_epochs(self) -> tuple:
+        """The last epoch (engine.nn.EpochResult) of each run, in RUN_LABELS order."""
+        return tuple(self.runs[label].history[-1] for label in RUN_LABELS)
+
+    def accuracies_close(self) -> bool:
+        """Do the two runs' last validation accuracies differ by less than ACCURACY_CLOSE?"""
+        plain, drop = self.last_epochs()
+        return abs(plain.val_acc - drop.val_acc) < ACCURACY_CLOSE
+
 
 def dropout_comparison(rate=0.5, n_train=100, hidden=128, epochs=150, lr=1e-3, batch_size=16,
-                       seed=0) -> Generator[RunEpoch, None, ComparisonResult]:
+                       seed=0) -> Generator[DropoutEpoch, None, DropoutResult]:
     """Train the over-fitting network without and with dropout ``rate``, interleaved.
 
     Both networks start from the same weights (same ``seed``) and see the same batches;
-    the only difference is dropout. Yields ``RunEpoch("no dropout", ...)`` then
-    ``RunEpoch("dropout", ...)`` for every epoch.
+    the only difference is dropout. Yields ``DropoutEpoch("no dropout", ...)`` then
+    ``DropoutEpoch("dropout", ...)`` for every epoch.
     """
     rate = RATE.validate(rate)
     s = _setup({"n_train": n_train, "hidden": hidden, "epochs": epochs, "lr": lr,
@@ -212,69 +242,18 @@ def _comparison(rate, s):
                          batch_size=s["batch_size"], X_val=data.X_val, y_val=data.y_val,
                          seed=s["seed"] + 1)
             for label, net in nets.items()}
-    results = {}
-    while len(results) < len(gens):
-        for label, gen in gens.items():
-            if label in results:
-                continue
-            try:
-                event = next(gen)
-            except StopIteration as done:
-                results[label] = done.value
-                continue
-            yield RunEpoch(label, event)
-    return ComparisonResult(
+    results = yield from interleave(gens, wrap=DropoutEpoch)
+    return DropoutResult(
         rate=rate, runs=results,
         test_accuracy={label: float(net.score(data.X_test, data.y_test)) for label, net in nets.items()},
         settings=dict(s))
 
 
 # ------------------------------------------------------------------ early stopping
-@dataclass(frozen=True)
-class StoppingEpoch:
-    """One epoch as early stopping saw it (the stopper's state after this epoch)."""
-    epoch: int
-    train_loss: float
-    val_loss: float
-    val_acc: float | None        # None for the simulated curves
-    best_epoch: int | None
-    best_loss: float | None
-    counter: int
-    patience: int
-    should_stop: bool
-    window: tuple | None         # (first, last) epochs since the best one, or None
-
-
-@dataclass(frozen=True)
-class StoppingSummary:
-    """How an early-stopping run ended."""
-    simulated: bool
-    best_epoch: int | None
-    stop_epoch: int | None       # epoch at which the stopper fired, None if it never did
-    last_epoch: int | None       # last epoch that ran
-    restored: bool               # were the best weights put back?
-    best_val_loss: float | None
-    last_val_loss: float | None
-    final_val_loss: float | None     # of the weights the run ends with (restored or last)
-    final_val_acc: float | None
-    final_test_acc: float | None
-    last_val_acc: float | None
-    reason: str
-
-
-def _snapshot(stopper, epoch, train_loss, val_loss, val_acc) -> StoppingEpoch:
-    return StoppingEpoch(epoch=epoch, train_loss=float(train_loss), val_loss=float(val_loss),
-                         val_acc=val_acc, best_epoch=stopper.best_epoch, best_loss=stopper.best_loss,
-                         counter=stopper.counter, patience=stopper.patience,
-                         should_stop=stopper.should_stop, window=stopper.patience_window)
-
-
 def early_stopping_run(patience=5, min_delta=0.001, restore_best=True, n_train=100, hidden=128,
                        epochs=150, lr=1e-3, batch_size=16, seed=0
                        ) -> Generator[StoppingEpoch, None, StoppingSummary]:
     """Train the over-fitting network (no dropout) with early stopping; one event per epoch."""
-    from engine.early_stopping import EarlyStopping
-
     stopper = EarlyStopping(patience=patience, min_delta=min_delta, restore_best=restore_best)
     s = _setup({"n_train": n_train, "hidden": hidden, "epochs": epochs, "lr": lr,
                 "batch_size": batch_size, "seed": seed})
@@ -296,7 +275,7 @@ def _stopping_run(stopper, s):
         except StopIteration as done:
             result = done.value
             break
-        yield _snapshot(stopper, e.epoch, e.train_loss, e.val_loss, e.val_acc)
+        yield snapshot(stopper, e.epoch, e.train_loss, e.val_loss, e.val_acc)
     last = result.history[-1] if result.history else None
     final_val_loss = float(net.loss(data.X_val, data.y_val, penalty=False)) if last else None
     return StoppingSummary(
@@ -332,35 +311,66 @@ def _plain(s):
     return result
 
 
-def simulated_early_stopping(patience=5, min_delta=0.001, seed=42, epochs=100
-                             ) -> Generator[StoppingEpoch, None, StoppingSummary]:
-    """The tutorial's simulated curves fed to early stopping, one event per epoch.
+# ------------------------------------------------------------------ the lab's jobs
+def pace(speed) -> float | None:
+    """Epochs per second for :func:`engine.stream.paced`: None (as fast as it can) at SPEED's maximum."""
+    speed = SPEED.validate(speed)
+    return None if speed >= SPEED.maximum else float(speed)
 
-    At the tutorial's settings (patience 5, min_delta 0.001, seed 42) the stopper fires
-    at epoch 36. There are no weights, so nothing is restored.
+
+def dropout_job(rate=0.5, speed=SPEED.default, **setup):
+    """:func:`dropout_comparison` paced at ``speed`` epochs per second (two events an epoch)."""
+    epochs_per_second = pace(speed)
+    gen = dropout_comparison(rate=rate, **setup)
+    return paced(gen, None if epochs_per_second is None else 2.0 * epochs_per_second)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """An epoch after the stop, from the same run continued without early stopping."""
+    epoch: int
+    train_loss: float
+    val_loss: float
+    val_acc: float | None
+
+
+STOPPING = ParamSet((DATA, PATIENCE, MIN_DELTA, RESTORE_BEST, WHAT_IF, MAX_EPOCHS, SPEED))
+
+
+def stopping_job(data=DATA_REAL, patience=5, min_delta=0.001, restore_best=True, what_if=True, epochs=150,
+                 speed=SPEED.default):
+    """:class:`StoppingEpoch` events (paced at ``speed``), then the :class:`StoppingSummary` as an
+    event the moment the run ends, then (with ``what_if``) :class:`WhatIf` events for the epochs
+    early stopping skipped (unpaced). Returns the summary.
+
+    ``data``: DATA_REAL (the over-fitting network, at most ``epochs`` epochs) or DATA_SIMULATED
+    (the tutorial's curves, SIMULATED_EPOCHS long; ``restore_best`` and ``epochs`` do not apply).
     """
-    from engine.early_stopping import EarlyStopping, simulated_curves
-
-    stopper = EarlyStopping(patience=patience, min_delta=min_delta, restore_best=False)
-    train_curve, val_curve = simulated_curves(seed=seed, epochs=epochs)
-    return _simulated(stopper, train_curve, val_curve)
-
-
-def _simulated(stopper, train_curve, val_curve):
-    last = None
-    for epoch, (t, v) in enumerate(zip(train_curve, val_curve)):
-        stop = stopper(v)
-        last = epoch
-        yield _snapshot(stopper, epoch, t, v, None)
-        if stop:
-            break
-    if stopper.stop_epoch is not None:
-        reason = (f"early stopping: the validation loss did not improve by more than "
-                  f"{stopper.min_delta:g} for {stopper.patience} epochs after epoch {stopper.best_epoch}")
+    s = STOPPING.validate({"data": data, "patience": patience, "min_delta": min_delta,
+                           "restore_best": restore_best, "what_if": what_if, "epochs": epochs, "speed": speed})
+    if s["data"] == DATA_SIMULATED:
+        gen = simulated_early_stopping(patience=s["patience"], min_delta=s["min_delta"])
     else:
-        reason = f"completed {len(val_curve)} epochs without stopping"
-    return StoppingSummary(
-        simulated=True, best_epoch=stopper.best_epoch, stop_epoch=stopper.stop_epoch, last_epoch=last,
-        restored=False, best_val_loss=stopper.best_loss,
-        last_val_loss=float(val_curve[last]) if last is not None else None,
-        final_val_loss=None, final_val_acc=None, final_test_acc=None, last_val_acc=None, reason=reason)
+        gen = early_stopping_run(patience=s["patience"], min_delta=s["min_delta"], restore_best=s["restore_best"],
+                                 epochs=s["epochs"])
+    return _stopping_stream(gen, s)
+
+
+def _stopping_stream(gen, s):
+    summary = yield from paced(gen, pace(s["speed"]))
+    yield summary
+    if s["what_if"] and summary.stop_epoch is not None:
+        if s["data"] == DATA_SIMULATED:
+            train, val = simulated_curves()
+            for e in range(summary.stop_epoch, len(val)):
+                yield WhatIf(e, float(train[e]), float(val[e]), None)
+        else:
+            for r in plain_run(epochs=s["epochs"]):
+                if r.epoch >= summary.stop_epoch:
+                    yield WhatIf(r.epoch, r.train_loss, r.val_loss, r.val_acc)
+    return summary
+
+
+def last_epoch(data, epochs) -> int:
+    """The last epoch a :func:`stopping_job` run can reach (the plots' x range from the start)."""
+    return (SIMULATED_EPOCHS if data == DATA_SIMULATED else MAX_EPOCHS.validate(epochs)) - 1

@@ -11,7 +11,10 @@
 * :func:`alpha_sweep` - train and test R2 against alpha for Ridge and Lasso (the
   tutorial's "regularization strength" plot), computed from those paths.
 * :func:`mlp_l2_comparison` - the tutorial's MLP with and without an L2 penalty; a
-  generator yielding one event per trained network.
+  generator yielding one event per trained network. :func:`mlp_job` adds an alpha of your
+  own; :func:`mlp_frame` is the table of the networks trained so far.
+* :func:`strength_fits` - the sweep and the Ridge/Lasso paths over the sliders' whole range
+  (the first call imports scikit-learn: the lab runs it on a worker).
 
 Scales of alpha, as in scikit-learn (n = number of training samples)::
 
@@ -37,7 +40,7 @@ from typing import Generator
 
 import numpy as np
 
-from engine.blas import limit_blas
+from engine.blas import limit_blas, single_threaded
 from engine.params import Param, ParamSet
 
 MODEL_NAMES = ("No Regularization", "L2 (Ridge)", "L1 (Lasso)", "ElasticNet")
@@ -54,12 +57,21 @@ L1_RATIO = Param("l1_ratio", "l1_ratio", 0.5, minimum=0.0, maximum=1.0, decimals
                  help="ElasticNet's mix: 1 is pure L1 (Lasso), 0 is pure L2 (Ridge-like).")
 MLP_ALPHA = Param("alpha", "MLP L2 alpha", 0.01, minimum=0.0, maximum=100.0, decimals=4,
                   help="MLPClassifier's L2 penalty on the weights (0 = none).")
+TUTORIAL_MLP_ALPHAS = (0.0, 0.01)
+# the third alpha the lab compares with the tutorial's two (a log slider: it cannot be 0)
+YOUR_ALPHA = Param("alpha", "your alpha", 1.0, minimum=1e-4, maximum=100.0, log=True, decimals=4,
+                   help="A third L2 strength to compare with the tutorial's 0 and 0.01.")
 
 PARAMS = ParamSet((ALPHA_RIDGE, ALPHA_LASSO, ALPHA_ENET, L1_RATIO))
 KINDS = ("ridge", "lasso", "elasticnet")
+ALPHA_OF = {"ridge": "alpha_ridge", "lasso": "alpha_lasso", "elasticnet": "alpha_enet"}   # kind -> its Param
+MODEL_KINDS = dict(zip(MODEL_NAMES[1:], KINDS))    # penalised model's name -> kind
+# the sliders' whole range, 10 points per decade: the strength plots and paths
+SWEEP_ALPHAS = np.logspace(np.log10(ALPHA_RIDGE.minimum), np.log10(ALPHA_RIDGE.maximum), 71)
 
 
-def _default_data(data):
+def default_data(data=None):
+    """``data``, or (None) the tutorial's regression split (cached)."""
     if data is None:
         from engine.datasets import regression_split
         return regression_split()
@@ -104,6 +116,23 @@ class PenaltyComparison:
     settings: dict                       # the validated alphas and l1_ratio
     not_converged: tuple = ()            # models whose solver stopped at max_iter
 
+    def is_informative(self) -> np.ndarray:
+        """A bool per feature: does it carry signal?"""
+        flags = np.zeros(len(next(iter(self.coefs.values()))), dtype=bool)
+        flags[self.informative] = True
+        return flags
+
+    def zeroed(self, name: str) -> tuple[int, int]:
+        """How many (noise, informative) coefficients of model ``name`` are (nearly) zero."""
+        zero = np.abs(np.asarray(self.coefs[name])) <= NONZERO_THRESHOLD
+        informative = self.is_informative()
+        return int((zero & ~informative).sum()), int((zero & informative).sum())
+
+    def alpha(self, name: str) -> float | None:
+        """The alpha of model ``name`` (None for the unpenalised one)."""
+        kind = MODEL_KINDS.get(name)
+        return None if kind is None else self.settings[ALPHA_OF[kind]]
+
 
 def compare_penalties(alpha_ridge=1.0, alpha_lasso=0.1, alpha_enet=0.1, l1_ratio=0.5,
                       data=None) -> PenaltyComparison:
@@ -113,7 +142,7 @@ def compare_penalties(alpha_ridge=1.0, alpha_lasso=0.1, alpha_enet=0.1, l1_ratio
     """
     settings = PARAMS.validate({"alpha_ridge": alpha_ridge, "alpha_lasso": alpha_lasso,
                                 "alpha_enet": alpha_enet, "l1_ratio": l1_ratio})
-    data = _default_data(data)
+    data = default_data(data)
     import pandas as pd
     from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
 
@@ -191,7 +220,7 @@ def coefficient_paths(kind="lasso", alphas=None, l1_ratio=0.5, data=None) -> Coe
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     alphas = default_alphas() if alphas is None else _check_alphas(alphas)
-    data = _default_data(data)
+    data = default_data(data)
     X = np.asarray(data.X_train, dtype=float)
     y = np.asarray(data.y_train, dtype=float)
     x_mean, y_mean = X.mean(axis=0), y.mean()
@@ -234,7 +263,7 @@ def alpha_sweep(alphas=None, data=None):
     import pandas as pd
 
     alphas = default_alphas() if alphas is None else _check_alphas(alphas)
-    data = _default_data(data)
+    data = default_data(data)
     out = {"alpha": alphas}
     for kind in ("ridge", "lasso"):
         path = coefficient_paths(kind, alphas, data=data)
@@ -244,6 +273,28 @@ def alpha_sweep(alphas=None, data=None):
         if kind == "lasso":
             out["lasso_converged"] = path.converged
     return pd.DataFrame(out)
+
+
+@dataclass(frozen=True)
+class StrengthFits:
+    """Result of :func:`strength_fits`: the alpha sweep and the Ridge and Lasso paths."""
+    sweep: "object"          # DataFrame of alpha_sweep()
+    paths: dict              # "ridge", "lasso" -> CoefficientPath
+
+    def best(self, kind: str) -> tuple[float, float]:
+        """(alpha, test R2) of the best test score of ``kind`` on the grid."""
+        test = self.sweep[f"{kind}_test"].to_numpy()
+        i = int(np.argmax(test))
+        return float(self.sweep["alpha"].iloc[i]), float(test[i])
+
+
+def strength_fits(alphas=None):
+    """A generator (no events) returning the :class:`StrengthFits` over ``alphas`` (default:
+    SWEEP_ALPHAS). Its first call imports scikit-learn (about 2 s): run it on a worker."""
+    alphas = SWEEP_ALPHAS if alphas is None else _check_alphas(alphas)
+    yield from ()
+    return StrengthFits(sweep=alpha_sweep(alphas), paths={kind: coefficient_paths(kind, alphas)
+                                                         for kind in ("ridge", "lasso")})
 
 
 @dataclass(frozen=True)
@@ -305,3 +356,59 @@ def _mlp_runs(alphas, hidden_layer_sizes, max_iter, random_state, data):
                      "Iterations": event.n_iter, "Converged": event.converged})
         yield event
     return pd.DataFrame(rows)
+
+
+def mlp_alphas(alpha) -> tuple:
+    """The tutorial's alphas and ``alpha`` (YOUR_ALPHA) if it is not one of them."""
+    alpha = YOUR_ALPHA.validate(alpha)
+    return TUTORIAL_MLP_ALPHAS + ((alpha,) if alpha not in TUTORIAL_MLP_ALPHAS else ())
+
+
+def mlp_job(alpha=YOUR_ALPHA.default):
+    """:func:`mlp_l2_comparison` of :func:`mlp_alphas`, with BLAS limited to one thread while each
+    network trains.
+
+    A multi-threaded BLAS in scikit-learn's MLP was up to 10x slower on this 2-core machine
+    (shared with the GUI thread and other runs). engine.blas scans the native libraries once,
+    under a lock: scanning them from a worker while another thread imports scikit-learn
+    crashed the process.
+    """
+    return single_threaded(mlp_l2_comparison(alphas=mlp_alphas(alpha)))
+
+
+def mlp_frame(alphas, events=()):
+    """The table of the lab's MLPs: one row per alpha (columns alpha, Train acc, Test acc,
+    Iterations, Seconds); networks not trained yet (no event) have missing values."""
+    import pandas as pd
+
+    done = {e.index: e for e in events}
+    rows = []
+    for i, alpha in enumerate(alphas):
+        e = done.get(i)
+        rows.append({"alpha": alpha,
+                     "Train acc": e.train_accuracy if e else None, "Test acc": e.test_accuracy if e else None,
+                     "Iterations": e.n_iter if e else None, "Seconds": e.seconds if e else None})
+    return pd.DataFrame(rows, columns=["alpha", "Train acc", "Test acc", "Iterations", "Seconds"])
+
+
+@dataclass(frozen=True)
+class L2Effect:
+    """What the lab says about the MLPs of :func:`mlp_job`."""
+    none: MLPFitted | None          # alpha 0
+    tutorial: MLPFitted | None      # alpha 0.01
+    yours: MLPFitted | None         # the third alpha, if any
+    not_converged: tuple            # alphas that stopped at the iteration limit
+
+    @property
+    def no_change(self) -> bool:
+        """The tutorial's penalty left test accuracy exactly where it was."""
+        return self.none.test_accuracy == self.tutorial.test_accuracy
+
+
+def l2_effect(events) -> L2Effect:
+    """Compare the trained networks (MLPFitted events) as the tutorial does."""
+    by_alpha = {e.alpha: e for e in events}
+    yours = [e for e in events if e.alpha not in TUTORIAL_MLP_ALPHAS]
+    return L2Effect(none=by_alpha.get(TUTORIAL_MLP_ALPHAS[0]), tutorial=by_alpha.get(TUTORIAL_MLP_ALPHAS[1]),
+                    yours=yours[0] if yours else None,
+                    not_converged=tuple(e.alpha for e in events if not e.converged))

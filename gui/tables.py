@@ -2,7 +2,8 @@
 
 The engine returns DataFrames; a panel hands them over whole (``table.set_frame(df)``) instead of
 filling cells one by one. Columns are formatted by ``formats`` (a format spec such as ``".4f"``
-or a function of the value); numbers are right-aligned, missing values read "–"; sorting (click
+or a function of the value; a string cell is shown as it is, e.g. a "…" while a number is
+being computed); numbers are right-aligned, missing values read "–"; sorting (click
 a header) sorts by the raw values, not by their text; the table can be as tall as its rows
 (:meth:`FrameTable.fit_height`) and its columns as wide as their contents.
 """
@@ -64,6 +65,8 @@ class FrameModel(QAbstractTableModel):
         value = self._frame.iat[row, column]
         if _missing(value):
             return MISSING
+        if isinstance(value, str):   # e.g. a placeholder "…" in a number column: a format spec would raise
+            return value
         fmt = self.formats.get(name)
         if callable(fmt):
             return fmt(value)

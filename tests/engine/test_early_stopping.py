@@ -3,7 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from engine.early_stopping import EarlyStopping, run_early_stopping, simulated_curves
+from engine.early_stopping import EarlyStopping, run_early_stopping, simulated_curves, simulated_early_stopping
+from engine.stream import drain
 
 
 def tutorial_loop(val_losses, patience=5, min_delta=0.001):
@@ -120,13 +121,13 @@ def test_never_stopping_reports_none():
 
 
 def test_reset_forgets_state_but_keeps_settings():
-    s = EarlyStopping(patience=1, min_delta=0.5, restore_best=False)
+    s = EarlyStopping(patience=1, min_delta=0.05, restore_best=False)
     s(1.0)
     s(1.0)
     assert s.should_stop
     s.reset()
     assert (s.best_loss, s.best_epoch, s.counter, s.should_stop, s.stop_epoch) == (None, None, 0, False, None)
-    assert (s.patience, s.min_delta, s.restore_best) == (1, 0.5, False)
+    assert (s.patience, s.min_delta, s.restore_best) == (1, 0.05, False)
     s(3.0)
     assert s.best_epoch == 0
 
@@ -144,7 +145,9 @@ def test_patience_window():
 @pytest.mark.parametrize("kwargs, name", [
     ({"patience": -1}, "patience"),
     ({"patience": 2.5}, "patience"),
+    ({"patience": 201}, "patience"),
     ({"min_delta": -0.001}, "min_delta"),
+    ({"min_delta": 0.2}, "min_delta"),
     ({"min_delta": float("nan")}, "min_delta"),
     ({"restore_best": "yes"}, "restore_best"),
 ])
@@ -156,3 +159,17 @@ def test_bad_arguments_raise_naming_the_parameter(kwargs, name):
 def test_defaults():
     s = EarlyStopping()
     assert (s.patience, s.min_delta, s.restore_best) == (5, 0.001, True)
+
+
+def test_simulated_curve_stops_at_36_as_in_the_tutorial():
+    events, summary = drain(simulated_early_stopping())
+    assert summary.stop_epoch == 36 and len(events) == 37
+    assert summary.best_epoch == events[-1].best_epoch
+    assert summary.simulated and not summary.restored
+    assert summary.as_in_the_tutorial and not summary.accuracy_crept_up
+
+
+def test_simulated_curve_with_huge_patience_runs_to_the_end():
+    events, summary = drain(simulated_early_stopping(patience=200))
+    assert summary.stop_epoch is None and len(events) == 100
+    assert not summary.as_in_the_tutorial

@@ -4,8 +4,9 @@ import pytest
 from engine.stream import drain
 
 from engine.early_stopping import run_early_stopping
-from engine.overfitting import (RUN_LABELS, dropout_comparison, dropout_demo, early_stopping_run,
-                                example_activations, overfitting_split, plain_run, simulated_early_stopping)
+from engine.overfitting import (DATA_SIMULATED, RUN_LABELS, SPEED, DropoutEpoch, WhatIf, dropout_comparison,
+                                dropout_demo, dropout_job, early_stopping_run, example_activations, last_epoch,
+                                overfitting_split, pace, plain_run, stopping_job)
 
 
 
@@ -134,20 +135,35 @@ def test_without_restore_the_run_keeps_its_last_weights():
     assert summary.final_val_loss == pytest.approx(events[-1].val_loss, rel=1e-12)
 
 
-def test_simulated_curve_stops_at_36_as_in_the_tutorial():
-    events, summary = drain(simulated_early_stopping())
-    assert summary.stop_epoch == 36 and len(events) == 37
-    assert summary.best_epoch == events[-1].best_epoch
-    assert summary.simulated and not summary.restored
-
-
-def test_simulated_curve_with_huge_patience_runs_to_the_end():
-    events, summary = drain(simulated_early_stopping(patience=1000))
-    assert summary.stop_epoch is None and len(events) == 100
-
-
 def test_bad_stopping_arguments_are_refused_at_the_call():
     with pytest.raises(ValueError, match="patience"):
         early_stopping_run(patience=-1)
     with pytest.raises(ValueError, match="lr"):
         early_stopping_run(lr=0)
+
+
+# ---------------------------------------------------------------- the lab's jobs
+def test_pace_is_unpaced_at_the_top_speed_and_validates():
+    assert pace(SPEED.maximum) is None and pace(15) == 15.0
+    with pytest.raises(ValueError, match="speed"):
+        pace(0)
+
+
+def test_dropout_job_is_the_comparison_paced():
+    events, result = drain(dropout_job(rate=0.5, speed=SPEED.maximum, epochs=3, hidden=16))
+    assert all(isinstance(e, DropoutEpoch) for e in events) and len(events) == 6
+    assert [e.val_acc for e in result.last_epochs()] == [result.runs[label].history[-1].val_acc
+                                                         for label in RUN_LABELS]
+    assert result.accuracies_close() == (abs(result.last_epochs()[0].val_acc - result.last_epochs()[1].val_acc) < 0.03)
+
+
+def test_stopping_job_streams_epochs_then_the_summary_then_what_if():
+    events, summary = drain(stopping_job(data=DATA_SIMULATED, speed=SPEED.maximum))
+    assert events[37] is summary and summary.stop_epoch == 36
+    after = events[38:]
+    assert all(isinstance(w, WhatIf) for w in after) and [w.epoch for w in after] == list(range(36, 100))
+    events, summary = drain(stopping_job(data=DATA_SIMULATED, what_if=False, speed=SPEED.maximum))
+    assert events[-1] is summary
+    assert last_epoch(DATA_SIMULATED, 150) == 99 and last_epoch("real network", 150) == 149
+    with pytest.raises(ValueError, match="patience"):
+        stopping_job(patience=201)

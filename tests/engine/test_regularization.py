@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 
 from engine.datasets import classification_split, digits_split, regression_split
-from engine.regularization import (MODEL_NAMES, MLPFitted, alpha_sweep, coefficient_paths, compare_penalties,
-                                   mlp_l2_comparison)
+from engine.regularization import (MODEL_NAMES, SWEEP_ALPHAS, MLPFitted, alpha_sweep, coefficient_paths,
+                                   compare_penalties, default_data, l2_effect, mlp_alphas, mlp_frame,
+                                   mlp_l2_comparison, strength_fits)
+from engine.stream import drain
 
 
 # ---------------------------------------------------------------- datasets
@@ -261,6 +263,20 @@ def test_mlp_l2_comparison_streams_one_event_per_model_and_matches_the_tutorial(
         events[0].alpha = 1.0
     assert isinstance(table, pd.DataFrame)
     assert list(table["Test Acc"].round(4)) == [0.87, 0.87]
+    # the lab's table and verdict from these events
+    frame = mlp_frame(mlp_alphas(1.0), events)
+    assert list(frame.columns) == ["alpha", "Train acc", "Test acc", "Iterations", "Seconds"]
+    assert list(frame["alpha"]) == [0.0, 0.01, 1.0] and list(frame["Test acc"].round(4)[:2]) == [0.87, 0.87]
+    assert frame.iloc[2].drop("alpha").isna().all()            # not trained yet
+    effect = l2_effect(events)
+    assert effect.no_change and effect.yours is None and effect.not_converged == ()
+    assert effect.none.alpha == 0.0 and effect.tutorial.alpha == 0.01
+
+
+def test_mlp_alphas_adds_yours_once():
+    assert mlp_alphas(0.01) == (0.0, 0.01) and mlp_alphas(2.0) == (0.0, 0.01, 2.0)
+    with pytest.raises(ValueError, match="alpha"):
+        mlp_alphas(0.0)      # the third alpha is on a log slider: it cannot be 0
 
 
 def test_mlp_l2_comparison_validates_before_fitting():
@@ -270,3 +286,21 @@ def test_mlp_l2_comparison_validates_before_fitting():
         mlp_l2_comparison(max_iter=0)
     with pytest.raises(ValueError, match="hidden"):
         mlp_l2_comparison(hidden_layer_sizes=(100, 0))
+
+
+# ---------------------------------------------------------------- what the lab reads
+def test_strength_fits_cover_the_sliders_range_and_name_the_best_alpha():
+    events, fits = drain(strength_fits())
+    assert events == [] and set(fits.paths) == {"ridge", "lasso"}
+    np.testing.assert_allclose(fits.sweep["alpha"], SWEEP_ALPHAS)
+    assert SWEEP_ALPHAS[0] == pytest.approx(1e-4) and SWEEP_ALPHAS[-1] == pytest.approx(1e3)
+    alpha, r2 = fits.best("lasso")
+    assert r2 == fits.sweep["lasso_test"].max() and alpha in set(fits.sweep["alpha"])
+
+
+def test_penalty_comparison_counts_zeroed_noise_and_informative_features():
+    res = compare_penalties()
+    assert res.zeroed("L1 (Lasso)") == (1, 0)          # the tutorial's alpha 0.1 zeroes one noise feature
+    assert res.is_informative().sum() == len(default_data().informative) == 5
+    assert res.alpha("L1 (Lasso)") == 0.1 and res.alpha("L2 (Ridge)") == 1.0 and res.alpha(MODEL_NAMES[0]) is None
+    assert default_data() is regression_split()

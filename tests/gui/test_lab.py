@@ -231,3 +231,12 @@ def test_the_sections_cancel_and_idle_cover_every_run(qtbot):
 def test_a_panel_may_be_shut_down_twice(panel):
     panel.shutdown()    # a window closed twice (by hand, then by the test's teardown) shuts its panels twice
     panel.shutdown()
+
+
+def test_frame_table_shows_a_placeholder_string_in_a_formatted_number_column(qtbot):
+    # format(".6f") on "…" raised inside data(): an exception in a Qt virtual crashed the process
+    table = FrameTable(formats={"r2": ".6f"})
+    qtbot.addWidget(table)
+    table.set_frame(pd.DataFrame({"model": ["a", "b"], "r2": ["…", 0.5]}))
+    table.fit_height()
+    assert table.texts() == [["a", "…"], ["b", "0.500000"]]

@@ -1,0 +1,15 @@
+"""5 · MLP + L2: the tutorial's two networks and one alpha of your own."""
+MLP = 4
+
+
+def test_mlp_with_and_without_l2_as_in_the_tutorial(qtbot, panel):
+    s = panel.section("mlp_l2")
+    with qtbot.waitSignal(s.done, timeout=30000):
+        panel.tabs.setCurrentIndex(MLP)
+    rows = [row[:3] for row in s.table.texts()]
+    assert rows[:2] == [["0", "1.0000", "0.8700"], ["0.01", "1.0000", "0.8700"]]
+    assert rows[2][0] == "1"
+    assert "does not change test accuracy" in s.note.text()
+    # 100 test samples: two decimals on the bars
+    assert [label.toPlainText() for label in s.labels[:4]] == ["1.00", "0.87", "1.00", "0.87"]
+    assert list(s.tables()["mlp"]["alpha"]) == [0.0, 0.01, 1.0]

@@ -1,0 +1,92 @@
+"""The whole Regularization tab: its sections in order, Escape, the defaults, presentation mode."""
+import math
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication
+
+from gui.widgets import Lesson
+from tests.gui.regularization import track_closing
+
+PENALTIES, STRENGTH, DROPOUT, STOPPING, MLP = range(5)
+
+
+def test_the_sections_in_tab_order(panel):
+    assert [panel.tabs.tabText(i) for i in range(panel.tabs.count())] == [
+        "1 · Penalties", "2 · Strength", "3 · Dropout", "4 · Early stopping", "5 · MLP + L2"]
+    assert list(panel.sections) == ["penalties", "strength", "dropout", "early_stopping", "mlp_l2"]
+    for section in panel.sections.values():
+        assert set(section.key_params) <= set(section.values())
+
+
+def test_escape_cancels_every_run(qtbot, window, panel):
+    dropout, stopping = panel.section("dropout"), panel.section("early_stopping")
+    closed = [track_closing(dropout), track_closing(stopping)]
+    dropout.set_values({"speed": 5})
+    stopping.set_values({"speed": 5})
+    dropout.run()
+    stopping.run()
+    qtbot.waitUntil(lambda: stopping.points() > 0 and dropout.points() > 0, timeout=5000)
+    qtbot.keyClick(window, Qt.Key_Escape)
+    assert panel.is_idle()
+    n = stopping.points(), dropout.points()
+    qtbot.waitUntil(lambda: all(c.is_set() for c in closed), timeout=5000)   # both generators closed
+    assert (stopping.points(), dropout.points()) == n
+
+
+def test_run_defaults_finishes_quickly(qtbot, panel):
+    panel.run_defaults()
+    assert not panel.is_idle()
+    # about 3 s on an idle 2-core machine; generous because the machine is shared
+    qtbot.waitUntil(panel.is_idle, timeout=60000)
+    assert panel.section("dropout").result is not None and panel.section("early_stopping").summary is not None
+    assert len(panel.section("mlp_l2").events) == 3
+
+
+def in_view(widget, scroll) -> bool:
+    top = widget.mapTo(scroll.viewport(), QPoint(0, 0)).y()
+    return widget.isVisible() and 0 <= top and top + widget.height() <= scroll.viewport().height()
+
+
+def test_presentation_mode_keeps_the_main_controls_in_view(qtbot, window, panel):
+    stopping = panel.section("early_stopping")
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: stopping.controls_scroll.minimumWidth() >= 400, timeout=2000)
+    for key in ("dropout", "early_stopping", "mlp_l2"):
+        panel.section(key).runner.ran = True  # only the layout matters here: no training runs
+    for index, key in ((DROPOUT, "dropout"), (STOPPING, "early_stopping"), (MLP, "mlp_l2")):
+        panel.tabs.setCurrentIndex(index)
+        section = panel.section(key)
+        scroll = section.controls_scroll
+        # the lesson is folded away and Run sits at the top of its form: visible without scrolling
+        qtbot.waitUntil(lambda: in_view(section.run_button, scroll), timeout=2000)
+        assert scroll.verticalScrollBar().value() == 0
+        assert not scroll.horizontalScrollBar().isVisible()
+        assert scroll.width() <= 430  # a third of the screen at most: the plots come first
+    combo = stopping.param_widget("data").editor
+    assert combo.width() >= combo.sizeHint().width()  # the data choice is not cut
+    lesson = stopping.controls_scroll.widget().findChild(Lesson)
+    assert lesson.label.isHidden() and not lesson.toggle.isHidden()  # folded, one click away
+    # the penalty plots fit in the window (their titles are on two lines at 18 pt)
+    panel.tabs.setCurrentIndex(PENALTIES)
+    penalties = panel.section("penalties")
+    qtbot.waitUntil(lambda: penalties.bar_plots["L2 (Ridge)"].isVisible(), timeout=2000)
+    for plot in penalties.bar_plots.values():
+        assert plot.mapTo(window, QPoint(plot.width(), 0)).x() <= window.width()
+    # the MLP axis has a label, so it keeps room for its 18 pt tick labels
+    axis = panel.section("mlp_l2").plot.getAxis("bottom")
+    assert axis.label.isVisible() and axis.labelText == "L2 alpha"
+    assert axis.height() > 1.5 * QFontMetrics(axis.style["tickFont"]).height()
+    window.presentation_action.trigger()
+    assert not lesson.label.isHidden()  # unfolded again at the desk
+
+
+def test_presentation_mode_makes_text_readable(qtbot, window, panel):
+    window.presentation_action.trigger()
+    assert QApplication.font().pointSize() >= 18
+    penalties = panel.section("penalties")
+    qtbot.waitUntil(lambda: penalties.table.font().pointSize() >= 18, timeout=2000)
+    assert penalties.bar_plots["L1 (Lasso)"].getAxis("bottom").style["tickFont"].pointSizeF() >= 18
+    assert panel.section("early_stopping").val_curve.opts["pen"].widthF() >= 3
+    window.presentation_action.trigger()
+    assert math.isclose(QApplication.font().pointSize(), 10)
