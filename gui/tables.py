@@ -38,6 +38,8 @@ class FrameModel(QAbstractTableModel):
         self.formats = dict(formats or {})
         self.tips = dict(tips or {})
         self.cell_colours: Callable[[int, str], Any] | None = None   # (row, column name) -> QColor or None
+        self.cell_foregrounds: Callable[[int, str], Any] | None = None   # (row, column name) -> text QColor or None
+        self.cell_tips: Callable[[int, str], str | None] | None = None   # (row, column name) -> tooltip or None
 
     @property
     def frame(self):
@@ -90,6 +92,10 @@ class FrameModel(QAbstractTableModel):
             return int((Qt.AlignRight if numeric else Qt.AlignLeft) | Qt.AlignVCenter)
         if role == Qt.BackgroundRole and self.cell_colours is not None:
             return self.cell_colours(row, self._frame.columns[column])
+        if role == Qt.ForegroundRole and self.cell_foregrounds is not None:
+            return self.cell_foregrounds(row, self._frame.columns[column])
+        if role == Qt.ToolTipRole and self.cell_tips is not None:
+            return self.cell_tips(row, self._frame.columns[column])
         return None
 
     def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):  # noqa: N802 (Qt name)
