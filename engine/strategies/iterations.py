@@ -134,7 +134,14 @@ def iteration_table(max_iters, rows=(), tol=None):
                     "test_acc": row.test_acc if row else nan, "tutorial": tutorial,
                     "seconds": row.seconds if row else nan,
                     "warning": ("ConvergenceWarning" if row.warning else None) if row else nan})
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out, columns=ITERATION_COLUMNS)
+    for text in ("tutorial", "warning"):      # None stays None (nothing to show), NaN: not fitted yet
+        frame[text] = pd.Series([row[text] for row in out], dtype=object)
+    return frame
+
+
+ITERATION_COLUMNS = ["max_iter", "epochs_run", "updates", "batch_size", "train_acc", "test_acc", "tutorial", "seconds",
+                     "warning"]
 
 
 @dataclass(frozen=True)
