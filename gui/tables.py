@@ -40,6 +40,7 @@ class FrameModel(QAbstractTableModel):
         self.cell_colours: Callable[[int, str], Any] | None = None   # (row, column name) -> QColor or None
         self.cell_foregrounds: Callable[[int, str], Any] | None = None   # (row, column name) -> text QColor or None
         self.cell_tips: Callable[[int, str], str | None] | None = None   # (row, column name) -> tooltip or None
+        self.alignment = None    # every cell's Qt alignment (None: numbers right, text left)
 
     @property
     def frame(self):
@@ -87,6 +88,8 @@ class FrameModel(QAbstractTableModel):
                 return -math.inf
             return float(value) if isinstance(value, numbers.Real) else str(value)
         if role == Qt.TextAlignmentRole:
+            if self.alignment is not None:
+                return int(self.alignment)
             value = self._frame.iat[row, column]
             numeric = isinstance(value, numbers.Real) and not isinstance(value, bool)
             return int((Qt.AlignRight if numeric else Qt.AlignLeft) | Qt.AlignVCenter)
