@@ -74,6 +74,7 @@ class BatchSizeSection(StrategyRun):
         self.table = FrameTable(formats={h: f for h, _t, f in COLUMNS.values() if f is not None},
                                 tips={h: t for h, t, _f in COLUMNS.values()}, stretch=HEADERS["tutorial"])
         self.table.model_.cell_foregrounds = self._cell_colour
+        self.table.model_.alignment = Qt.AlignCenter
         self.table.model_.cell_tips = self._cell_tip
         self.table.set_frame(self.shown_frame())
         self.table.fit_height()

@@ -6,6 +6,7 @@ import html
 import math
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from engine import strategies as ST
@@ -60,6 +61,7 @@ class IterationsSection(StrategyRun):
         self.table = FrameTable(formats={h: f for h, _t, f in COLUMNS.values() if f is not None},
                                 tips={h: t for h, t, _f in COLUMNS.values()}, stretch=HEADERS["warning"])
         self.table.model_.cell_tips = self._cell_tip
+        self.table.model_.alignment = Qt.AlignCenter
         self.table.set_frame(self.shown_frame())
         self.plot = StyledPlot("Accuracy against max_iter", "max_iter = passes over the data (log scale)", "accuracy")
         self.plot.setLogMode(x=True)
