@@ -37,13 +37,28 @@ from engine.strategies.noise import (BATCH_SIZES, DRAWS, FULL, NoiseRow, batch_s
                                      per_sample_gradient_sq_norms)
 from engine.strategies.runs import (DIGITS_TRAIN_SIZE, HIDDEN, SECTION4_CLASSES, SECTION4_FEATURES, SECTION4_SAMPLES,
                                     SECTION4_TRAIN_SIZE, SEED, SPEED, Comparison, RunEpoch, RunStart, digits_data,
-                                    paced_runs, run_start, section4_data, section4_layers, side_by_side)
+                                    paced_runs, run_start, section4_data, section4_layers, side_by_side,
+                                    train_side_by_side)
 from engine.strategies.schedules import (INITIAL_LR, LAB_SCHEDULE_SETTINGS, RUN_SCHEDULES, SCHED_BATCH, SCHED_EPOCHS,
                                          SCHED_HIDDEN, SCHEDULE_CHOICE, SCHEDULE_LABELS, SCHEDULE_SETTINGS,
                                          TUTORIAL_SCHEDULES, ScheduleFigure, ScheduleSummary, check_names, make,
                                          runnable_schedules, schedule_curves, schedule_figure, schedule_kwargs,
                                          schedule_runs, schedule_summary, split_values)
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in ("batch_size", "clipping",
-                                                                                "iterations", "noise", "runs",
-                                                                                "schedules")]
+__all__ = [
+    "BATCH_EPOCHS", "BATCH_LR", "BATCH_SIZES", "BatchRow", "BatchStudy", "BatchSummary", "CLIP_BATCH",
+    "CLIP_EPOCHS", "CLIP_LR", "CLIP_MAX_NORM", "CLIP_RUNS", "ClipDemo", "ClippingSummary", "Comparison",
+    "DEMO_MAX_NORM", "DIGITS_TRAIN_SIZE", "DRAWS", "FULL", "HIDDEN", "INITIAL_LR", "ITER_CHOICES", "ITER_SET",
+    "ITER_VALUES", "IterationRow", "IterationSummary", "LAB_SCHEDULE_SETTINGS", "MAX_ITER", "MAX_ITERS",
+    "NoiseRow", "RUN_SCHEDULES", "RunEpoch", "RunStart", "SCHEDULE_CHOICE", "SCHEDULE_LABELS",
+    "SCHEDULE_SETTINGS", "SCHED_BATCH", "SCHED_EPOCHS", "SCHED_HIDDEN", "SECTION4_CLASSES", "SECTION4_FEATURES",
+    "SECTION4_SAMPLES", "SECTION4_TRAIN_SIZE", "SEED", "SGD_SEED", "SGD_TOL", "SPEED", "ScheduleFigure",
+    "ScheduleSummary", "TOL", "TOL_CHOICES", "TUTORIAL_ITER_TABLE", "TUTORIAL_MAX_NORM", "TUTORIAL_SCHEDULES",
+    "TUTORIAL_VECTORS", "batch_label", "batch_memory_kb", "batch_size_study", "batch_sizes_of", "batch_summary",
+    "batch_table", "batches_per_epoch", "check_names", "clipping_demo", "clipping_runs", "clipping_summary",
+    "digits_data", "gradient_noise", "iteration_choices", "iteration_summary", "iteration_table", "lab_labels",
+    "make", "noise_formula_curve", "paced_runs", "parse_vector", "per_sample_gradient_sq_norms",
+    "reproduces_tutorial", "run_start", "runnable_schedules", "schedule_curves", "schedule_figure",
+    "schedule_kwargs", "schedule_runs", "schedule_summary", "section4_data", "section4_layers", "sgd_iterations",
+    "side_by_side", "split_values", "train_side_by_side", "tutorial_claims",
+]

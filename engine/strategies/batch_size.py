@@ -18,8 +18,8 @@ import numpy as np
 from engine.blas import limit_blas
 from engine.params import Param
 from engine.strategies.noise import BATCH_SIZES, DRAWS, FULL, NoiseRow, batch_sizes_of, gradient_noise
-from engine.strategies.runs import (HIDDEN, SECTION4_TRAIN_SIZE, SEED, Comparison, run_start, section4_data,
-                                    section4_layers, side_by_side)
+from engine.strategies.runs import (HIDDEN, SECTION4_TRAIN_SIZE, SEED, Comparison, section4_data, section4_layers,
+                                    train_side_by_side)
 
 BATCH_LR = Param("lr", "learning rate", 0.1, minimum=1e-4, maximum=10.0, log=True, decimals=5,
                  help="The (constant) SGD learning rate every batch size trains with.")
@@ -87,7 +87,7 @@ def batch_size_study(batch_sizes=BATCH_SIZES, epochs=10, lr=0.1, hidden=64, seed
 
 
 def _batch_study(data, sizes, labels, epochs, lr, hidden, seed, draws):
-    from engine.nn import MLP, train
+    from engine.nn import MLP
     from engine.optimizers import SGD
     X, y, Xv, yv = data.X_train, data.y_train, data.X_test, data.y_test
     base = MLP([X.shape[1], hidden, 2], seed=seed)
@@ -98,14 +98,10 @@ def _batch_study(data, sizes, labels, epochs, lr, hidden, seed, draws):
             row = gradient_noise(base, X, y, [None if full else b], draws=draws, seed=rng)[0]
         noise.append(row)
         yield row
-    nets, gens, starts = {}, {}, {}
-    for label, (b, _full) in zip(labels, sizes):
-        nets[label] = net = base.copy()
-        starts[label] = run_start(label, net, X, y, Xv, yv)
-        gens[label] = train(net, X, y, SGD(lr=lr), epochs=epochs, batch_size=b, X_val=Xv, y_val=yv,
-                            seed=seed, score_train=True)
+    configs = {label: dict(optimizer=SGD(lr=lr), epochs=epochs, batch_size=b, seed=seed, score_train=True)
+               for label, (b, _full) in zip(labels, sizes)}
     settings = {"epochs": epochs, "lr": lr, "hidden": hidden, "seed": seed, "draws": draws}
-    comparison = yield from side_by_side(nets, gens, starts, settings, X, y)
+    comparison = yield from train_side_by_side(base, (X, y, Xv, yv), configs, settings)
     rows = []
     for label, (b, _full), nrow in zip(labels, sizes, noise):
         res = comparison.runs[label]

@@ -15,7 +15,7 @@ from typing import Generator
 import numpy as np
 
 from engine.params import Param
-from engine.strategies.runs import DIGITS_TRAIN_SIZE, HIDDEN, SEED, digits_data, run_start, side_by_side
+from engine.strategies.runs import DIGITS_TRAIN_SIZE, HIDDEN, SEED, digits_data, train_side_by_side
 
 CLIP_LR = Param("lr", "learning rate", 3.0, minimum=1e-4, maximum=100.0, log=True, decimals=5,
                 help="SGD learning rate of both runs: 3 is 30 times too large for this network.")
@@ -117,20 +117,16 @@ def clipping_runs(lr=3.0, max_norm=0.5, epochs=30, batch_size=32, hidden=64, see
 
 
 def _clipping_runs(lr, max_norm, epochs, batch_size, hidden, seed):
-    from engine.nn import MLP, train
+    from engine.nn import MLP
     from engine.optimizers import SGD
     data = digits_data()
     X, y, Xv, yv = data.X_train, data.y_train, data.X_val, data.y_val
     base = MLP([X.shape[1], hidden, 10], seed=seed)
-    nets, gens, starts = {}, {}, {}
-    for run, clip in zip(CLIP_RUNS, (None, max_norm)):
-        nets[run] = net = base.copy()
-        starts[run] = run_start(run, net, X, y, Xv, yv)
-        gens[run] = train(net, X, y, SGD(lr=lr), epochs=epochs, batch_size=batch_size, X_val=Xv, y_val=yv,
-                          clip_norm=clip, seed=seed, score_train=False)
+    configs = {run: dict(optimizer=SGD(lr=lr), epochs=epochs, batch_size=batch_size, clip_norm=clip, seed=seed,
+                         score_train=False) for run, clip in zip(CLIP_RUNS, (None, max_norm))}
     settings = {"lr": lr, "max_norm": max_norm, "epochs": epochs, "batch_size": batch_size, "hidden": hidden,
                 "seed": seed}
-    return (yield from side_by_side(nets, gens, starts, settings, X, y))
+    return (yield from train_side_by_side(base, (X, y, Xv, yv), configs, settings))
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,20 @@ def side_by_side(nets: dict, gens: dict, starts: dict, settings: dict, X, y):
     return Comparison(runs={run: results[run] for run in gens}, starts=dict(starts), settings=dict(settings))
 
 
+def train_side_by_side(base, data: tuple, configs: dict, settings: dict):
+    """Train a copy of the network ``base`` per run of ``configs`` (run -> keyword arguments of
+    engine.nn.train, the optimizer included) on ``data`` = (X, y, X_val, y_val), side by side
+    (:func:`side_by_side`); returns their :class:`Comparison`."""
+    from engine.nn import train
+    X, y, Xv, yv = data
+    nets, gens, starts = {}, {}, {}
+    for run, kwargs in configs.items():
+        nets[run] = net = base.copy()
+        starts[run] = run_start(run, net, X, y, Xv, yv)
+        gens[run] = train(net, X, y, X_val=Xv, y_val=yv, **kwargs)
+    return (yield from side_by_side(nets, gens, starts, settings, X, y))
+
+
 def paced_runs(gen, speed, runs: int):
     """Re-yield a side-by-side stream of ``runs`` runs at ``speed`` epochs per second of each run
     (:data:`SPEED`'s maximum: as fast as the computer trains); returns the stream's result."""

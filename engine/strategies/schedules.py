@@ -17,7 +17,7 @@ import numpy as np
 
 from engine import schedules as SCH
 from engine.params import Param, ParamSet
-from engine.strategies.runs import SEED, run_start, section4_data, side_by_side
+from engine.strategies.runs import SEED, section4_data, train_side_by_side
 
 TUTORIAL_SCHEDULES = ("step_decay", "exponential_decay", "cosine_annealing", "warmup_linear")
 RUN_SCHEDULES = ("constant",) + TUTORIAL_SCHEDULES
@@ -143,21 +143,17 @@ def schedule_runs(names=RUN_SCHEDULES, initial_lr=0.1, total_epochs=100, setting
 
 
 def _schedule_runs(scheds, initial_lr, total_epochs, batch_size, hidden, seed):
-    from engine.nn import MLP, train
+    from engine.nn import MLP
     from engine.optimizers import SGD
     data = section4_data()
     X, y, Xv, yv = data.X_train, data.y_train, data.X_test, data.y_test
     base = MLP([X.shape[1], hidden, 2], seed=seed)
-    nets, gens, starts = {}, {}, {}
-    for name, schedule in scheds.items():
-        nets[name] = net = base.copy()
-        starts[name] = run_start(name, net, X, y, Xv, yv)
-        gens[name] = train(net, X, y, SGD(lr=initial_lr), epochs=total_epochs, batch_size=batch_size,
-                           X_val=Xv, y_val=yv, schedule=schedule, seed=seed, score_train=False)
+    configs = {name: dict(optimizer=SGD(lr=initial_lr), epochs=total_epochs, batch_size=batch_size, schedule=schedule,
+                          seed=seed, score_train=False) for name, schedule in scheds.items()}
     settings = {"initial_lr": initial_lr, "total_epochs": total_epochs, "batch_size": batch_size,
                 "hidden": hidden, "seed": seed,
                 "schedules": {n: dict(s.kwargs) for n, s in scheds.items()}}
-    return (yield from side_by_side(nets, gens, starts, settings, X, y))
+    return (yield from train_side_by_side(base, (X, y, Xv, yv), configs, settings))
 
 
 @dataclass(frozen=True)
