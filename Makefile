@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test bench smoke screenshots clean
+.PHONY: run test test-display bench smoke screenshots screenshots-display clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,12 @@ run: $(STAMP_RUN)
 test: $(STAMP_TEST)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+# the same suite on a real X server (Xvfb, Qt's xcb platform): focus, activation, popups, paint flushes
+XVFB := xvfb-run -a -s "-screen 0 1920x1200x24"
+test-display: $(STAMP_TEST)
+	.ci/display-deps
+	QT_QPA_PLATFORM=xcb $(XVFB) $(BIN)/python -m pytest -q
+
 smoke: $(STAMP_RUN)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python main.py --smoke
 
@@ -32,6 +38,10 @@ bench: $(STAMP_TEST)
 
 screenshots: $(STAMP_RUN)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/screenshots.py
+
+screenshots-display: $(STAMP_RUN)
+	.ci/display-deps
+	QT_QPA_PLATFORM=xcb $(XVFB) $(BIN)/python benchmarks/screenshots.py --out screenshots/display
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

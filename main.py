@@ -19,7 +19,8 @@ def parse_args(argv=None):
     parser.add_argument("--presentation", action="store_true", help="large fonts and thick lines for projection")
     parser.add_argument("--fullscreen", action="store_true", help="start full screen (F11 toggles)")
     parser.add_argument("--smoke", action="store_true",
-                        help="open the window, visit every tab, run each tab's default computation, print timing, exit")
+                        help="open the window, visit every tab (only --tab's if given), run its default computation, "
+                             "print timing, exit")
     return parser.parse_args(argv)
 
 
@@ -75,7 +76,7 @@ def main(argv=None) -> int:
         window.repaint()
         app.processEvents()
     try:
-        errors = run_smoke(window, app)
+        errors = run_smoke(window, app, only=args.tab)
     except Exception as exc:  # the smoke run reports, it does not hide
         errors = [f"{type(exc).__name__}: {exc}"]
     window.close()

@@ -81,7 +81,7 @@ def measure(app, panel, mode: str, moves: int, sklearn_moves: int) -> list[tuple
     # 1. delta slider
     panel.show_section("regression")
     _settle(app)
-    reg = panel.regression
+    reg = panel.section("regression")
     plot = reg.curve_plot
     base = _timed(_repaint(plot), moves)
     rows.append(_row(f"[{mode}] baseline: repaint loss plot, no change", base, None))
@@ -100,7 +100,7 @@ def measure(app, panel, mode: str, moves: int, sklearn_moves: int) -> list[tuple
     # 2. outlier drag: a smooth path up and down the view, as a hand would move it
     panel.show_section("outlier")
     _settle(app)
-    out = panel.outlier
+    out = panel.section("outlier")
     plot = out.plot
     repaint = _repaint(plot, out.fit_label)
     base = _timed(repaint, moves)
@@ -127,7 +127,7 @@ def measure(app, panel, mode: str, moves: int, sklearn_moves: int) -> list[tuple
     finally:
         R.fit_lines = fast
     out.reset_outlier()
-    panel.regression.reset()
+    panel.section("regression").reset()
     return rows
 
 

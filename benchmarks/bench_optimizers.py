@@ -69,7 +69,7 @@ def main() -> dict:
     results.update({f"heartbeat_{k}": v for k, v in hb.items()})
     w.close()
 
-    print("Optimizers lab (7 optimizers, 200 steps, 1280x800 off-screen)")
+    print(f"Optimizers lab (7 optimizers, 200 steps, 1280x800, Qt platform {app.platformName()})")
     print("  one animation frame (set_frame + paint)     p50 ms   p95 ms   (goal p95 < 8 ms)")
     for mode in ("normal", "presentation"):
         for how, what in (("update", "changed regions, as the app paints"), ("repaint", "whole window repainted")):

@@ -205,12 +205,15 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def run_smoke(window: MainWindow, app: QApplication, timeout_s: float = 50.0) -> list[str]:
-    """Visit every tab and run its default computation to the end; returns error messages."""
+def run_smoke(window: MainWindow, app: QApplication, timeout_s: float = 50.0, only: str | None = None) -> list[str]:
+    """Visit every tab (``only``: that one) and run its default computation to the end; returns
+    error messages."""
     import time
     from PySide6.QtCore import QThread
     errors: list[str] = []
     for index, entry in enumerate(panels.REGISTRY):
+        if only is not None and entry is not panels.find(only):
+            continue
         window.tabs.setCurrentIndex(index)
         panel = window.panel(index)
         for w in panel.workers():

@@ -25,7 +25,6 @@ A topic with sub-tabs is a :class:`SectionPanel`: a list of section classes in t
 """
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal, Slot
@@ -35,8 +34,8 @@ from engine.params import Param
 from gui.panels.base import TopicPanel
 from gui.params import ParamForm, ParamWidget
 from gui.theme import theme
-from gui.widgets import (Lesson, compact as compact_form, controls_column, controls_split, fit_column, restart_timer,
-                         rich_label, run_buttons)
+from gui.runs import Run
+from gui.widgets import Lesson, compact as compact_form, controls_column, controls_split, fit_column, lesson_label
 from gui.worker import Worker
 
 
@@ -51,6 +50,9 @@ class Section(QWidget):
     # the controls column's (minimum, maximum) width, normal and presentation mode: the plots come first
     column_widths = {False: (360, 400), True: (400, 430)}
     fit_combos = True
+    column_frame = True              # a frame around the controls column
+    column_scroll_bar_always = True  # its vertical scroll bar always shown (False: when needed)
+    fold_lesson = True               # the lesson under a fold button (False: a plain paragraph)
 
     changed = Signal(str, object)   # a parameter changed (after the section reacted)
     status = Signal(str)            # a sentence for the status bar
@@ -61,7 +63,10 @@ class Section(QWidget):
         self.panel = parent
         self.forms: list[ParamForm] = []
         self._workers: list[Worker] = []
-        self.lesson_box = Lesson(self.lesson) if self.lesson else None
+        self.runs: list[Run] = []   # every Run made for this section registers here
+        self.lesson_box = None
+        if self.lesson:
+            self.lesson_box = Lesson(self.lesson) if self.fold_lesson else lesson_label(self.lesson)
         self.controls_scroll = None
         self.split = None
         self._setup()
@@ -147,7 +152,8 @@ class Section(QWidget):
     def set_body(self, controls, plots: QWidget, stretch: bool = True) -> None:
         """The lesson and ``controls`` in a scrolling column on the left, ``plots`` on the right."""
         widgets = ([self.lesson_box] if self.lesson_box is not None else []) + list(controls)
-        self.controls_scroll, column = controls_column(*widgets)
+        self.controls_scroll, column = controls_column(*widgets, frame=self.column_frame,
+                                                       always_scroll_bar=self.column_scroll_bar_always)
         if stretch:
             column.addStretch(1)
         self.split = controls_split(self.controls_scroll, plots, self.column_widths[False][0])
@@ -175,13 +181,17 @@ class Section(QWidget):
         """Start the section's default computation (the smoke run waits for is_idle())."""
 
     def is_idle(self) -> bool:
-        return not any(w.busy for w in self._workers)
+        return not any(w.busy for w in self._workers) and all(run.is_idle() for run in self.runs)
 
     def cancel(self) -> None:
+        for run in self.runs:
+            run.cancel()      # says "Cancelled after ..." where a run was busy
         for w in self._workers:
             w.cancel()
 
     def shutdown(self) -> None:
+        for run in self.runs:
+            run.stop_timers()
         for w in self._workers:
             w.shutdown()
 
@@ -192,7 +202,8 @@ class Section(QWidget):
 
 
 class RunSection(Section):
-    """A sub-tab that streams an engine generator (see the module's docstring)."""
+    """A sub-tab that streams one engine generator (see the module's docstring): a Section with
+    one :class:`Run` whose job, event store, drawing and summary are this class's methods."""
     frame_ms = 16          # the shortest interval between redraws while a run streams
     max_frame_ms = 250
     frame_cost_factor = 6  # adaptive: the interval is this many times the last redraw's cost
@@ -203,18 +214,31 @@ class RunSection(Section):
     done = Signal(object)   # the run's result, after show_result()
 
     def _setup(self) -> None:
-        self.ran = False
-        self.result = None
-        self.events: list = []
-        self._dirty = False
-        self.run_row, self.run_button, self.cancel_button = run_buttons(self.run, self.cancel)
-        self.note = rich_label("")   # the summary, or the failure sentence
-        self.worker = self.make_worker("run", on_event=self._event, on_finished=self._finished,
-                                       on_failed=self._failed, on_busy=self._busy)
-        self.frame_timer = QTimer(self)
-        self.frame_timer.setInterval(self.frame_ms)
-        self.frame_timer.timeout.connect(self._frame)
-        self.restart_timer = restart_timer(self, self.run, self.restart_ms)
+        self.runner = Run(self, "run", self.job, on_start=self.started, on_event=self.on_event, draw=self.draw,
+                          show_result=self.show_result, show_cancelled=self.show_cancelled,
+                          show_failure=self.show_failure, frame_ms=self.frame_ms, max_frame_ms=self.max_frame_ms,
+                          frame_cost_factor=self.frame_cost_factor, restart_ms=self.restart_ms)
+        self.runner.done.connect(self.done)
+        self.runner.drawn.connect(self.drawn)
+        self.run_row, self.run_button, self.cancel_button = (self.runner.button_row, self.runner.run_button,
+                                                             self.runner.cancel_button)
+        self.note = self.runner.note
+        self.worker = self.runner.worker
+        self.frame_timer = self.runner.frame_timer
+        self.restart_timer = self.runner.restart_timer
+
+    # the run's state, read by tests and by the cross-cutting features
+    @property
+    def ran(self) -> bool:
+        return self.runner.ran
+
+    @property
+    def result(self):
+        return self.runner.result
+
+    @property
+    def events(self) -> list:
+        return self.runner.events
 
     # ------------------------------------------------------------ declared by a run section
     def job(self, **values):
@@ -225,8 +249,8 @@ class RunSection(Section):
         """A run is starting with ``values``: clear what the last one drew."""
 
     def on_event(self, event) -> None:
-        """Store an event (cheap: drawing happens in draw(), at most once a frame)."""
-        self.events.append(event)
+        """An event arrived (already in ``self.events``): store derived data (drawing happens in
+        draw(), at most once a frame)."""
 
     def draw(self) -> None:
         """Redraw the plots from what was stored."""
@@ -247,8 +271,8 @@ class RunSection(Section):
     def on_change(self, name: str, value) -> None:
         if name in self.live_params:
             self.on_live_change(name, value)
-        elif self.ran:
-            self.restart_timer.start()
+        else:
+            self.runner.schedule_restart()
 
     def shown(self) -> None:
         if self.auto_run and not self.ran:
@@ -259,76 +283,11 @@ class RunSection(Section):
 
     @Slot()
     def run(self) -> None:
-        self.restart_timer.stop()
-        values = self.values()
-        self.ran = True
-        self.result = None
-        self.events = []
-        self.note.setText("")
-        self.started(values)
-        self.worker.start(self.job, **values)
-        self._dirty = True
-        self._frame()
+        self.runner.start()
 
     @Slot()
     def cancel(self) -> None:
-        self.restart_timer.stop()
-        cancelled = self.worker.busy
         super().cancel()
-        if cancelled:
-            self.show_cancelled()
-
-    def is_idle(self) -> bool:
-        return super().is_idle() and not self.restart_timer.isActive()
-
-    def shutdown(self) -> None:
-        self.frame_timer.stop()
-        self.restart_timer.stop()
-        super().shutdown()
-
-    @Slot(object)
-    def _event(self, event) -> None:
-        self.on_event(event)
-        self._dirty = True
-        if not self.frame_timer.isActive():
-            self.frame_timer.start()
-
-    @Slot()
-    def _frame(self) -> None:
-        if not self._dirty:
-            return
-        t0 = time.perf_counter()
-        self._dirty = False
-        self.draw()
-        # the repaint that follows costs about as much again: an interval of a few times this work
-        # keeps the main thread mostly free for the user even when the machine is busy
-        spent_ms = (time.perf_counter() - t0) * 1000
-        self.frame_timer.setInterval(int(min(self.max_frame_ms, max(self.frame_ms, self.frame_cost_factor * spent_ms))))
-        self.drawn.emit()
-
-    @Slot(object)
-    def _finished(self, result) -> None:
-        self.result = result
-        self._dirty = True
-        self._frame()
-        self.show_result(result)
-        self.done.emit(result)
-
-    @Slot(str)
-    def _failed(self, message: str) -> None:
-        self._frame()
-        self.show_failure(message)
-
-    @Slot(bool)
-    def _busy(self, busy: bool) -> None:
-        self.cancel_button.setEnabled(busy)
-        self.run_button.setText("Restart" if busy else "Run")
-        if busy:
-            if not self.frame_timer.isActive():
-                self.frame_timer.start()
-        else:
-            self.frame_timer.stop()
-            self._frame()
 
 
 class SectionPanel(TopicPanel):

@@ -65,11 +65,12 @@ class Lesson(QWidget):
         self.toggle.setChecked(not theme().presentation)
 
 
-def controls_column(*widgets) -> tuple[QScrollArea, QVBoxLayout]:
+def controls_column(*widgets, frame: bool = True, always_scroll_bar: bool = True) -> tuple[QScrollArea, QVBoxLayout]:
     """A scrollable column for the lesson text and the controls of one section.
 
     The vertical scroll bar is always there: appearing when a result text grows, it made the
-    sliders reflow at the end of every run."""
+    sliders reflow at the end of every run. ``always_scroll_bar=False``: only when needed (a
+    section without runs); ``frame=False``: no frame around the column."""
     inner = QWidget()
     col = QVBoxLayout(inner)
     col.setContentsMargins(6, 6, 6, 6)
@@ -79,7 +80,9 @@ def controls_column(*widgets) -> tuple[QScrollArea, QVBoxLayout]:
     scroll.setWidget(inner)
     scroll.setWidgetResizable(True)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
-    scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
+    scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn if always_scroll_bar else Qt.ScrollBarAsNeeded)
+    if not frame:
+        scroll.setFrameShape(QScrollArea.NoFrame)
     return scroll, col
 
 

@@ -27,6 +27,9 @@ def window(qtbot):
     w.resize(1280, 800)
     w.show()
     qtbot.waitExposed(w)
+    # as a window manager would: window shortcuts (Esc, F5, Ctrl+1...) wait for an active window
+    w.activateWindow()
+    qtbot.waitActive(w)
     yield w
     w.close()
     theme().set_presentation(False)

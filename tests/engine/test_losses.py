@@ -8,6 +8,7 @@ import pytest
 from sklearn.metrics import hinge_loss, log_loss, mean_absolute_error, mean_squared_error, zero_one_loss
 
 from engine import losses as L
+from engine.losses import ranking
 
 Y_BCE = [1, 0, 1, 1, 0]
 GOOD = [0.9, 0.1, 0.8, 0.95, 0.2]
@@ -205,7 +206,7 @@ def _loop_ranking(scores, relevance, margin):
 @pytest.fixture(params=["levels", "bits"])
 def ranking_method(request, monkeypatch):
     """Run a ranking test through the level sweep and through the bit split."""
-    monkeypatch.setattr(L, "RANKING_LEVEL_SWEEP_MAX", 10**9 if request.param == "levels" else 0)
+    monkeypatch.setattr(ranking, "RANKING_LEVEL_SWEEP_MAX", 10**9 if request.param == "levels" else 0)
     return request.param
 
 
@@ -398,3 +399,13 @@ def test_import_is_light():
             "print(sorted(m for m in ('sklearn', 'pandas', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_ranking_order_names_the_order_and_the_ideal_one():
+    good = L.ranking_order([0.9, 0.7, 0.4, 0.1], RELEVANCE)
+    assert good.by_score == (0, 1, 2, 3) and good.ideal == (0, 1, 2, 3) and good.in_order
+    bad = L.ranking_order([0.2, 0.5, 0.8, 0.9], RELEVANCE)
+    assert bad.by_score == (3, 2, 1, 0) and not bad.in_order
+    assert L.ranking_order([0.1, 0.5], [1, 1]).in_order          # ties in relevance: any order is ideal
+    with pytest.raises(ValueError, match="ranking_order"):
+        L.ranking_order([0.1, 0.5], [1])

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from engine.params import Param
 from gui.lab import RunSection, Section, SectionPanel
+from gui.runs import Run
 from gui.plots import StyledPlot
 from gui.tables import FrameTable
 
@@ -175,3 +176,53 @@ def test_frame_table_formats_sorts_by_value_and_reports_the_selected_frame_row(q
     assert table.selected_row() == 0 and table.text(1, 0) == "a"
     table.fit_height()
     assert table.height() >= 3 * table.rowHeight(0)
+
+
+class TwoRuns(Section):
+    """A page with two streamed jobs side by side, each with its own Run."""
+    key, title = "two", "Two"
+    params = (STEPS,)
+
+    def build(self):
+        self.started_with = []
+        self.sweep = Run(self, "sweep", lambda steps: Streaming._gen(steps, 0.5), on_start=self.started_with.append)
+        self.curves = Run(self, "curves", lambda steps: Streaming._gen(steps + 1, 0.5))
+        self.set_body([self.sweep.button_row, self.curves.button_row, self.make_form()], StyledPlot("p"))
+
+    def on_change(self, name, value):
+        self.sweep.schedule_restart()     # only the sweep depends on it here
+
+
+def test_a_section_may_hold_several_runs_each_with_its_own_state(qtbot):
+    s = TwoRuns()
+    qtbot.addWidget(s)
+    try:
+        with qtbot.waitSignal(s.sweep.done, timeout=5000), qtbot.waitSignal(s.curves.done, timeout=5000):
+            s.sweep.start()
+            s.curves.start()
+        assert s.sweep.result == 10 and s.curves.result == 15
+        assert s.started_with == [{"steps": 5}]
+        with qtbot.waitSignal(s.sweep.done, timeout=5000):
+            s.set_values({"steps": 3})
+        assert s.sweep.events == [0, 1, 2] and len(s.curves.events) == 6   # the curves did not restart
+        assert s.is_idle() and len(s.workers()) == 2
+    finally:
+        s.shutdown()
+
+
+def test_the_sections_cancel_and_idle_cover_every_run(qtbot):
+    s = TwoRuns()
+    qtbot.addWidget(s)
+    try:
+        s.set_values({"steps": 500})
+        s.sweep.start()
+        qtbot.waitUntil(lambda: len(s.sweep.events) >= 1, timeout=5000)
+        assert not s.is_idle()
+        s.cancel()
+        assert s.is_idle() and "Cancelled" in s.sweep.note.text() and s.curves.note.text() == ""
+        s.set_values({"steps": 4})           # the sweep has run: a restart is pending
+        assert not s.is_idle()
+    finally:
+        GATE.set()
+        s.shutdown()
+        GATE.clear()
