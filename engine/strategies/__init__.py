@@ -41,9 +41,9 @@ from engine.strategies.runs import (DIGITS_TRAIN_SIZE, HIDDEN, SECTION4_CLASSES,
                                     train_side_by_side)
 from engine.strategies.schedules import (INITIAL_LR, LAB_SCHEDULE_SETTINGS, RUN_SCHEDULES, SCHED_BATCH, SCHED_EPOCHS,
                                          SCHED_HIDDEN, SCHEDULE_CHOICE, SCHEDULE_LABELS, SCHEDULE_SETTINGS,
-                                         TUTORIAL_SCHEDULES, ScheduleFigure, ScheduleSummary, check_names, make,
-                                         runnable_schedules, schedule_curves, schedule_figure, schedule_kwargs,
-                                         schedule_runs, schedule_summary, split_values)
+                                         TUTORIAL_SCHEDULES, ScheduleFigure, ScheduleSummary, check_names,
+                                         lab_schedule_runs, make, runnable_schedules, schedule_curves, schedule_figure,
+                                         schedule_kwargs, schedule_runs, schedule_summary, split_values)
 
 __all__ = [
     "BATCH_EPOCHS", "BATCH_LR", "BATCH_SIZES", "BatchRow", "BatchStudy", "BatchSummary", "CLIP_BATCH",
@@ -57,8 +57,8 @@ __all__ = [
     "TUTORIAL_VECTORS", "batch_label", "batch_memory_kb", "batch_size_study", "batch_sizes_of", "batch_summary",
     "batch_table", "batches_per_epoch", "check_names", "clipping_demo", "clipping_runs", "clipping_summary",
     "digits_data", "gradient_noise", "iteration_choices", "iteration_summary", "iteration_table", "lab_labels",
-    "make", "noise_formula_curve", "paced_runs", "parse_vector", "per_sample_gradient_sq_norms",
-    "reproduces_tutorial", "run_start", "runnable_schedules", "schedule_curves", "schedule_figure",
-    "schedule_kwargs", "schedule_runs", "schedule_summary", "section4_data", "section4_layers", "sgd_iterations",
-    "side_by_side", "split_values", "train_side_by_side", "tutorial_claims",
+    "lab_schedule_runs", "make", "noise_formula_curve", "paced_runs", "parse_vector",
+    "per_sample_gradient_sq_norms", "reproduces_tutorial", "run_start", "runnable_schedules", "schedule_curves",
+    "schedule_figure", "schedule_kwargs", "schedule_runs", "schedule_summary", "section4_data", "section4_layers",
+    "sgd_iterations", "side_by_side", "split_values", "train_side_by_side", "tutorial_claims",
 ]

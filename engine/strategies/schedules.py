@@ -156,6 +156,22 @@ def _schedule_runs(scheds, initial_lr, total_epochs, batch_size, hidden, seed):
     return (yield from train_side_by_side(base, (X, y, Xv, yv), configs, settings))
 
 
+def lab_schedule_runs(values: dict, batch_size=128, hidden=32, seed=0) -> Generator:
+    """The lab's runs: :func:`schedule_runs` of the ticked schedules whose settings are valid
+    (``values``: the lab's flat values, see :func:`split_values`); with none, a stream that ends
+    at once and returns None."""
+    names = runnable_schedules(values)
+    if not names:
+        return _nothing()
+    _, initial_lr, total_epochs, settings = split_values(values)
+    return schedule_runs(names, initial_lr, total_epochs, settings, batch_size, hidden, seed)
+
+
+def _nothing():
+    return None
+    yield   # (a generator)
+
+
 @dataclass(frozen=True)
 class ScheduleSummary:
     """What the schedule runs measured."""

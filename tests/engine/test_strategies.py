@@ -392,3 +392,11 @@ def test_clipping_summary_and_the_examples_bars(clipping_comparison):
     assert s.plain_diverged and "epoch" in s.plain_failure and "Try" not in s.plain_failure
     assert s.batches == 30 * S.batches_per_epoch(32) and 0 < s.clipped_batches <= s.batches
     assert s.longest_step == 3.0 * 0.5 and not s.clipped_diverged and s.clipped_val_acc > 0.5
+
+
+def test_the_labs_schedule_runs_train_the_ticked_valid_schedules_or_nothing():
+    values = dict(S.SCHEDULE_CHOICE.defaults(), initial_lr=0.1, total_epochs=10)
+    assert drain(S.lab_schedule_runs({**values, **{n: False for n in S.RUN_SCHEDULES}})) == ([], None)
+    gen = S.lab_schedule_runs({**values, "constant": False, "warmup_epochs": 10}, batch_size=256, hidden=8)
+    assert [next(gen).run for _ in range(3)] == ["step_decay", "exponential_decay", "cosine_annealing"]
+    gen.close()

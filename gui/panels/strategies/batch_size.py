@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from engine import strategies as ST
-from gui.panels.strategies.common import BATCH_COLOURS, Runs, StrategyRun, cell, set_range, with_pending
+from gui.panels.strategies.common import BATCH_COLOURS, RunEvents, StrategyRun, cell, set_range, with_pending
 from gui.plots import StyledPlot
 from gui.tables import FrameTable
 from gui.theme import BLACK, GREY, theme
@@ -66,7 +66,7 @@ class BatchSizeSection(StrategyRun):
     def build(self) -> None:
         self.labels = ST.lab_labels()
         self.noise: list = []
-        self.runs = Runs()
+        self.run_events = RunEvents()
         self.hidden = ST.HIDDEN.default
         self.contended = False     # did another run train while the batch sizes were timed?
         self._table_shape = None
@@ -110,17 +110,18 @@ class BatchSizeSection(StrategyRun):
         rl.addWidget(self.table)
         rl.addWidget(plots, 1)
         rl.addWidget(self.legend)
-        self.set_body([group("Runs (SGD, constant lr)", self.run_row, self.form), self.note], right)
+        self.set_body([group("RunEvents (SGD, constant lr)", self.run_row, self.form), self.note], right)
 
     def plots(self) -> dict:
-        return {"gradient noise": self.noise_plot, "training loss": self.loss_plot, "validation accuracy": self.acc_plot}
+        return {"gradient noise": self.noise_plot, "training loss": self.loss_plot,
+                "validation accuracy": self.acc_plot}
 
     def tables(self) -> dict:
         return {"batch sizes": self.frame()}
 
     def frame(self):
         """The engine's table of what was measured so far."""
-        return ST.batch_table(self.noise, {label: self.runs.results(label) for label in self.labels}, self.hidden,
+        return ST.batch_table(self.noise, {label: self.run_events.results(label) for label in self.labels}, self.hidden,
                               self.result)
 
     def shown_frame(self):
@@ -141,7 +142,7 @@ class BatchSizeSection(StrategyRun):
 
     def started(self, values: dict) -> None:
         self.noise = []
-        self.runs.clear()
+        self.run_events.clear()
         self.hidden = values["hidden"]
         self.contended = self.others_busy()
         self.note.setText(f"Measuring the gradient noise ({values['draws']} batches per size), then training "
@@ -152,16 +153,16 @@ class BatchSizeSection(StrategyRun):
         if isinstance(event, ST.NoiseRow):
             self.noise.append(event)
         else:
-            self.runs.add(event)
+            self.run_events.add(event)
 
     def show_cancelled(self) -> None:
-        self.note.setText(f"Cancelled after {self.runs.epochs_done()} epochs. Press Run to start again.")
+        self.note.setText(f"Cancelled after {self.run_events.epochs_done()} epochs. Press Run to start again.")
 
     def draw(self) -> None:
         self.table.set_frame(self.shown_frame())
         # refit the column widths when a new kind of number arrives (not at every update: ResizeToContents
         # would measure every cell again at every streamed update, 16 ms a frame)
-        shape = (len(self.noise), sum(1 for h in self.runs.hist.values() if h), self.result is not None)
+        shape = (len(self.noise), sum(1 for h in self.run_events.hist.values() if h), self.result is not None)
         if shape != self._table_shape:
             self._table_shape = shape
             QTimer.singleShot(0, self, self._fit_columns)
@@ -179,8 +180,8 @@ class BatchSizeSection(StrategyRun):
             for item in (self.noise_dots, self.noise_formula, self.noise_replace):
                 item.setData([], [])
         for label in self.labels:
-            x, loss = self.runs.curve(label, lambda s: s.train_loss, lambda e: e.train_loss)
-            _, acc = self.runs.curve(label, lambda s: s.val_acc, lambda e: e.result.val_acc)
+            x, loss = self.run_events.curve(label, lambda s: s.train_loss, lambda e: e.train_loss)
+            _, acc = self.run_events.curve(label, lambda s: s.val_acc, lambda e: e.result.val_acc)
             self.loss_curves[label].setData(x, loss)
             self.acc_curves[label].setData(x, acc)
         for plot in (self.loss_plot, self.acc_plot):

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
 
 from engine import strategies as ST
-from gui.panels.strategies.common import CLIP_COLOURS, STOP_RED, Runs, StrategyRun, decade_ticks, set_range
+from gui.panels.strategies.common import CLIP_COLOURS, STOP_RED, RunEvents, StrategyRun, decade_ticks, set_range
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import BLACK, BLUE, GREY, theme
 from gui.widgets import BOX, DASHED, SOLID, fmt, group, plain_axes, rich_label, with_legend
@@ -35,7 +35,7 @@ class ClippingSection(StrategyRun):
     demo_drawn = Signal()     # the example shows the current vectors and max_norm
 
     def build(self) -> None:
-        self.runs = Runs()
+        self.run_events = RunEvents()
         self.demo = None
         self.demo_texts: list[pg.TextItem] = []
         self.norm_ticks = None
@@ -163,26 +163,26 @@ class ClippingSection(StrategyRun):
         return ST.paced_runs(ST.clipping_runs(lr, max_norm, epochs, batch_size), speed, len(ST.CLIP_RUNS))
 
     def started(self, values: dict) -> None:
-        self.runs.clear()
+        self.run_events.clear()
         self.max_norm_line.setValue(math.log10(values["max_norm"]))
         self.note.setText(f"Training with learning rate {values['lr']:g}, without and with clipping to "
                           f"{values['max_norm']:g}…")
 
     def on_event(self, event) -> None:
-        self.runs.add(event)
+        self.run_events.add(event)
 
     def show_cancelled(self) -> None:
-        self.note.setText(f"Cancelled after {self.runs.epochs_done(most=True)} epochs. Press Run to start again.")
+        self.note.setText(f"Cancelled after {self.run_events.epochs_done(most=True)} epochs. Press Run to start again.")
 
     def draw(self) -> None:
         v = self.values()
         for run in ST.CLIP_RUNS:
-            epochs = self.runs.results(run)
+            epochs = self.run_events.results(run)
             # a norm must be > 0 on the log axis
             norms = finite_or_nan([e.grad_norm if e.grad_norm > 0 else np.nan for e in epochs])
             self.norm_curves[run].setData(np.arange(len(epochs), dtype=float), norms)
-            self.acc_curves[run].setData(*self.runs.curve(run, lambda s: s.val_acc, lambda e: e.result.val_acc))
-        epochs = self.runs.results("clipping")
+            self.acc_curves[run].setData(*self.run_events.curve(run, lambda s: s.val_acc, lambda e: e.result.val_acc))
+        epochs = self.run_events.results("clipping")
         self.clip_bars.setOpts(x=np.arange(len(epochs), dtype=float), height=[e.clipped_batches for e in epochs])
         n_batches = ST.batches_per_epoch(v["batch_size"])
         self.batches_line.setValue(n_batches)
@@ -194,7 +194,7 @@ class ClippingSection(StrategyRun):
         # the norm axis: its own decade ticks, grown in whole decades (see decade_ticks)
         logs = [math.log10(v["max_norm"])]
         for run in ST.CLIP_RUNS:
-            logs.extend(math.log10(e.grad_norm) for e in self.runs.results(run)
+            logs.extend(math.log10(e.grad_norm) for e in self.run_events.results(run)
                         if math.isfinite(e.grad_norm) and e.grad_norm > 0)
         lo, hi = math.floor(min(logs)) - 0.5, math.ceil(max(logs)) + 0.5
         if hi - lo > 12:  # far beyond: round the top up to whole 10-decade steps, so it changes rarely

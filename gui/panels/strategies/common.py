@@ -34,7 +34,7 @@ class StrategyRun(RunSection):
         return panel is not None and any(w.busy for w in panel.workers() if w is not self.worker)
 
 
-class Runs:
+class RunEvents:
     """The events of runs trained side by side (engine.strategies RunStart / RunEpoch), by run."""
 
     def __init__(self):

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QSplitter, QVBoxLayout, QWidget
 
 from engine import strategies as ST
-from gui.panels.strategies.common import SCHEDULE_COLOURS, Runs, StrategyRun, auto_range, set_range, shown_range
+from gui.panels.strategies.common import SCHEDULE_COLOURS, RunEvents, StrategyRun, auto_range, set_range, shown_range
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import GREY
 from gui.widgets import DASHED, SOLID, fmt, group, legend_html, plain_axes, rich_label, set_text, swatch, with_legend
@@ -45,7 +45,7 @@ class SchedulesSection(StrategyRun):
 
     def build(self) -> None:
         self.names: tuple[str, ...] = ()       # the schedules of the last run
-        self.runs = Runs()
+        self.run_events = RunEvents()
         self.figure = None
         checks = self.make_form(ST.RUN_SCHEDULES)
         checks.layout().setVerticalSpacing(2)
@@ -146,48 +146,32 @@ class SchedulesSection(StrategyRun):
         self.figure_drawn.emit()
 
     # ------------------------------------------------------------ the runs (streamed)
-    @Slot()
-    def run(self) -> None:
-        if ST.runnable_schedules(self.values()):
-            super().run()
-            return
-        self.restart_timer.stop()
-        self.worker.cancel()
-        self.ran = True
-        self.result = None
-        self.names = ()
-        self.runs.clear()
-        self.note.setText("Tick at least one schedule (whose settings are valid) to train.")
-        self.draw()
-
     def job(self, batch_size, hidden, seed, speed, **values):
-        names = ST.runnable_schedules(values)
-        _, initial_lr, total, settings = ST.split_values(values)
-        gen = ST.schedule_runs(names, initial_lr, total, settings, batch_size, hidden, seed)
-        return ST.paced_runs(gen, speed, len(names))
+        gen = ST.lab_schedule_runs(values, batch_size, hidden, seed)
+        return ST.paced_runs(gen, speed, len(ST.runnable_schedules(values)))
 
     def started(self, values: dict) -> None:
         self.names = ST.runnable_schedules(values)
-        self.runs.clear()
+        self.run_events.clear()
         self.note.setText(f"Training {len(self.names)} networks for {values['total_epochs']} epochs…")
         self.update_figure()
 
     def on_event(self, event) -> None:
-        self.runs.add(event)
+        self.run_events.add(event)
 
     def show_cancelled(self) -> None:
-        self.note.setText(f"Cancelled after {self.runs.epochs_done()} epochs. Press Run to start again.")
+        self.note.setText(f"Cancelled after {self.run_events.epochs_done()} epochs. Press Run to start again.")
 
     def draw(self) -> None:
         late = {"val": [], "train": []}
         for name in ST.RUN_SCHEDULES:
-            x, val = self.runs.curve(name, lambda s: s.val_loss, lambda e: e.result.val_loss)
-            _, train = self.runs.curve(name, lambda s: s.train_loss, lambda e: e.train_loss)
+            x, val = self.run_events.curve(name, lambda s: s.val_loss, lambda e: e.result.val_loss)
+            _, train = self.run_events.curve(name, lambda s: s.train_loss, lambda e: e.train_loss)
             self.val_curves[name].setData(x, val)
             self.train_curves[name].setData(x, train)
-            epochs = self.runs.results(name)
+            epochs = self.run_events.results(name)
             self.lr_bands[name].setData([e.epoch for e in epochs], finite_or_nan([e.lr for e in epochs]))
-            skip = ZOOM_SKIP + (name in self.runs.starts)
+            skip = ZOOM_SKIP + (name in self.run_events.starts)
             late["val"].extend(val[skip:])
             late["train"].extend(train[skip:])
         total = self.result.settings["total_epochs"] if self.result else self.values()["total_epochs"]
@@ -211,6 +195,9 @@ class SchedulesSection(StrategyRun):
                 auto_range(plot, "y")
 
     def show_result(self, result) -> None:
+        if result is None:
+            self.note.setText("Tick at least one schedule (whose settings are valid) to train.")
+            return
         summary = ST.schedule_summary(result)
         lines = []
         for row in summary.table.itertuples():

@@ -21,15 +21,15 @@ def closing_job(section):
     """Wrap the section's job so a test can see whether the worker closed its generator (cancel)
     rather than letting it run to its end: returns the list "closed" is appended to."""
     closed = []
-    job = type(section).job
+    job = section.runner.job
 
     def watched(**values):
-        gen = job(section, **values)
+        gen = job(**values)
         try:
             return (yield from gen)
         except GeneratorExit:
             closed.append("closed")
             raise
 
-    section.job = watched
+    section.runner.job = watched
     return closed

@@ -89,3 +89,11 @@ def test_a_change_mid_run_restarts_with_the_new_setting(qtbot, panel):
     assert "constant" not in s.result.runs and not s.lr_curves["constant"].isVisible()
     assert s.points("constant") == 0
     assert s.values()["constant"] is False and s.tutorial_values()["constant"] is True
+
+
+def test_nothing_ticked_trains_nothing_and_says_so(qtbot, panel):
+    s = panel.section("schedules")
+    with qtbot.waitSignal(s.done, timeout=30000):
+        s.set_values({name: False for name in s.checks.widgets})
+    assert s.result is None and "Tick at least one schedule" in plain(s.note)
+    assert not any(curve.isVisible() for curve in s.lr_curves.values()) and s.points("constant") == 0
