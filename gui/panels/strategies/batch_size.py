@@ -110,7 +110,7 @@ class BatchSizeSection(StrategyRun):
         rl.addWidget(self.table)
         rl.addWidget(plots, 1)
         rl.addWidget(self.legend)
-        self.set_body([group("RunEvents (SGD, constant lr)", self.run_row, self.form), self.note], right)
+        self.set_body([group("Runs (SGD, constant lr)", self.run_row, self.form), self.note], right)
 
     def plots(self) -> dict:
         return {"gradient noise": self.noise_plot, "training loss": self.loss_plot,
