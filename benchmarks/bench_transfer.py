@@ -26,7 +26,6 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
 
 
 def _drain(gen):
@@ -53,7 +52,7 @@ def engine_rows() -> list[tuple]:
     from engine.blas import limit_blas
 
     rows = []
-    T._pretrained.clear()                        # a cold pre-training, as on the tab's first run
+    T.clear_pretrained()                         # a cold pre-training, as on the tab's first run
     t_pre, (_, pre) = _timed(lambda: _drain(T.pretrain()))
     rows.append(("pre-training: 5000 source samples, 40 epochs (cached afterwards)", f"{t_pre:.2f} s", "", ""))
 
@@ -70,7 +69,7 @@ def engine_rows() -> list[tuple]:
         for seed in range(5):
             t, _ = _timed(lambda: T.run_target("scratch", pre, X, y, task.X_test, y_test, 300, 1e-3, seed))
             ours.append(t)
-        epochs = T._epochs_for(size, 300)
+        epochs = T.epochs_for(size, 300)
 
         def sk_fit(seed):
             clf = MLPClassifier(hidden_layer_sizes=T.HIDDEN, batch_size=min(T.BATCH, size), learning_rate_init=1e-3,
@@ -101,7 +100,8 @@ def heartbeat_rows() -> list[tuple]:
     app = QApplication.instance() or QApplication([])
     from benchmarks.heartbeat import heartbeat_gaps
     from gui.app import MainWindow
-    from gui.panels import transfer as P
+    from engine import transfer as T
+    from gui.panels.transfer import jobs as J
     from gui.theme import theme
 
     theme().apply_base()
@@ -109,6 +109,7 @@ def heartbeat_rows() -> list[tuple]:
     w.resize(1280, 800)
     w.show()
     panel = w.panel()
+    page = panel.section("transfer")
     t0 = time.perf_counter()
     while not panel.is_idle() and time.perf_counter() - t0 < 120:   # the tab's own first run
         app.processEvents()
@@ -120,25 +121,25 @@ def heartbeat_rows() -> list[tuple]:
             time.sleep(0.01)
         yield from ()
 
-    settings = panel.settings()
-    r = panel.relatedness()
+    settings = page.settings()
+    curves = {k: v for k, v in page.curve_values().items() if k not in ("curve_size", "curve_seed", "speed")}
     rows = []
     from gui.worker import Worker
     bare = Worker("idle-baseline")
     runs = [
-        ("idle event loop (baseline, a worker sleeping 2 s)", bare, idle_job, (2.0,)),
-        ("default size sweep into the panel (45 runs)", panel.sweep_worker, P.sweep_job, (r, settings)),
-        ("learning curves, 20 samples, unpaced (903 events)", panel.curve_worker, P.curves_job,
-         (r, 20, 0, settings, P.SPEED.maximum)),
-        ("learning curves, 20 samples, paced 200 epochs/s (default)", panel.curve_worker, P.curves_job,
-         (r, 20, 0, settings, 200)),
-        ("big sweep into the panel (270 runs)", panel.big_worker, P.big_sweep_job, (settings,)),
+        ("idle event loop (baseline, a worker sleeping 2 s)", bare, idle_job, (2.0,), {}),
+        ("default size sweep into the panel (45 runs)", page.sweep.worker, J.sweep_job, (), page.sweep_values()),
+        ("learning curves, 20 samples, unpaced (903 events)", page.curves.worker, J.curves_job, (),
+         {**curves, "curve_size": 20, "curve_seed": 0, "speed": T.SPEED.maximum}),
+        ("learning curves, 20 samples, paced 200 epochs/s (default)", page.curves.worker, J.curves_job, (),
+         {**curves, "curve_size": 20, "curve_seed": 0, "speed": 200}),
+        ("big sweep into the panel (270 runs)", page.big.worker, J.big_sweep_job, (), settings),
     ]
-    for label, worker, fn, args in runs:
-        if fn is P.big_sweep_job:
-            panel.big_acc = np.full((len(P.RELATEDNESS_GRID), len(P.METHODS), len(P.SIZES), settings["seeds"]),
-                                    np.nan)
-        stats = heartbeat_gaps(worker, fn, *args)
+    for label, worker, fn, args, kwargs in runs:
+        # the page stores what streams in as its own runs would
+        page.tally = T.SweepTally(settings["seeds"])
+        page.big_tally = T.RelatednessTally(settings["seeds"])
+        stats = heartbeat_gaps(worker, fn, *args, **kwargs)
         rows.append((label, f"{stats['job_s']:.2f} s", f"{stats['events']}", f"{stats['median_gap_ms']:.1f}",
                      f"{stats['p99_gap_ms']:.1f}", f"{stats['max_gap_ms']:.1f}", stats["outcome"]))
     bare.shutdown()

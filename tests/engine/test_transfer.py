@@ -171,7 +171,7 @@ def test_sweep_streams_one_event_per_run_and_summarises(pre):
 def test_learning_curves_interleave_the_methods(pre):
     events, res = drain(T.learning_curves(0.8, size=64, seed=2, steps=20))
     points = [e for e in events if isinstance(e, T.CurvePoint)]
-    epochs = T._epochs_for(64, 20)                       # 2 batches an epoch -> 10 epochs
+    epochs = T.epochs_for(64, 20)                       # 2 batches an epoch -> 10 epochs
     assert epochs == 10 and len(points) == 3 * (epochs + 1)
     assert [p.method for p in points[:6]] == list(T.METHODS) * 2
     assert points[-1].step == 20
@@ -185,6 +185,96 @@ def test_relatedness_sweep_shapes_and_gain(pre):
     gain = res.gain("fine-tune")
     assert gain[1, 0] > gain[0, 0] + 0.1                 # related: big gain; unrelated: none
     assert res.pretrained_acc[1] > 0.9 > res.pretrained_acc[0]
+
+
+# ------------------------------------------------------------------ statistics while a sweep streams
+def test_sweep_stats_ignore_runs_not_done_yet():
+    nan = float("nan")
+    acc = np.array([[0.7, 0.8, 0.9], [0.6, nan, nan], [nan, nan, nan], [0.5, nan, 0.7]])
+    mean, sd, n = T.sweep_stats(acc)
+    np.testing.assert_allclose(mean[[0, 1, 3]], [0.8, 0.6, 0.6])
+    assert np.isnan(mean[2])
+    np.testing.assert_allclose(sd[[0, 3]], [0.1, np.std([0.5, 0.7], ddof=1)])
+    assert np.isnan(sd[1]) and np.isnan(sd[2])              # below two repeats: no spread
+    assert n.tolist() == [3, 1, 0, 2]
+    # any leading shape: the statistics are over the last axis
+    mean3, _, n3 = T.sweep_stats(np.stack([acc, acc]))
+    assert mean3.shape == n3.shape == (2, 4) and n3[1].tolist() == [3, 1, 0, 2]
+    assert [T.mean_sd_text(m, s, k) for m, s, k in zip(mean, sd, n)] == [
+        "0.800 ± 0.100", "0.600", "…", f"0.600 ± {np.std([0.5, 0.7], ddof=1):.3f}"]
+
+
+def test_a_tally_of_a_finished_sweep_agrees_with_its_result(pre):
+    events, res = drain(T.size_sweep(0.7, sizes=(10, 30), seeds=2, steps=10))
+    tally = T.SweepTally(2, sizes=(30, 10))
+    assert tally.total == 12 and tally.table().iloc[:, 1:].map(lambda t: t == "…").all().all()
+    points = [e for e in events if isinstance(e, T.SweepPoint)]
+    for p in points[:4]:
+        tally.add(p)
+    mean, sd, n = tally.stats("scratch")
+    assert n.tolist() == [1, 1] and np.isnan(sd).all()
+    for p in points[4:]:
+        tally.add(p)
+    assert tally.points == points
+    for i, m in enumerate(T.METHODS):
+        mean, sd, n = tally.stats(m)
+        np.testing.assert_array_equal(mean, res.mean()[i])
+        np.testing.assert_allclose(sd, res.std()[i])
+        assert n.tolist() == [2, 2]
+    table = tally.table({"scratch": "scratch", "fine-tune": "fine-tune", "freeze": "frozen"})
+    assert list(table.columns) == ["samples", "scratch", "fine-tune", "frozen"]
+    assert table["samples"].tolist() == [10, 30]
+    assert table["frozen"].tolist() == [f"{res.mean()[2, j]:.3f} ± {res.std()[2, j]:.3f}" for j in range(2)]
+
+
+def test_a_relatedness_tally_gains_only_over_pairs_done(pre):
+    tally = T.RelatednessTally(2, relatednesses=(0.0, 1.0), sizes=(20,))
+    assert tally.total == 12 and tally.done == 0 and np.isnan(tally.gain()).all()
+
+    def point(r, method, seed, acc):
+        return T.SweepPoint(method, 20, seed, r, acc, acc, 1, 0.0, 1, 12)
+
+    tally.add(point(1.0, "scratch", 0, 0.7))
+    tally.add(point(1.0, "fine-tune", 0, 0.9))
+    tally.add(point(1.0, "fine-tune", 1, 0.95))      # its scratch partner is not done: not counted
+    assert tally.done == 3
+    np.testing.assert_allclose(tally.gain("fine-tune")[1], [0.2])
+    assert np.isnan(tally.gain("fine-tune")[0]).all() and np.isnan(tally.gain("freeze")).all()
+    tally.add(point(1.0, "scratch", 1, 0.85))
+    np.testing.assert_allclose(tally.gain("fine-tune")[1], [0.15])
+
+
+def test_paced_curves_count_one_epoch_of_every_method(pre):
+    """At 10 epochs/s the pacer waits 0.1 s per epoch (the last method's point), not per event."""
+    class Clock:
+        now = 0.0
+
+        def __call__(self):
+            return self.now
+
+    def timing():
+        clock, sleeps = Clock(), []
+
+        def sleep(s):
+            sleeps.append(s)
+            clock.now += s
+        return sleeps, {"clock": clock, "sleep": sleep}
+
+    sleeps, kw = timing()
+    points = [T.CurvePoint(m, e, 2, e, None, 0.5, 0.5) for e in range(3) for m in T.METHODS]
+    events, result = drain(T.paced_curves(iter(points), 10, **kw))
+    assert events == points and sleeps == pytest.approx([0.1, 0.1, 0.1])
+    sleeps, kw = timing()                              # two methods: the second one's points count
+    drain(T.paced_curves(iter(points), 10, methods=("scratch", "fine-tune"), **kw))
+    assert sleeps == pytest.approx([0.1, 0.1, 0.1])
+    # the real job: the same events and result as unpaced, and at the maximum speed no waiting at all
+    sleeps, kw = timing()
+    fast, res = drain(T.paced_curves(T.learning_curves(0.8, size=64, seed=2, steps=10), T.SPEED.maximum, **kw))
+    unpaced, expected = drain(T.learning_curves(0.8, size=64, seed=2, steps=10))
+    assert fast == unpaced and sleeps == []
+    np.testing.assert_array_equal(res.test_acc["freeze"], expected.test_acc["freeze"])
+    with pytest.raises(ValueError, match="speed must be in"):
+        T.paced_curves(iter(()), 1)
 
 
 # ------------------------------------------------------------------ bad input
