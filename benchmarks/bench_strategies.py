@@ -43,11 +43,11 @@ def _wait_idle(app, panel, timeout=120.0):
             raise TimeoutError("the panel did not become idle")
 
 
-def slider_to_repaint(app, panel, name: str, moves: int = 60, warm_up: int = 5) -> list[float]:
+def slider_to_repaint(app, section, name: str, moves: int = 60, warm_up: int = 5) -> list[float]:
     """Seconds from slider.setValue to the end of the learning-rate figure's repaint."""
     # a drag that never pauses: the run is not restarted in between
-    return slider_to_paint(app, panel.sched_form[name].slider, panel.lr_plot.viewport(), moves, warm_up,
-                           after_each=panel.sched_restart.stop)
+    return slider_to_paint(app, section.param_widget(name).slider, section.lr_plot.viewport(), moves, warm_up,
+                           after_each=section.restart_timer.stop)
 
 
 def captured_job(worker, run):
@@ -101,6 +101,7 @@ def main() -> dict:
     w.resize(1280, 800)
     w.show()
     panel = w.panel_by_key("strategies")
+    schedules = panel.section("schedules")
     _wait_idle(app, panel)          # the first schedule runs (and scikit-learn's import) out of the way
     results: dict = {}
 
@@ -118,46 +119,48 @@ def main() -> dict:
         theme().set_presentation(mode == "presentation")
         for _ in range(5):
             app.processEvents()
-        panel.tabs.setCurrentIndex(0)
+        panel.show_section("schedules")
         for name in sliders:
-            results[f"{name}_{mode}"] = slider_to_repaint(app, panel, name)
+            results[f"{name}_{mode}"] = slider_to_repaint(app, schedules, name)
     theme().set_presentation(False)
-    panel.sched_form.set_values({"initial_lr": 0.1, "total_epochs": 100, "decay_rate": 0.95, "drop_rate": 0.5,
+    schedules.set_values({"initial_lr": 0.1, "total_epochs": 100, "decay_rate": 0.95, "drop_rate": 0.5,
                                  "warmup_epochs": 5})
     panel.cancel()
     for _ in range(5):
         app.processEvents()
 
     # ------------------------------------------------------------ 2. heartbeat
-    for form in (panel.sched_run_form, panel.batch_form, panel.clip_form):
-        form.set_values({"speed": 1000})
+    for section in panel.sections.values():
+        if "speed" in section.values():
+            section.set_values({"speed": 1000})
     from gui.worker import Worker
     reference = Worker("bench-reference")     # not the panel's: nothing listens to its events
     beats = {"idle event loop (baseline)": idle_heartbeat(2.0),
              "reference: plain Python/numpy loop on a worker, 3 s": heartbeat_gaps(reference, _python_loop, 3.0)}
     reference.shutdown()
     sections = (
-        ("LR schedules: 5 runs x 100 epochs (SGD, B=128)", 0, panel.sched_worker, panel.run_schedules),
-        ("batch size: noise + 5 runs x 10 epochs (B=8 .. full)", 1, panel.batch_worker, panel.run_batch),
-        ("iterations: the tutorial's 4 SGDClassifier fits", 2, panel.iter_worker, panel.run_iterations),
-        ("clipping: 2 runs x 30 epochs (digits)", 3, panel.clip_worker, panel.run_clipping),
+        ("LR schedules: 5 runs x 100 epochs (SGD, B=128)", "schedules"),
+        ("batch size: noise + 5 runs x 10 epochs (B=8 .. full)", "batch_size"),
+        ("iterations: the tutorial's 4 SGDClassifier fits", "iterations"),
+        ("clipping: 2 runs x 30 epochs (digits)", "clipping"),
     )
     # what a student gets: the default, paced speeds (schedules 60 epochs/s, clipping 30)
-    panel.sched_run_form.set_values({"speed": 60})
-    panel.tabs.setCurrentIndex(0)
+    schedules.set_values({"speed": 60})
+    panel.show_section("schedules")
     _wait_idle(app, panel)
-    fn, args, kwargs = captured_job(panel.sched_worker, panel.run_schedules)
-    beats["LR schedules at the default speed (60 epochs/s)"] = heartbeat_gaps(panel.sched_worker, fn, *args, **kwargs)
+    fn, args, kwargs = captured_job(schedules.worker, schedules.run)
+    beats["LR schedules at the default speed (60 epochs/s)"] = heartbeat_gaps(schedules.worker, fn, *args, **kwargs)
     _wait_idle(app, panel)
-    panel.sched_run_form.set_values({"speed": 1000})
-    for label, index, worker, run in sections:
-        panel.tabs.setCurrentIndex(index)
+    schedules.set_values({"speed": 1000})
+    for label, key in sections:
+        section = panel.section(key)
+        panel.show_section(key)
         _wait_idle(app, panel)
         for _ in range(5):
             app.processEvents()
-        panel_run = run                       # resets the section's state, draws, and starts the job...
-        fn, args, kwargs = captured_job(worker, panel_run)
-        beats[label] = heartbeat_gaps(worker, fn, *args, **kwargs)   # ...which runs here, timed
+        # the section's run() resets its state, draws, and starts the job...
+        fn, args, kwargs = captured_job(section.worker, section.run)
+        beats[label] = heartbeat_gaps(section.worker, fn, *args, **kwargs)   # ...which runs here, timed
         _wait_idle(app, panel)
     results["heartbeat"] = beats
     w.close()

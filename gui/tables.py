@@ -39,6 +39,9 @@ class FrameModel(QAbstractTableModel):
         self.formats = dict(formats or {})
         self.tips = dict(tips or {})
         self.cell_colours: Callable[[int, str], Any] | None = None   # (row, column name) -> QColor or None
+        self.cell_foregrounds: Callable[[int, str], Any] | None = None   # (row, column name) -> text QColor or None
+        self.cell_tips: Callable[[int, str], str | None] | None = None   # (row, column name) -> tooltip or None
+        self.alignment = None    # every cell's Qt alignment (None: numbers right, text left)
 
     @property
     def frame(self):
@@ -88,11 +91,17 @@ class FrameModel(QAbstractTableModel):
                 return -math.inf
             return float(value) if isinstance(value, numbers.Real) else str(value)
         if role == Qt.TextAlignmentRole:
+            if self.alignment is not None:
+                return int(self.alignment)
             value = self._frame.iat[row, column]
             numeric = isinstance(value, numbers.Real) and not isinstance(value, bool)
             return int((Qt.AlignRight if numeric else Qt.AlignLeft) | Qt.AlignVCenter)
         if role == Qt.BackgroundRole and self.cell_colours is not None:
             return self.cell_colours(row, self._frame.columns[column])
+        if role == Qt.ForegroundRole and self.cell_foregrounds is not None:
+            return self.cell_foregrounds(row, self._frame.columns[column])
+        if role == Qt.ToolTipRole and self.cell_tips is not None:
+            return self.cell_tips(row, self._frame.columns[column])
         return None
 
     def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):  # noqa: N802 (Qt name)

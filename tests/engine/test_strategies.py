@@ -49,9 +49,8 @@ def test_bad_schedule_input_raises(kwargs, match):
         S.schedule_curves(**kwargs)
 
 
-def test_schedule_runs_differ_only_in_the_learning_rate():
-    events, result = drain(S.schedule_runs(initial_lr=0.1, total_epochs=10, batch_size=256, hidden=8,
-                                           settings={"warmup_epochs": 2}))
+def test_schedule_runs_differ_only_in_the_learning_rate(small_schedule_runs):
+    events, result = small_schedule_runs
     starts = [e for e in events if isinstance(e, S.RunStart)]
     assert [s.run for s in starts] == list(S.RUN_SCHEDULES)
     assert len({(s.train_loss, s.val_loss) for s in starts}) == 1       # the same initial weights
@@ -169,8 +168,24 @@ def test_gradient_noise_needs_the_plain_data_loss():
         S.gradient_noise("net", X, y)
 
 
-def test_batch_size_study_measures_every_batch_size():
-    events, study = drain(S.batch_size_study(epochs=2, hidden=8, draws=20))
+@pytest.fixture(scope="module")
+def small_study():
+    return drain(S.batch_size_study(epochs=2, hidden=8, draws=20))
+
+
+@pytest.fixture(scope="module")
+def clipping_comparison():
+    return drain(S.clipping_runs())             # digits, SGD lr 3, max_norm 0.5, 30 epochs
+
+
+@pytest.fixture(scope="module")
+def small_schedule_runs():
+    return drain(S.schedule_runs(initial_lr=0.1, total_epochs=10, batch_size=256, hidden=8,
+                                 settings={"warmup_epochs": 2}))
+
+
+def test_batch_size_study_measures_every_batch_size(small_study):
+    events, study = small_study
     noise_events = [e for e in events if isinstance(e, S.NoiseRow)]
     assert len(noise_events) == 5 and events[:5] == noise_events     # the noise first, then the runs
     assert [r.label for r in study.rows] == ["8", "32", "128", "512", "full (4000)"]
@@ -265,8 +280,8 @@ def test_parse_vector():
             S.parse_vector(bad)
 
 
-def test_too_large_learning_rate_explodes_without_clipping_and_trains_with_it():
-    events, result = drain(S.clipping_runs())             # digits, SGD lr 3, max_norm 0.5, 30 epochs
+def test_too_large_learning_rate_explodes_without_clipping_and_trains_with_it(clipping_comparison):
+    events, result = clipping_comparison
     plain, clipped = result.runs["no clipping"], result.runs["clipping"]
     assert plain.diverged and "diverged" in plain.reason
     norms = plain.curve("grad_norm")
@@ -283,3 +298,105 @@ def test_clipping_runs_bad_input():
         S.clipping_runs(max_norm=0)
     with pytest.raises(ValueError, match="lr"):
         S.clipping_runs(lr=1000)
+
+
+# ------------------------------------------------------------------ what the lab reads from the engine
+def test_the_sizes_the_lab_knows_without_building_the_data():
+    data = S.section4_data()
+    assert data.X_train.shape == (S.SECTION4_TRAIN_SIZE, S.SECTION4_FEATURES)
+    assert len(data.X_train) + len(data.X_test) == S.SECTION4_SAMPLES
+    assert len(np.unique(data.y_train)) == S.SECTION4_CLASSES
+    assert S.digits_data().sizes[0] == S.DIGITS_TRAIN_SIZE
+    assert S.batches_per_epoch(32) == -(-S.DIGITS_TRAIN_SIZE // 32) == 36
+    assert S.lab_labels() == ["8", "32", "128", "512", "full (4000)"]
+
+
+def test_schedule_figure_draws_what_it_can_and_explains_the_rest():
+    figure = S.schedule_figure(0.1, 10, {"warmup_epochs": 10})
+    assert "warmup_linear" in figure.problems and "total_epochs" in figure.problems["warmup_linear"]
+    assert set(figure.curves) == set(S.RUN_SCHEDULES) - {"warmup_linear"} and not figure.warmup_wasted
+    assert S.schedule_figure().warmup_wasted                     # the tutorial's warm-up: lr 0 at epoch 0
+    values = dict(S.SCHEDULE_CHOICE.defaults(), constant=False, initial_lr=0.1, total_epochs=10, warmup_epochs=10)
+    assert S.split_values(values)[0] == S.TUTORIAL_SCHEDULES
+    assert S.runnable_schedules(values) == ("step_decay", "exponential_decay", "cosine_annealing")
+
+
+def test_schedule_summary_reads_the_runs(small_schedule_runs):
+    _, result = small_schedule_runs
+    summary = S.schedule_summary(result)
+    assert list(summary.table["schedule"]) == list(S.RUN_SCHEDULES)
+    const = summary.table.set_index("schedule").loc["constant"]
+    val = result.runs["constant"].curve("val_loss")
+    assert const.best_val_loss == val.min() and const.best_epoch == int(np.argmin(val))
+    assert summary.warmup_identical and summary.warmup_start_loss == result.starts["warmup_linear"].val_loss
+    assert summary.constant_compared
+
+
+def test_paced_runs_checks_the_speed_and_runs_unpaced_at_its_maximum():
+    def three():
+        yield from (1, 2, 3)
+        return "done"
+    assert drain(S.paced_runs(three(), S.SPEED.maximum, runs=2)) == ([1, 2, 3], "done")
+    with pytest.raises(ValueError, match="speed"):
+        drain(S.paced_runs(three(), 0, runs=2))
+
+
+def test_batch_table_grows_with_the_measurements_and_keeps_the_tutorials_words(small_study):
+    empty = S.batch_table()
+    assert list(empty["batch"]) == ["8", "32", "128", "512", "full"]
+    assert list(empty["tutorial"]) == [S.tutorial_claims(b) for b in S.BATCH_SIZES]
+    assert S.tutorial_claims(31) == "High/Low/Slow" and S.tutorial_claims(32) == "Medium/Low/Medium"
+    assert empty.drop(columns=["batch", "tutorial"]).isna().all().all()    # nothing measured yet
+    events, study = small_study
+    noise = [e for e in events if isinstance(e, S.NoiseRow)]
+    partial = S.batch_table(noise[:2], hidden=8)
+    assert partial["noise"].notna().tolist() == [True, True, False, False, False]
+    assert partial.loc[0, "memory_kb"] == S.batch_memory_kb((20, 8, 2), 8)
+    hist = {label: list(run.history) for label, run in study.comparison.runs.items()}
+    done = S.batch_table(noise, hist, 8, study)
+    assert done["updates"].tolist() == [500, 125, 32, 8, 1]
+    assert done["ms_per_epoch"].tolist() == [r.seconds_per_epoch * 1000 for r in study.rows]
+    summary = S.batch_summary(study)
+    assert summary.small is study.rows[0] and summary.full is study.rows[-1] and summary.epochs == 2
+    assert summary.noise_ratio == pytest.approx(study.rows[0].noise / study.rows[2].noise)
+    assert 0 <= summary.worst_formula_error < 0.35 and summary.small_fits_better
+    b, formula, with_replacement = S.noise_formula_curve(noise[0])
+    assert b[0] == 1 and b[-1] <= 0.75 * S.SECTION4_TRAIN_SIZE and np.all(formula <= with_replacement)
+    np.testing.assert_allclose(np.interp(8, b, formula), noise[0].predicted, rtol=1e-3)
+
+
+def test_iteration_table_compares_every_fit_with_the_tutorial():
+    assert S.iteration_choices() == ((10, 50, 100, 200), None)
+    assert S.iteration_choices("1 … 1000", "1e-3") == ((1, 2, 5, 10, 20, 50, 100, 200, 500, 1000), 1e-3)
+    with pytest.raises(ValueError, match="tol"):
+        S.iteration_choices(tol="0.5")
+    same = S.IterationRow(10, 10, 40_000, 0.833, 0.828, 0.1, None)
+    other = S.IterationRow(50, 50, 200_000, 0.9, 0.9, 0.1, "ConvergenceWarning: ... max_iter ...")
+    table = S.iteration_table((10, 50, 7), [same, other])
+    assert table["tutorial"].tolist() == ["0.83300/0.828 ✓", "0.84175/0.839 ✗", None]
+    assert table["warning"].tolist()[:2] == [None, "ConvergenceWarning"]                # None: no warning
+    assert math.isnan(table.loc[2, "warning"]) and math.isnan(table.loc[2, "epochs_run"])   # NaN: not fitted yet
+    assert S.iteration_table((10,), [same], tol=1e-3)["tutorial"].tolist() == [None]     # nothing to compare
+    summary = S.iteration_summary([same, other], (10, 50, 7))
+    assert (summary.comparable, summary.reproduced, summary.warned) == (2, 1, 1) and summary.tutorial_tol
+    early = S.IterationRow(200, 12, 48_000, 0.85, 0.85, 0.1, None)
+    assert S.iteration_summary([early], (200,), 1e-3).stopped_early == (early,)
+
+
+def test_clipping_summary_and_the_examples_bars(clipping_comparison):
+    demo = S.clipping_demo()
+    np.testing.assert_allclose(demo.norms_before, [5, 13, math.sqrt(194)])
+    np.testing.assert_allclose(demo.norms_after[-1], 5.0, rtol=1e-6)
+    _, result = clipping_comparison
+    s = S.clipping_summary(result)
+    assert s.plain_diverged and "epoch" in s.plain_failure and "Try" not in s.plain_failure
+    assert s.batches == 30 * S.batches_per_epoch(32) and 0 < s.clipped_batches <= s.batches
+    assert s.longest_step == 3.0 * 0.5 and not s.clipped_diverged and s.clipped_val_acc > 0.5
+
+
+def test_the_labs_schedule_runs_train_the_ticked_valid_schedules_or_nothing():
+    values = dict(S.SCHEDULE_CHOICE.defaults(), initial_lr=0.1, total_epochs=10)
+    assert drain(S.lab_schedule_runs({**values, **{n: False for n in S.RUN_SCHEDULES}})) == ([], None)
+    gen = S.lab_schedule_runs({**values, "constant": False, "warmup_epochs": 10}, batch_size=256, hidden=8)
+    assert [next(gen).run for _ in range(3)] == ["step_decay", "exponential_decay", "cosine_annealing"]
+    gen.close()

@@ -1,0 +1,206 @@
+"""Learning-rate schedules: the tutorial's figure, and one real run per schedule.
+
+* :func:`schedule_curves` - the tutorial's four schedules (step decay, exponential, cosine
+  annealing, warm-up + linear) as arrays over the epochs: its figure, instantly.
+  :func:`schedule_figure` draws every schedule it can and says why it cannot draw the others.
+* :func:`schedule_runs` - the same network (same initial weights, same batches) trained once
+  per schedule, side by side, epoch by epoch. The tutorial's warm-up formula gives learning
+  rate 0 at epoch 0: that epoch learns nothing, which the runs show (its loss after epoch 0
+  is exactly the loss at the start). :func:`schedule_summary` says what the runs measured.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generator
+
+import numpy as np
+
+from engine import schedules as SCH
+from engine.params import Param, ParamSet
+from engine.strategies.runs import SEED, section4_data, train_side_by_side
+
+TUTORIAL_SCHEDULES = ("step_decay", "exponential_decay", "cosine_annealing", "warmup_linear")
+RUN_SCHEDULES = ("constant",) + TUTORIAL_SCHEDULES
+SCHEDULE_SETTINGS = ParamSet((SCH.DROP_RATE, SCH.EPOCHS_DROP, SCH.DECAY_RATE, SCH.MIN_LR, SCH.WARMUP_EPOCHS))
+SCHEDULE_LABELS = dict(SCH.LABELS, constant="Constant (no schedule)")
+# which schedules the lab trains: one check box each (all ticked at the start)
+SCHEDULE_CHOICE = ParamSet(tuple(Param(name, SCHEDULE_LABELS[name], True, kind="bool",
+                                       help=SCH.SCHEDULES[name].__doc__ or "") for name in RUN_SCHEDULES))
+
+INITIAL_LR = Param("initial_lr", "initial lr", 0.1, minimum=1e-4, maximum=10.0, log=True, decimals=5,
+                   help="The learning rate every schedule starts from (the peak of warm-up).")
+SCHED_EPOCHS = Param("total_epochs", "epochs", 100, kind="int", minimum=10, maximum=300,
+                     help="Length of the schedules and of the training runs (the tutorial plots 100).")
+# The lab's slider ranges for the schedules' own settings (engine.schedules accepts wider ones).
+LAB_SCHEDULE_SETTINGS = ParamSet((
+    SCH.DROP_RATE,
+    Param("epochs_drop", SCH.EPOCHS_DROP.label, 10, kind="int", minimum=1, maximum=100, help=SCH.EPOCHS_DROP.help),
+    Param("decay_rate", SCH.DECAY_RATE.label, 0.95, minimum=0.5, maximum=1.0, decimals=3, help=SCH.DECAY_RATE.help),
+    Param("min_lr", "cosine min lr", 0.0, minimum=0.0, maximum=0.1, decimals=5,
+          help=SCH.MIN_LR.help + " Must not exceed the initial learning rate."),
+    Param("warmup_epochs", SCH.WARMUP_EPOCHS.label, 5, kind="int", minimum=0, maximum=50,
+          help=SCH.WARMUP_EPOCHS.help + " Must be shorter than the run."),
+))
+SCHED_HIDDEN = Param("hidden", "hidden units", 32, kind="int", minimum=2, maximum=512,
+                     help="Width of the network's one hidden (ReLU) layer.")
+SCHED_BATCH = Param("batch_size", "batch size", 128, kind="int", minimum=1, maximum=4000,
+                    help="Samples per SGD step in the schedule runs.")
+
+
+def schedule_kwargs(name: str, settings: dict | None = None) -> dict:
+    """The entries of ``settings`` that schedule ``name`` takes (e.g. decay_rate for exponential)."""
+    if name not in SCH.SCHEDULES:
+        raise ValueError(f"schedule must be one of {', '.join(SCH.SCHEDULES)}, got {name!r}")
+    settings = SCHEDULE_SETTINGS.validate(dict(settings or {}))
+    return {k: settings[k] for k in SCH.PARAMS[name].names()}
+
+
+def make(name: str, initial_lr=0.1, total_epochs=100, settings: dict | None = None) -> SCH.Schedule:
+    """Schedule ``name`` with the arguments it takes out of ``settings`` (checked)."""
+    return SCH.make_schedule(name, initial_lr, total_epochs, **schedule_kwargs(name, settings))
+
+
+def check_names(names) -> tuple[str, ...]:
+    """``names`` as a tuple of known, distinct schedule names (at least one)."""
+    if isinstance(names, str):
+        names = (names,)
+    names = tuple(names)
+    if not names:
+        raise ValueError("names must list at least one schedule")
+    for n in names:
+        if n not in SCH.SCHEDULES:
+            raise ValueError(f"every schedule must be one of {', '.join(SCH.SCHEDULES)}, got {n!r}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"names lists a schedule twice: {list(names)}")
+    return names
+
+
+def schedule_curves(initial_lr=0.1, total_epochs=100, settings: dict | None = None,
+                    names=TUTORIAL_SCHEDULES) -> dict[str, np.ndarray]:
+    """The learning rate of each schedule at epochs 0 .. total_epochs - 1 (the tutorial's figure)."""
+    initial_lr = INITIAL_LR.validate(initial_lr)
+    total_epochs = SCHED_EPOCHS.validate(total_epochs)
+    names = check_names(names)
+    return {name: np.array(make(name, initial_lr, total_epochs, settings).values(), dtype=float)
+            for name in names}
+
+
+# ------------------------------------------------------------------ the lab's figure and choice
+@dataclass(frozen=True)
+class ScheduleFigure:
+    """The schedules the lab can draw for some settings, and why it cannot draw the others."""
+    curves: dict             # name -> learning rate per epoch
+    problems: dict           # name -> the reason in words (e.g. warm-up as long as the run)
+    warmup_wasted: bool      # the warm-up's lr is 0 at epoch 0: its first epoch learns nothing
+
+
+def split_values(values: dict) -> tuple[tuple[str, ...], float, int, dict]:
+    """The lab's flat values -> (ticked schedules, initial_lr, total_epochs, schedule settings)."""
+    ticked = tuple(n for n in RUN_SCHEDULES if values.get(n, False))
+    settings = {k: values[k] for k in LAB_SCHEDULE_SETTINGS.names() if k in values}
+    return ticked, values.get("initial_lr", INITIAL_LR.default), values.get("total_epochs", SCHED_EPOCHS.default), \
+        settings
+
+
+def schedule_figure(initial_lr=0.1, total_epochs=100, settings: dict | None = None,
+                    names=RUN_SCHEDULES) -> ScheduleFigure:
+    """Every schedule of ``names`` whose settings are valid, drawn; the others explained."""
+    curves, problems = {}, {}
+    for name in check_names(names):
+        try:
+            curves[name] = schedule_curves(initial_lr, total_epochs, settings, names=(name,))[name]
+        except ValueError as exc:
+            problems[name] = str(exc)
+    warm = curves.get("warmup_linear")
+    return ScheduleFigure(curves, problems, warm is not None and warm[0] == 0.0)
+
+
+def runnable_schedules(values: dict) -> tuple[str, ...]:
+    """The ticked schedules whose settings are valid: what the lab trains."""
+    ticked, initial_lr, total, settings = split_values(values)
+    figure = schedule_figure(initial_lr, total, settings)
+    return tuple(n for n in ticked if n in figure.curves)
+
+
+# ------------------------------------------------------------------ runs
+def schedule_runs(names=RUN_SCHEDULES, initial_lr=0.1, total_epochs=100, settings: dict | None = None,
+                  batch_size=128, hidden=32, seed=0) -> Generator:
+    """Train one network per schedule with SGD on the section-4 data, side by side.
+
+    Every run starts from the same weights and sees the same batches in the same order
+    (same ``seed``); only the learning rate differs. Yields a :class:`RunStart` per run,
+    then :class:`RunEpoch` events round by round; returns a :class:`Comparison`. The
+    "validation" set is the tutorial's 1000 test samples.
+    """
+    names = check_names(names)
+    initial_lr = INITIAL_LR.validate(initial_lr)
+    total_epochs = SCHED_EPOCHS.validate(total_epochs)
+    scheds = {n: make(n, initial_lr, total_epochs, settings) for n in names}
+    batch_size = SCHED_BATCH.validate(batch_size)
+    hidden = SCHED_HIDDEN.validate(hidden)
+    seed = SEED.validate(seed)
+    return _schedule_runs(scheds, initial_lr, total_epochs, batch_size, hidden, seed)
+
+
+def _schedule_runs(scheds, initial_lr, total_epochs, batch_size, hidden, seed):
+    from engine.nn import MLP
+    from engine.optimizers import SGD
+    data = section4_data()
+    X, y, Xv, yv = data.X_train, data.y_train, data.X_test, data.y_test
+    base = MLP([X.shape[1], hidden, 2], seed=seed)
+    configs = {name: dict(optimizer=SGD(lr=initial_lr), epochs=total_epochs, batch_size=batch_size, schedule=schedule,
+                          seed=seed, score_train=False) for name, schedule in scheds.items()}
+    settings = {"initial_lr": initial_lr, "total_epochs": total_epochs, "batch_size": batch_size,
+                "hidden": hidden, "seed": seed,
+                "schedules": {n: dict(s.kwargs) for n, s in scheds.items()}}
+    return (yield from train_side_by_side(base, (X, y, Xv, yv), configs, settings))
+
+
+def lab_schedule_runs(values: dict, batch_size=128, hidden=32, seed=0) -> Generator:
+    """The lab's runs: :func:`schedule_runs` of the ticked schedules whose settings are valid
+    (``values``: the lab's flat values, see :func:`split_values`); with none, a stream that ends
+    at once and returns None."""
+    names = runnable_schedules(values)
+    if not names:
+        return _nothing()
+    _, initial_lr, total_epochs, settings = split_values(values)
+    return schedule_runs(names, initial_lr, total_epochs, settings, batch_size, hidden, seed)
+
+
+def _nothing():
+    return None
+    yield   # (a generator)
+
+
+@dataclass(frozen=True)
+class ScheduleSummary:
+    """What the schedule runs measured."""
+    table: object            # DataFrame, one row per run that trained at least one epoch
+    warmup_start_loss: float | None    # the warm-up run's validation loss before and after epoch 0,
+    warmup_after_loss: float | None    # when its lr was 0 there (None otherwise)
+    warmup_identical: bool             # ... and the two are exactly equal: the epoch was wasted
+    constant_compared: bool            # the constant lr trained next to at least one schedule
+
+
+def schedule_summary(result) -> ScheduleSummary:
+    """The end of every run (validation loss, its lowest point, accuracy, training loss) and the
+    warm-up's wasted first epoch, from the :class:`Comparison` of :func:`schedule_runs`."""
+    import pandas as pd
+    rows = []
+    for name, run in result.runs.items():
+        if not run.history:
+            continue
+        last = run.history[-1]
+        val = run.curve("val_loss")
+        best = int(np.nanargmin(val))
+        rows.append({"schedule": name, "final_val_loss": last.val_loss, "best_val_loss": float(val[best]),
+                     "best_epoch": best, "val_acc": last.val_acc, "train_loss": last.train_loss,
+                     "diverged": run.diverged})
+    columns = ["schedule", "final_val_loss", "best_val_loss", "best_epoch", "val_acc", "train_loss", "diverged"]
+    warm = result.runs.get("warmup_linear")
+    start = after = None
+    if warm is not None and warm.history and warm.history[0].lr == 0.0:
+        start, after = result.starts["warmup_linear"].val_loss, warm.history[0].val_loss
+    return ScheduleSummary(table=pd.DataFrame(rows, columns=columns), warmup_start_loss=start,
+                           warmup_after_loss=after, warmup_identical=start is not None and after == start,
+                           constant_compared="constant" in result.runs and len(result.runs) > 1)

@@ -1,0 +1,37 @@
+"""2 · Batch size: a measured row per batch size next to the tutorial's words."""
+import pytest
+
+from gui.theme import theme
+from tests.gui.helpers import plain
+
+BATCH = 1
+
+
+def test_batch_table_has_a_measured_row_per_batch_size(qtbot, panel):
+    s = panel.section("batch_size")
+    with qtbot.waitSignal(s.done, timeout=30000):
+        panel.tabs.setCurrentIndex(BATCH)                     # showing the section starts its run
+    rows = s.table.texts()
+    assert [r[0] for r in rows] == ["8", "32", "128", "512", "full"]
+    assert [r[1] for r in rows] == ["500", "125", "32", "8", "1"]
+    measured = [float(r[2]) for r in rows]
+    formula = [float(r[3]) for r in rows]
+    assert measured == sorted(measured, reverse=True) and measured[-1] == 0.0 < measured[-2]
+    for m, f in zip(measured[:-1], formula[:-1]):
+        assert m == pytest.approx(f, rel=0.35)                # 20 batches drawn per size
+    for r in rows:
+        assert float(r[5]) > 0 and 0 < float(r[7]) <= 1 and 0 < float(r[8]) <= 1
+    # the tutorial's typed-in words, for comparison
+    assert [r[9] for r in rows] == ["High/Low/Slow", "Medium/Low/Medium", "Low/Medium/Fast", "Low/High/Fast",
+                                    "— (no row)"]
+    study = s.result
+    assert [f"{n.measured:.4f}" for n in study.noise] == [r[2] for r in rows]
+    assert s.points("8") == 4                                 # the start, then 3 epochs
+    assert "matches the formula" in plain(s.note)
+    # presentation mode: fewer, larger columns; the tutorial's words stay
+    iterations = panel.section("iterations")
+    theme().set_presentation(True)
+    qtbot.waitUntil(lambda: s.table.isColumnHidden(3), timeout=2000)
+    assert iterations.table.isColumnHidden(7) and not s.table.isColumnHidden(9)
+    theme().set_presentation(False)
+    qtbot.waitUntil(lambda: not s.table.isColumnHidden(3), timeout=2000)
