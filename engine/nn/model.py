@@ -216,10 +216,6 @@ class MLP:
         loss compares the output with (one-hot class indices for a softmax output)."""
         return check_targets(y, n, self.output, self.layer_sizes[-1], name)
 
-    # engine.strategies still calls these two by their old private names
-    _inputs = inputs
-    _targets = targets
-
     # ----------------------------------------------------------------- the computation
     def forward_batch(self, X1, ws, training, rng):
         """Run the layers on X1 (the inputs with a column of ones appended), filling the

@@ -42,8 +42,8 @@ def per_sample_gradient_sq_norms(model, X, y) -> np.ndarray:
     """
     _check_plain(model)
     from engine.nn import Workspace
-    X1 = model._inputs(X)
-    T = model._targets(y, X1.shape[0])
+    X1 = model.inputs(X)
+    T = model.targets(y, X1.shape[0])
     n = X1.shape[0]
     ws = Workspace(model, n, dropout=False)
     grad = np.zeros_like(model.params)
@@ -117,9 +117,9 @@ def gradient_noise(model, X, y, batch_sizes=BATCH_SIZES, draws=100, seed=0, repl
     measures 0: there is only one such batch.
     """
     _check_plain(model)
-    X1 = model._inputs(X)                       # checks X
+    X1 = model.inputs(X)                       # checks X
     n = X1.shape[0]
-    model._targets(y, n)
+    model.targets(y, n)
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     sizes = batch_sizes_of(batch_sizes, n)
