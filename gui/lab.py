@@ -300,7 +300,8 @@ class SectionPanel(TopicPanel):
         super().__init__(parent)
         self.sections: dict[str, Section] = {}
         self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(self.document_mode)
+        # a one-section topic shows its page without the tab widget's frame (as before there were sections)
+        self.tabs.setDocumentMode(self.document_mode or len(self.section_classes) == 1)
         for cls in self.section_classes:
             section = cls(self)
             section.status.connect(self.status)

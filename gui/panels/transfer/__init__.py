@@ -6,4 +6,3 @@ from gui.panels.transfer.page import TransferSection
 class TransferPanel(SectionPanel):
     title = "Transfer learning"
     section_classes = (TransferSection,)
-    document_mode = True       # no frame around the page: it fills the tab as it always did
