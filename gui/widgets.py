@@ -86,25 +86,34 @@ def controls_column(*widgets, frame: bool = True, always_scroll_bar: bool = True
     return scroll, col
 
 
-def fit_column(scroll: QScrollArea, min_width: int, max_width: int, fit_combos: bool = False) -> None:
+def fit_column(scroll: QScrollArea, min_width: int, max_width: int, fit_combos: bool = False,
+               number_sample: str = "0.0001", fixed_numbers: bool = True, resize_split: bool = True) -> None:
     """Make a controls column wide enough for its widgets (the fonts differ by mode), at least
-    ``min_width`` and never wider than ``max_width``: the plots come first.
+    ``min_width`` and never wider than ``max_width``: the plots come first. The one "widen the
+    controls" rule of every section.
 
-    ``fit_combos``: also widen combo boxes to their whole text ("real training▾" hid what it means)."""
+    Spin boxes are as wide as ``number_sample`` (``fixed_numbers``: exactly; otherwise at most).
+    ``fit_combos``: also widen combo boxes to their whole text ("real training▾" hid what it means).
+    ``resize_split``: give the splitter holding the column the new width at once."""
     inner = scroll.widget()
     bar = scroll.verticalScrollBar().sizeHint().width()
     for form in inner.findChildren(ParamForm):
         for w in form.widgets.values():
             if w.slider is not None:
-                # a fixed width: the spin box's own hint would make room for all its 12 decimals
-                w.editor.setFixedWidth(w.editor.fontMetrics().horizontalAdvance("0.0001") + 36)
+                # the spin box's own hint would make room for all its 12 decimals
+                width = w.editor.fontMetrics().horizontalAdvance(number_sample) + 36
+                if fixed_numbers:
+                    w.editor.setFixedWidth(width)
+                else:
+                    w.editor.setMinimumWidth(0)
+                    w.editor.setMaximumWidth(width)
             elif fit_combos and isinstance(w.editor, QComboBox):
                 w.editor.setMinimumWidth(0)
                 w.editor.setMinimumWidth(w.editor.sizeHint().width())
     width = min(max(min_width, inner.minimumSizeHint().width() + bar + 6), max_width)
     scroll.setMinimumWidth(width)
     split = scroll.parentWidget()
-    if isinstance(split, QSplitter):
+    if resize_split and isinstance(split, QSplitter):
         total = sum(split.sizes())
         if total > width:
             split.setSizes([width, total - width])

@@ -33,7 +33,7 @@ from gui.panels.pipeline.steps_box import StepsBox, show_progress
 from gui.panels.pipeline.verdict import VerdictBox, pm, warning_html
 from gui.runs import Run
 from gui.theme import theme
-from gui.widgets import (compact, controls_column, controls_split, group, lesson_label, progress_bar,
+from gui.widgets import (compact, controls_column, controls_split, fit_column, group, lesson_label, progress_bar,
                          set_param_enabled)
 
 FRAME_MS = 33             # streamed loss curves: 30 redraws a second are plenty, and leave the GIL to the fit
@@ -333,13 +333,8 @@ class Exercise(Section):
     # ============================================================== theme and size
     def restyle(self) -> None:
         super().restyle()
-        inner = self.controls.widget()
-        for w in self.form.widgets.values():
-            if w.slider is not None:
-                w.editor.setMaximumWidth(w.editor.fontMetrics().horizontalAdvance("0.00001") + 36)
-        bar = self.controls.verticalScrollBar().sizeHint().width()
-        self.controls.setMinimumWidth(max(CONTROLS_WIDTH, min(inner.minimumSizeHint().width() + bar + 6,
-                                                              MAX_CONTROLS_WIDTH)))
+        fit_column(self.controls, CONTROLS_WIDTH, MAX_CONTROLS_WIDTH, number_sample="0.00001", fixed_numbers=False,
+                   resize_split=False)
         font = theme().font(0.9)
         for t in self.alpha_plot.texts + self.compare_plot.texts:
             t.setFont(font)

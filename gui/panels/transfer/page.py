@@ -25,7 +25,7 @@ from engine import transfer as T
 from gui.lab import Section
 from gui.runs import Run
 from gui.theme import theme
-from gui.widgets import compact, group, lesson_label, rich_label, set_text
+from gui.widgets import compact, fit_column, group, lesson_label, rich_label, set_text
 from gui.panels.transfer.accuracy_table import AccuracyTableBox
 from gui.panels.transfer.curves_plot import LearningCurvesPlot
 from gui.panels.transfer.jobs import SWEEP_SETTINGS, big_sweep_job, curves_job, sweep_job
@@ -384,15 +384,8 @@ class TransferSection(Section):
     def _fit_editors(self) -> None:
         """The page's spin boxes as wide as 0.00001 (its learning rate has five decimals) and the
         column as wide as its widgets then need."""
-        for form in self.forms:
-            for w in form.widgets.values():
-                if w.slider is not None:
-                    w.editor.setMinimumWidth(0)
-                    w.editor.setMaximumWidth(w.editor.fontMetrics().horizontalAdvance("0.00001") + 36)
         lo, hi = self.column_widths[theme().presentation]
-        bar = self.controls_scroll.verticalScrollBar().sizeHint().width()
-        self.controls_scroll.setMinimumWidth(max(lo, min(self.controls_scroll.widget().minimumSizeHint().width()
-                                                         + bar + 6, hi)))
+        fit_column(self.controls_scroll, lo, hi, number_sample="0.00001", fixed_numbers=False, resize_split=False)
 
     @Slot()
     def _fit_split(self, *_args) -> None:
