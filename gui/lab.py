@@ -315,6 +315,7 @@ class SectionPanel(TopicPanel):
         theme().changed.connect(self._theme_changed)
         self._listening = True
         QTimer.singleShot(0, self, self._restyle)  # splitter sizes and column widths need the real fonts
+        QTimer.singleShot(0, self, self._first_show)  # the first section runs as soon as the tab is up
 
     def section(self, key: str) -> Section:
         return self.sections[key]
@@ -324,6 +325,10 @@ class SectionPanel(TopicPanel):
 
     def show_section(self, key: str) -> None:
         self.tabs.setCurrentWidget(self.sections[key])
+
+    @Slot()
+    def _first_show(self) -> None:
+        self.tabs.currentWidget().shown()
 
     @Slot(int)
     def _tab_changed(self, index: int) -> None:

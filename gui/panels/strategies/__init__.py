@@ -12,8 +12,6 @@ imported on a worker.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Slot
-
 from gui.lab import SectionPanel
 from gui.panels.strategies.batch_size import BatchSizeSection
 from gui.panels.strategies.clipping import ClippingSection
@@ -24,12 +22,3 @@ from gui.panels.strategies.schedules import SchedulesSection
 class StrategiesPanel(SectionPanel):
     title = "Training strategies"
     section_classes = (SchedulesSection, BatchSizeSection, IterationsSection, ClippingSection)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        # the first section runs as soon as the tab is up (the others when they are first shown)
-        QTimer.singleShot(0, self, self._first_show)
-
-    @Slot()
-    def _first_show(self) -> None:
-        self.tabs.currentWidget().shown()
