@@ -1,6 +1,6 @@
 """Training Lab: start the desktop application.
 
-    python main.py [--tab NAME] [--presentation] [--fullscreen] [--smoke]
+    python main.py [--tab NAME] [--presentation] [--fullscreen] [--smoke] [--open FILE] [--fresh]
 """
 from __future__ import annotations
 
@@ -21,18 +21,45 @@ def parse_args(argv=None):
     parser.add_argument("--smoke", action="store_true",
                         help="open the window, visit every tab (only --tab's if given), run its default computation, "
                              "print timing, exit")
+    parser.add_argument("--open", metavar="FILE", help="open a saved set-up (or a scenario file) at start")
+    parser.add_argument("--fresh", action="store_true",
+                        help="ignore the remembered window size, topic and presentation mode")
     return parser.parse_args(argv)
+
+
+def read_setup(args):
+    """--open's set-up (None without it); ValueError with one line if the file is missing or malformed."""
+    if not args.open:
+        return None
+    from gui.setups import read_file
+    return read_file(args.open)
+
+
+def open_setup(window, setup) -> str | None:
+    """Show --open's set-up in ``window``; the problem in one line if it is invalid."""
+    if setup is None:
+        return None
+    try:
+        window.apply_setup(setup)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    from gui.panels import find
+    from gui.panels import REGISTRY, find
     if args.tab:
         try:
             find(args.tab)
         except ValueError as exc:
             print(f"training-lab: {exc}", file=sys.stderr)
             return 2
+    try:
+        setup = read_setup(args)
+    except ValueError as exc:
+        print(f"training-lab: {exc}", file=sys.stderr)
+        return 2
 
     from PySide6.QtCore import QEvent, QObject, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
@@ -50,7 +77,26 @@ def main(argv=None) -> int:
     from gui.app import MainWindow, run_smoke
     from gui.theme import theme
     theme().apply_base()
-    window = MainWindow(initial_tab=args.tab, presentation=args.presentation)
+    from gui import settings
+    memory = settings.remembered() if not (args.fresh or args.smoke) else {"topic": None, "presentation": False,
+                                                                             "geometry": None}
+    tab = args.tab or (setup or {}).get("topic") or memory["topic"]
+    try:
+        find(tab) if isinstance(tab, str) else None
+    except ValueError:
+        tab = None            # a remembered topic that no longer exists (the set-up's own is checked below)
+    window = MainWindow(initial_tab=tab if isinstance(tab, str) else None,
+                        presentation=args.presentation or memory["presentation"])
+    problem = open_setup(window, setup)
+    if problem:
+        window.shutdown()      # join the threads the first tab started
+        print(f"training-lab: {args.open}: {problem}", file=sys.stderr)
+        return 2
+    if args.tab and setup is not None:
+        window.tabs.setCurrentIndex(REGISTRY.index(find(args.tab)))   # the explicit --tab wins
+    if memory["geometry"] is not None:
+        window.restoreGeometry(memory["geometry"])
+    window.remember_settings = not args.smoke
 
     first_paint: list[float] = []
 
