@@ -46,6 +46,22 @@ def open_setup(window, setup) -> str | None:
     return None
 
 
+def start_options(args, setup):
+    """(first topic, presentation mode, geometry): the command line first, then the set-up's topic,
+    then what the window remembered (ignored with --fresh, and by --smoke)."""
+    from gui import settings
+    from gui.panels import find
+    memory = {"topic": None, "presentation": False, "geometry": None}
+    if not (args.fresh or args.smoke):
+        memory = settings.remembered()
+    tab = args.tab or (setup or {}).get("topic") or memory["topic"]
+    try:
+        find(tab) if isinstance(tab, str) else None
+    except ValueError:
+        tab = None     # a remembered topic that no longer exists (a set-up's own is checked when it is applied)
+    return (tab if isinstance(tab, str) else None), bool(args.presentation or memory["presentation"]), memory["geometry"]
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     from gui.panels import REGISTRY, find
@@ -77,16 +93,8 @@ def main(argv=None) -> int:
     from gui.app import MainWindow, run_smoke
     from gui.theme import theme
     theme().apply_base()
-    from gui import settings
-    memory = settings.remembered() if not (args.fresh or args.smoke) else {"topic": None, "presentation": False,
-                                                                             "geometry": None}
-    tab = args.tab or (setup or {}).get("topic") or memory["topic"]
-    try:
-        find(tab) if isinstance(tab, str) else None
-    except ValueError:
-        tab = None            # a remembered topic that no longer exists (the set-up's own is checked below)
-    window = MainWindow(initial_tab=tab if isinstance(tab, str) else None,
-                        presentation=args.presentation or memory["presentation"])
+    tab, presentation, geometry = start_options(args, setup)
+    window = MainWindow(initial_tab=tab, presentation=presentation)
     problem = open_setup(window, setup)
     if problem:
         window.shutdown()      # join the threads the first tab started
@@ -94,8 +102,8 @@ def main(argv=None) -> int:
         return 2
     if args.tab and setup is not None:
         window.tabs.setCurrentIndex(REGISTRY.index(find(args.tab)))   # the explicit --tab wins
-    if memory["geometry"] is not None:
-        window.restoreGeometry(memory["geometry"])
+    if geometry is not None:
+        window.restoreGeometry(geometry)
     window.remember_settings = not args.smoke
 
     first_paint: list[float] = []

@@ -146,6 +146,12 @@ class Plan:
     section: str | None
 
 
+def holds_state(cls: type[Section]) -> bool:
+    """Whether a section holds values beyond its Params (it overrides ``check_values``): only a
+    built one can check those."""
+    return cls.check_values is not Section.check_values
+
+
 def _dict(where: str, value) -> dict:
     if not isinstance(value, dict):
         raise ValueError(f"{where}: expected an object ({{...}}), got {type(value).__name__}")
@@ -198,6 +204,9 @@ def check(window, setup) -> Plan:
                 raise ValueError(f"{where}: unknown section (sections of {tkey}: {', '.join(classes) or 'none'})")
             params, rest = _check_params(where, classes[skey], _dict(where, values))
             plan[index][skey] = {**params, **rest}
+            if rest and not holds_state(classes[skey]):
+                raise ValueError(f"{where}.{short(next(iter(rest)))}: unknown parameter "
+                                 f"({', '.join(p.name for p in classes[skey].params) or 'it has none'})")
             if rest:
                 rests[(index, skey)] = rest
                 needs_build.add(index)
@@ -228,7 +237,9 @@ def apply(window, setup) -> None:
         if panel is None:
             continue
         given = plan.values.get(index, {})
-        for key, section in panel.sections.items():
+        # the sections the set-up omits first: where a topic keeps two sections in step (the
+        # penalties and their strength), the one the set-up names has the last word
+        for key, section in sorted(panel.sections.items(), key=lambda item: item[0] in given):
             target = {**section.tutorial_values(), **given.get(key, {})}
             if set(section.values()) - set(target):
                 section.reset()        # state beyond the Params that the set-up omits

@@ -17,6 +17,12 @@ def no_thread_left_running():
         assert not alive, f"test left worker thread(s) running: {alive}"
 
 
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path, monkeypatch):
+    """The window's QSettings in a temporary file: tests never read or write the user's settings."""
+    monkeypatch.setenv("TRAINING_LAB_SETTINGS", str(tmp_path / "settings.ini"))
+
+
 @pytest.fixture
 def window(qtbot):
     """The main window at the size used on a 1280x800 screen; closed (threads joined) afterwards."""
