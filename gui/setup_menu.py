@@ -7,13 +7,13 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox, QSizePolicy, QToolBar, QToolButton
+from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QMenu, QMessageBox, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from gui import panels, settings
 from gui import setups as S
-from gui.theme import theme
 
 FILTER = "Training Lab set-ups (*.json);;All files (*)"
 
@@ -29,7 +29,6 @@ class SetupCommands(QObject):
         self._build_banner()
         self._build_scenarios_menu()
         window.tabs.currentChanged.connect(self._topic_changed)
-        theme().changed.connect(self._theme_changed)
 
     # ------------------------------------------------------------ menus
     def _build_actions(self) -> None:
@@ -79,23 +78,32 @@ class SetupCommands(QObject):
             self.scenario_actions[scenario.name] = act
 
     def _build_banner(self) -> None:
-        self.banner = QToolBar("Scenario")
-        self.banner.setMovable(False)
-        self.banner.setFloatable(False)
-        self.banner.toggleViewAction().setVisible(False)
+        """A line above the tabs (the central widget becomes the banner over the tabs; a tool bar
+        widened the window by its own width in presentation mode)."""
+        self.banner = QFrame()
+        self.banner.setFrameShape(QFrame.StyledPanel)
         self.banner_label = QLabel()
         self.banner_label.setTextFormat(Qt.RichText)
         self.banner_label.setWordWrap(True)
-        self.banner_label.setContentsMargins(6, 2, 6, 2)
-        self.banner_label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)   # the whole width
+        self.banner_label.setMinimumWidth(100)
         close = QToolButton()
         close.setText("✕")
+        close.setAutoRaise(True)
         close.setToolTip("Hide this line")
         close.clicked.connect(self.hide_banner)
-        self.banner.addWidget(self.banner_label)
-        self.banner.addWidget(close)
-        self.window.addToolBar(Qt.TopToolBarArea, self.banner)
+        row = QHBoxLayout(self.banner)
+        row.setContentsMargins(8, 4, 4, 4)
+        row.addWidget(self.banner_label, 1)
+        row.addWidget(close, 0, Qt.AlignTop)
         self.banner.setVisible(False)
+        tabs = self.window.takeCentralWidget()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(tabs, 1)
+        self.window.setCentralWidget(central)
 
     # ------------------------------------------------------------ commands
     @Slot()
@@ -119,26 +127,12 @@ class SetupCommands(QObject):
         self.banner_label.setText(f"<b>{html.escape(scenario.title)}</b> &nbsp;·&nbsp; Watch: "
                                   f"{html.escape(scenario.watch)}")
         self.banner.setVisible(True)
-        QTimer.singleShot(0, self, self._fit_banner)
         self.window.statusBar().showMessage(f"Watch: {scenario.watch}", 30000)
-
-    @Slot()
-    def _fit_banner(self) -> None:
-        """As tall as the wrapped text at the banner's width (a word-wrapped label in a tool bar
-        otherwise asks for the height of a narrow column)."""
-        label = self.banner_label
-        m = label.contentsMargins()
-        label.setFixedHeight(label.heightForWidth(max(label.width(), 200)) + m.top() + m.bottom())
 
     @Slot()
     def hide_banner(self) -> None:
         self.banner.setVisible(False)
         self.scenario = None
-
-    @Slot()
-    def _theme_changed(self) -> None:
-        if self.banner.isVisible():
-            QTimer.singleShot(0, self, self._fit_banner)   # after the new fonts have reached the label
 
     @Slot(int)
     def _topic_changed(self, index: int) -> None:

@@ -18,17 +18,7 @@ from tests.gui.helpers import plain, type_into
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def new_window(qtbot):
-    from gui.app import MainWindow
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
-def test_round_trip_through_a_file(qtbot, window, tmp_path):
+def test_round_trip_through_a_file(qtbot, window, new_window, tmp_path):
     race = window.panel_by_key("optimizers").section("race")
     type_into(qtbot, race.param_widget("SGD.lr").editor, "0.11")
     race.boxes["Adam"].setChecked(False)
@@ -49,13 +39,12 @@ def test_round_trip_through_a_file(qtbot, window, tmp_path):
     window.setup_commands.save_to(path)
     assert json.loads(path.read_text()) == saved
 
-    other = new_window(qtbot)
+    other = new_window()
     assert other.setup() != saved
     other.setup_commands.open_from(path)
     assert other.setup() == saved
     assert other.panel().section("outlier").band_check.isChecked()
     assert other.panel_by_key("optimizers").section("race").param_widget("SGD.lr").value() == 0.11
-    other.close()
 
 
 def test_a_setup_that_omits_a_section_leaves_it_at_the_tutorial_values(window):
@@ -268,9 +257,9 @@ def test_open_composes_with_smoke_and_presentation(tmp_path):
 
 
 # ------------------------------------------------------------------ what the window remembers
-def test_the_window_remembers_topic_and_mode_and_fresh_ignores_it(qtbot):
+def test_the_window_remembers_topic_and_mode_and_fresh_ignores_it(new_window):
     from gui.theme import theme
-    w = new_window(qtbot)
+    w = new_window()
     w.remember_settings = True
     w.tabs.setCurrentIndex(panels.REGISTRY.index(panels.find("reference")))
     w.set_presentation(True)
@@ -286,7 +275,7 @@ def test_the_window_remembers_topic_and_mode_and_fresh_ignores_it(qtbot):
     assert app_main.start_options(app_main.parse_args([]), {"topic": "transfer"})[0] == "transfer"
 
 
-def test_a_window_not_asked_to_remember_writes_nothing(qtbot):
-    w = new_window(qtbot)
+def test_a_window_not_asked_to_remember_writes_nothing(new_window):
+    w = new_window()
     w.close()
     assert settings.remembered()["topic"] is None
