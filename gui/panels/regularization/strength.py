@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QSplitter
 
 from engine import regularization as R
-from gui.lab import Section
+from gui.panels.regularization.penalties import PenaltyValuesSection
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import BLACK, BLUE, GREY, OKABE_ITO, VERMILLION, theme
 from gui.widgets import SOLID, group, over_note, plain_axes, plain_log_ticks, rich_label, swatch, with_legend
@@ -32,10 +32,8 @@ LESSON = (
     "Drag the dashed line or the sliders.")
 
 
-class StrengthSection(Section):
+class StrengthSection(PenaltyValuesSection):
     key, title, lesson = "strength", "2 · Strength", LESSON
-    params = tuple(R.PARAMS)
-    key_params = ("alpha_lasso", "alpha_ridge")
 
     def build(self) -> None:
         self.fits: R.StrengthFits | None = None
