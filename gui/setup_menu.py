@@ -123,6 +123,9 @@ class SetupCommands(QObject):
         except ValueError as exc:   # a shipped file: the tests open every one, but say so rather than crash
             self._error("Cannot open the scenario", str(exc))
             return
+        self._show_scenario(scenario)
+
+    def _show_scenario(self, scenario: S.Scenario) -> None:
         self.scenario = scenario
         self.banner_label.setText(f"<b>{html.escape(scenario.title)}</b> &nbsp;·&nbsp; Watch: "
                                   f"{html.escape(scenario.watch)}")
@@ -146,10 +149,15 @@ class SetupCommands(QObject):
 
     def open_from(self, path) -> None:
         """Open a set-up file; raises ValueError (one line) and changes nothing if it is bad."""
-        self.window.apply_setup(S.read_file(path))
-        self.hide_banner()
+        data = S.read_file(path)
+        self.window.apply_setup(data)
         settings.set_last_folder(str(Path(path).parent))
-        self.window.statusBar().showMessage(f"Set-up opened from {path}", 6000)
+        if data.get("title") and data.get("watch"):     # a lecturer's own scenario: its banner too
+            self._show_scenario(S.Scenario(Path(path).stem, data["title"], data["watch"],
+                                           self.window.setup()["topic"], data))
+        else:
+            self.hide_banner()
+            self.window.statusBar().showMessage(f"Set-up opened from {path}", 6000)
 
     @Slot()
     def save_dialog(self) -> None:

@@ -47,6 +47,19 @@ def test_round_trip_through_a_file(qtbot, window, new_window, tmp_path):
     assert other.panel_by_key("optimizers").section("race").param_widget("SGD.lr").value() == 0.11
 
 
+def test_a_set_up_file_with_a_title_and_a_watch_line_opens_as_a_scenario(window, tmp_path):
+    path = tmp_path / "week3.json"
+    mine = {**window.setup(), "title": "Week 3", "watch": "the bowl, slowly"}
+    path.write_text(json.dumps(mine))
+    window.setup_commands.open_from(path)
+    assert window.setup_commands.banner.isVisible()
+    assert "Week 3" in plain(window.setup_commands.banner_label)
+    window.setup_commands.open_from(tmp_path / "week3.json")
+    path.write_text(json.dumps(window.setup()))
+    window.setup_commands.open_from(path)
+    assert not window.setup_commands.banner.isVisible()
+
+
 def test_a_setup_that_omits_a_section_leaves_it_at_the_tutorial_values(window):
     race = window.panel_by_key("optimizers").section("race")
     race.set_values({"SGD.lr": 0.3, "noise": 2.0})
@@ -80,6 +93,34 @@ def test_every_scenario_opens_shows_what_to_watch_and_differs_from_the_defaults(
         panel.cancel()
     window.tabs.setCurrentIndex(0)          # another topic: the banner goes
     assert not window.setup_commands.banner.isVisible()
+
+
+def scenario(name):
+    return next(s for s in S.scenarios() if s.name == name)
+
+
+def test_scenarios_show_what_their_watch_line_says(qtbot, window):
+    """The cheap ones, measured (the training runs were checked on screenshots)."""
+    commands = window.setup_commands
+    commands.open_scenario(scenario("optimizers-1-sgd-diverges"))
+    race = window.panel().section("race")
+    qtbot.waitUntil(lambda: race.is_idle() and "SGD" in race.paths, timeout=20000)
+    assert race.paths["SGD"].diverged_at is not None
+    race.set_values({"SGD.lr": 0.09})
+    qtbot.waitUntil(lambda: race.is_idle() and race.paths["SGD"].hyperparameters.get("lr") == 0.09, timeout=20000)
+    assert race.paths["SGD"].diverged_at is None
+
+    commands.open_scenario(scenario("losses-1-outlier-mse-vs-huber"))
+    fit = window.panel().section("outlier").fit
+    assert abs(fit.squared.slope - 0.5) > 0.15          # the squared-loss line tilts toward the outlier
+    assert abs(fit.huber.slope - 0.5) < 0.05 and abs(fit.absolute.slope - 0.5) < 0.05
+
+    commands.open_scenario(scenario("regularization-1-lasso-zeroes-noise"))
+    penalties = window.panel().section("penalties")
+    qtbot.waitUntil(lambda: penalties.result is not None and penalties.result.alpha("L1 (Lasso)") == 2.0,
+                    timeout=30000)
+    assert penalties.result.zeroed("L1 (Lasso)") == (15, 0)     # every noise coefficient, no informative one
+    assert window.panel().section("strength").values()["alpha_lasso"] == 2.0   # the linked section follows
 
 
 def test_scenario_menu_is_grouped_by_topic(window):
