@@ -13,7 +13,8 @@ and the state some sections hold beyond their Params, e.g. the dragged outlier).
 section classes, without building it. :func:`apply` checks EVERYTHING first and raises
 ``ValueError`` naming the offending key (unknown key, wrong type, NaN, out of range, unknown
 topic, section or schema), and only then changes anything. A section a set-up omits goes back to
-the tutorial's values; so do the omitted values of a section it names. A topic not built yet is
+the tutorial's values; so do the omitted values of a section it names (as its own ``reset()`` and
+``set_values()`` make them: a race given only a surface gets that surface's preset). A topic not built yet is
 built only if the set-up gives it values other than the tutorial's (or state beyond its Params,
 which only a built section can check). A set-up file is data: it is parsed with ``json`` and
 nothing in it is ever evaluated.
@@ -240,10 +241,12 @@ def apply(window, setup) -> None:
         # the sections the set-up omits first: where a topic keeps two sections in step (the
         # penalties and their strength), the one the set-up names has the last word
         for key, section in sorted(panel.sections.items(), key=lambda item: item[0] in given):
-            target = {**section.tutorial_values(), **given.get(key, {})}
-            if set(section.values()) - set(target):
-                section.reset()        # state beyond the Params that the set-up omits
-            section.set_values(target)
+            values = given.get(key, {})
+            if set(section.values()) - set(values):
+                # omitted values: the tutorial's, as the section's own reset makes them (the race
+                # then loads a named surface's preset, which the given values override)
+                section.reset()
+            section.set_values(values)
     if plan.topic is not None:
         window.tabs.setCurrentIndex(plan.topic)
         if plan.section is not None:

@@ -68,6 +68,9 @@ def test_a_setup_that_omits_a_section_leaves_it_at_the_tutorial_values(window):
     assert race.values()["noise"] == 1.0
     window.apply_setup({"schema": 1})
     assert race.values() == race.tutorial_values()
+    # a race given only its surface: that surface's preset and start, as choosing it in the lab would
+    window.apply_setup({"schema": 1, "topics": {"optimizers": {"race": {"surface": "rosenbrock"}}}})
+    assert race.values()["SGD.lr"] == 0.001 and (race.values()["start_x"], race.values()["start_y"]) == (-1.5, 2.5)
 
 
 def test_every_scenario_opens_shows_what_to_watch_and_differs_from_the_defaults(qtbot, window):
