@@ -101,7 +101,9 @@ class RaceSection(RunSection):
 
         run_box = QGroupBox("Run")
         self.run_form = self.make_form(("steps", "noise", "seed", "speed"), compact=False)
-        QVBoxLayout(run_box).addWidget(self.run_form)
+        run_layout = QVBoxLayout(run_box)
+        run_layout.addWidget(self.run_form)
+        run_layout.addWidget(self.pins.buttons())   # the race has no Run row: its pins go here
 
         self.boxes: dict[str, OptimizerBox] = {}
         for name in ORDER:
