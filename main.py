@@ -1,6 +1,6 @@
 """Training Lab: start the desktop application.
 
-    python main.py [--tab NAME] [--presentation] [--fullscreen] [--smoke]
+    python main.py [--tab NAME] [--presentation] [--fullscreen] [--smoke] [--report OUT.html]
 """
 from __future__ import annotations
 
@@ -21,7 +21,26 @@ def parse_args(argv=None):
     parser.add_argument("--smoke", action="store_true",
                         help="open the window, visit every tab (only --tab's if given), run its default computation, "
                              "print timing, exit")
+    parser.add_argument("--report", metavar="OUT.html",
+                        help="compute every topic off-screen and write a self-contained HTML handout, then exit")
     return parser.parse_args(argv)
+
+
+def write_report(args, window, app) -> int:
+    """--report: the handout of what the window computes (gui/report.py); progress on stderr."""
+    from gui.report import write_report as write
+    window.resize(1280, 800)
+    window.show()   # on the off-screen platform: laid out at 1280x800, never on a screen
+    try:
+        out, seconds, size = write(args.report, window, app, say=lambda m: print(m, file=sys.stderr, flush=True))
+    except (OSError, ValueError) as exc:
+        print(f"training-lab: cannot write the report: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        window.close()
+        app.processEvents()
+    print(f"report: wrote {out} ({size / 1e6:.1f} MB) in {seconds:.0f} s", file=sys.stderr)
+    return 0
 
 
 def main(argv=None) -> int:
@@ -33,6 +52,15 @@ def main(argv=None) -> int:
         except ValueError as exc:
             print(f"training-lab: {exc}", file=sys.stderr)
             return 2
+
+    if args.report:
+        from gui.report import check_output_path
+        try:
+            check_output_path(args.report)
+        except ValueError as exc:
+            print(f"training-lab: cannot write the report: {exc}", file=sys.stderr)
+            return 2
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"   # the handout is computed without showing a window
 
     from PySide6.QtCore import QEvent, QObject, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
@@ -51,6 +79,9 @@ def main(argv=None) -> int:
     from gui.theme import theme
     theme().apply_base()
     window = MainWindow(initial_tab=args.tab, presentation=args.presentation)
+
+    if args.report:
+        return write_report(args, window, app)
 
     first_paint: list[float] = []
 

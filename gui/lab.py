@@ -97,7 +97,7 @@ class Section(QWidget):
         """The section's tables by name, as pandas DataFrames (for export and reports)."""
         return {}
 
-    def notes(self) -> list[str]:
+    def verdicts(self) -> list[str]:
         """The verdicts and summaries shown now (rich text), for reports: every Run's note."""
         return [run.note.text() for run in self.runs if run.note.text()]
 

@@ -141,6 +141,9 @@ class RaceSection(RunSection):
     def tables(self) -> dict:
         return {"race": Race(self.paths, self.problems).table()}
 
+    def verdicts(self) -> list[str]:
+        return [self.summary.text()] if self.summary.text() else []
+
     def set_values(self, values: dict) -> None:
         """As Section's, but the surface first: a new surface loads its preset and its start,
         which the other values given may then override."""
