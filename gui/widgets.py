@@ -180,6 +180,16 @@ def run_buttons(run_slot, cancel_slot) -> tuple[QWidget, QPushButton, QPushButto
     return box, run, cancel
 
 
+def stacked(*widgets) -> QWidget:
+    """The widgets one above the other, without margins (e.g. two rows of buttons)."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        lay.addWidget(w)
+    return box
+
+
 def restart_timer(parent: QObject, slot, interval_ms: int) -> QTimer:
     """A single-shot timer calling ``slot``: restarting it on every slider move runs once, after
     the user pauses, instead of at every step of a drag."""
