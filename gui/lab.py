@@ -97,6 +97,11 @@ class Section(QWidget):
         """The section's tables by name, as pandas DataFrames (for export and reports)."""
         return {}
 
+    def show_whole_run(self):
+        """Draw the whole finished run, for a pin to copy; returns a callable that restores the
+        view, or None. An animated section (the race reveals its paths step by step) overrides it."""
+        return None
+
     def verdicts(self) -> list[str]:
         """The verdicts and summaries shown now (rich text), for reports: every Run's note."""
         return [run.note.text() for run in self.runs if run.note.text()]

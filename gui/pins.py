@@ -4,8 +4,8 @@ Written once against the Section model: every section has a :class:`PinBoard` (`
 A pin snapshots the curves of the section's plots (``Section.plots()``: every
 ``StyledPlot.curve``) into ghost items of the same colour, faded and dashed (pin 1 dashed, 2
 dotted, 3 dash-dotted), and remembers the section's ``values()``. Each ghost plot carries a label
-naming the settings that differ between the pinned run and the current set-up; it follows every
-change of a parameter. Ghosts are plot items, so exports (PNG, SVG, CSV) and the report show
+naming the settings that differ between the pinned run and the current set-up (in the view's
+top-left corner, one line per pin); it follows every change of a parameter. Ghosts are plot items, so exports (PNG, SVG, CSV) and the report show
 them. At most three pins: a fourth replaces the oldest.
 
 The Pin / Clear pins buttons sit beside a streaming section's Run button (the first
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 
 from gui.theme import theme
 from gui.widgets import buttons
@@ -87,9 +87,12 @@ class PinBoard(QObject):
             self._say("Pin waits for the run to finish: press Pin again when it is done.")
             return None
         plots = [p for p in self.section.plots().values() if hasattr(p, "curves")]
+        restore = self.section.show_whole_run()
         sources = [(plot, item) for plot in plots for item in plot.curves()
                    if item.isVisible() and item.xData is not None and len(item.xData)]
         if not sources:
+            if restore is not None:
+                restore()
             self._say("Nothing to pin yet: run first.")
             return None
         if len(self.pins) >= MAX_PINS:
@@ -100,11 +103,13 @@ class PinBoard(QObject):
         style = STYLES[(number - 1) % len(STYLES)]
         for plot, item in sources:
             pin.ghosts.append((plot, self._ghost(plot, item, style)))
+        if restore is not None:
+            restore()
         for plot in dict.fromkeys(plot for plot, _ in pin.ghosts):
-            label = pg.TextItem("", color=(90, 90, 90), anchor=(1, 1))
-            label.setFont(theme().font())
+            # in the view box's top-left corner (pixels, not data): readable whatever the range
+            label = pg.TextItem("", color=(70, 70, 70), anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 190))
             label.setZValue(40)
-            plot.addItem(label, ignoreBounds=True)
+            label.setParentItem(plot.getPlotItem().vb)
             pin.labels.append((plot, label))
         self.pins.append(pin)
         self.relabel()
@@ -140,8 +145,10 @@ class PinBoard(QObject):
     def _remove(self, pin: Pin) -> None:
         for plot, ghost in pin.ghosts:
             plot.forget(ghost)
-        for plot, label in pin.labels:
-            plot.removeItem(label)
+        for _plot, label in pin.labels:
+            label.setParentItem(None)
+            if label.scene() is not None:
+                label.scene().removeItem(label)
 
     def _update_buttons(self) -> None:
         for button in self._clear_buttons:
@@ -160,25 +167,16 @@ class PinBoard(QObject):
     def relabel(self) -> None:
         """Each pin's label: the settings that differ from the current ones."""
         now = self.section.values()
-        for pin in self.pins:
+        font = theme().font()
+        line = QFontMetrics(font).height() + 6
+        for row, pin in enumerate(self.pins):
             pin.text = f"pin {pin.number}: {differences(pin.values, now, self.ignored())}"
             for _plot, ghost in pin.ghosts:
                 ghost.export_name = f"{pin.text} / {ghost.source_name}" if ghost.source_name else pin.text
-            for plot, label in pin.labels:
+            for _plot, label in pin.labels:
                 label.setText(pin.text)
-                self._place(plot, label, [g for p, g in pin.ghosts if p is plot])
-
-    @staticmethod
-    def _place(plot, label, ghosts) -> None:
-        """At the last finite point of the pin's longest curve in that plot (in view coordinates:
-        a log axis shows log10 of the data)."""
-        x, y = max((g.getData() for g in ghosts), key=lambda xy: 0 if xy[0] is None else len(xy[0]))
-        if x is None:
-            return
-        finite = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
-        if finite.size:
-            i = finite[-1]
-            label.setPos(float(x[i]), float(y[i]))
+                label.setFont(font)
+                label.setPos(4, 4 + row * line)
 
     def texts(self) -> list[str]:
         return [pin.text for pin in self.pins]

@@ -141,6 +141,10 @@ class RaceSection(RunSection):
     def tables(self) -> dict:
         return {"race": Race(self.paths, self.problems).table()}
 
+    def show_whole_run(self):
+        self.race_plots.draw(self.paths, self.transport.last)   # a pin keeps the whole paths
+        return self.draw_frame
+
     def verdicts(self) -> list[str]:
         return [self.summary.text()] if self.summary.text() else []
 
