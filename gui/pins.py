@@ -56,24 +56,31 @@ def differences(pinned: dict, now: dict, ignore=()) -> str:
 class PinBoard(QObject):
     """A section's pins (see the module's docstring)."""
     changed = Signal()
+    has_pins = Signal(bool)   # drives every "Clear pins" button (no Python reference to a button is kept)
 
     def __init__(self, section):
         super().__init__(section)
         self.section = section
         self.pins: list[Pin] = []
         self._numbers = 0
-        self._clear_buttons = []
         section.changed.connect(self._values_changed)
 
     # ------------------------------------------------------------ the buttons
+    def specs(self) -> tuple:
+        """The (text, tooltip, slot) of the "Pin" and "Clear pins" buttons."""
+        return (("Pin", "Keep this finished run as a faded, dashed ghost under the next runs (at most three)",
+                 self.pin),
+                ("Clear pins", "Remove every pinned run of this tab", self.clear))
+
+    def bind(self, _pin, clear) -> None:
+        """Buttons made from :meth:`specs`: "Clear pins" is enabled while there are pins."""
+        clear.setEnabled(bool(self.pins))
+        self.has_pins.connect(clear.setEnabled)
+
     def buttons(self):
         """A row of "Pin" and "Clear pins" buttons bound to this board."""
-        row, (pin, clear) = buttons(
-            ("Pin", "Keep this finished run as a faded, dashed ghost under the next runs (at most three)",
-             self.pin),
-            ("Clear pins", "Remove every pinned run of this tab", self.clear))
-        clear.setEnabled(bool(self.pins))
-        self._clear_buttons.append(clear)
+        row, made = buttons(*self.specs())
+        self.bind(*made)
         return row
 
     def _say(self, message: str) -> None:
@@ -151,8 +158,7 @@ class PinBoard(QObject):
                 label.scene().removeItem(label)
 
     def _update_buttons(self) -> None:
-        for button in self._clear_buttons:
-            button.setEnabled(bool(self.pins))
+        self.has_pins.emit(bool(self.pins))
 
     # ------------------------------------------------------------ labels
     def ignored(self) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from gui.widgets import restart_timer, rich_label, run_buttons, stacked
+from gui.widgets import restart_timer, rich_label, run_buttons
 
 
 class Run(QObject):
@@ -51,10 +51,12 @@ class Run(QObject):
         self.events: list = []
         self._dirty = False
         self.run_text, self.restart_text = run_text, restart_text   # the Run button's text when idle / busy
-        self.button_row, self.run_button, self.cancel_button = run_buttons(self.start, self.cancel)
+        first = not section.runs   # the section's first Run row also pins its runs (gui/pins.py)
+        self.button_row, self.run_button, self.cancel_button, more = run_buttons(
+            self.start, self.cancel, section.pins.specs() if first else ())
+        if first:
+            section.pins.bind(*more)
         self.run_button.setText(run_text)
-        if not section.runs:   # the section's first Run row also pins its runs (gui/pins.py), on a second line
-            self.button_row = stacked(self.button_row, section.pins.buttons())
         self.note = rich_label("")   # the summary, or the failure sentence
         self.worker = section.make_worker(name, on_event=self._event, on_finished=self._finished,
                                           on_failed=self._failed, on_busy=self._busy)
