@@ -26,6 +26,16 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+def report_path_problem(path: str) -> str:
+    """Why --report cannot write to ``path`` ("" when it can)."""
+    from gui.report import check_output_path
+    try:
+        check_output_path(path)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
 def write_report(args, window, app) -> int:
     """--report: the handout of what the window computes (gui/report.py); progress on stderr."""
     from gui.report import write_report as write
@@ -52,13 +62,10 @@ def main(argv=None) -> int:
         except ValueError as exc:
             print(f"training-lab: {exc}", file=sys.stderr)
             return 2
-
     if args.report:
-        from gui.report import check_output_path
-        try:
-            check_output_path(args.report)
-        except ValueError as exc:
-            print(f"training-lab: cannot write the report: {exc}", file=sys.stderr)
+        problem = report_path_problem(args.report)
+        if problem:
+            print(f"training-lab: cannot write the report: {problem}", file=sys.stderr)
             return 2
         os.environ["QT_QPA_PLATFORM"] = "offscreen"   # the handout is computed without showing a window
 

@@ -196,6 +196,11 @@ class MainWindow(QMainWindow):
         copy.setToolTip("Copy the current tab as an image, for a slide")
         copy.triggered.connect(self.copy_tab_image)
         menu.addAction(copy)
+        handout = QAction("Save &handout…", self)
+        handout.setToolTip("Compute every topic with the current settings and save one HTML file: lessons, "
+                           "figures (pins included), tables and verdicts")
+        handout.triggered.connect(lambda: self.save_handout())
+        menu.addAction(handout)
 
     def tab_image(self):
         """The current tab as it looks now, at twice the screen resolution."""
@@ -214,6 +219,25 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Export failed: {exc}", 8000)
             return None
         self.statusBar().showMessage(f"Exported {out}", 8000)
+        return out
+
+    def save_handout(self, path: str | None = None, topics=None):
+        """The handout (gui/report.py) of the window as it is: current settings, pins included."""
+        from gui.export import ask_path
+        from gui.report import write_report
+        path = path or ask_path(self, "Save handout", "handout.html", ["HTML file (*.html)"])
+        if not path:
+            return None
+        index = self.tabs.currentIndex()
+        try:
+            out, seconds, size = write_report(path, self, QApplication.instance(), topics=topics,
+                                              say=lambda m: self.statusBar().showMessage(m))
+        except (OSError, ValueError) as exc:
+            self.statusBar().showMessage(f"The handout was not saved: {exc}", 8000)
+            return None
+        finally:
+            self.tabs.setCurrentIndex(index)
+        self.statusBar().showMessage(f"Saved the handout {out} ({size / 1e6:.1f} MB, {seconds:.0f} s)", 8000)
         return out
 
     @Slot()

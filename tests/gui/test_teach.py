@@ -227,6 +227,20 @@ def test_the_report_of_some_topics_has_lessons_figures_tables_and_pins(window, q
     assert "src=\"http" not in text and "<script" not in text        # self-contained, nothing to run
 
 
+def test_file_save_handout_keeps_the_windows_pins_and_tab(window, qtbot, tmp_path):
+    race = window.panel_by_key("optimizers").section("race")
+    qtbot.waitUntil(lambda: bool(race.paths) and race.is_idle(), timeout=10000)
+    race.pins.pin()
+    with qtbot.waitSignal(race.done, timeout=5000):
+        race.set_values({"SGD.lr": 0.02})
+    out = window.save_handout(str(tmp_path / "class.html"), topics=["optimizers"])
+    text = out.read_text(encoding="utf-8")
+    assert "Pinned runs (dashed ghosts): pin 1: SGD.lr 0.05" in text
+    assert window.tabs.currentIndex() == 0 and "Saved the handout" in window.statusBar().currentMessage()
+    assert window.save_handout(str(tmp_path / "missing" / "x.html")) is None
+    assert "does not exist" in window.statusBar().currentMessage()
+
+
 def test_main_report_rejects_a_bad_path_with_one_line_and_status_2(tmp_path, capsys):
     import main
     assert main.main(["--report", str(tmp_path / "no" / "such" / "out.html")]) == 2
