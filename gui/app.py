@@ -26,6 +26,8 @@ SHORTCUTS_HTML = """
 <tr><td><b>Ctrl+Shift+C</b></td><td>copy the current tab's image to the clipboard</td></tr>
 <tr><td><b>F5</b></td><td>presentation mode (large fonts, thick lines)</td></tr>
 <tr><td><b>F11</b></td><td>full screen</td></tr>
+<tr><td><b>Ctrl+R</b></td><td>tutorial values in the section on screen</td></tr>
+<tr><td><b>Ctrl+S</b> / <b>Ctrl+O</b></td><td>save / open a set-up (every topic's values)</td></tr>
 <tr><td><b>Ctrl+Q</b></td><td>quit</td></tr>
 </table>
 """
@@ -50,6 +52,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
         self._build_busy_indicator()
         self._build_menus()
+        self._build_setup_commands()
         if presentation:
             self.set_presentation(True)
         start_index = panels.REGISTRY.index(panels.find(initial_tab)) if initial_tab else 0
@@ -144,7 +147,7 @@ class MainWindow(QMainWindow):
 
     # menus
     def _build_menus(self) -> None:
-        view = self.menuBar().addMenu("&View")
+        view = self.view_menu = self.menuBar().addMenu("&View")
         self.presentation_action = QAction("&Presentation mode", self, checkable=True)
         self.presentation_action.setShortcut(QKeySequence(Qt.Key_F5))
         self.presentation_action.setToolTip("Large fonts and thick lines for projection in a lecture hall")
@@ -167,7 +170,7 @@ class MainWindow(QMainWindow):
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.Quit)
         quit_action.triggered.connect(self.close)
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.file_menu = self.menuBar().addMenu("&File")
         self._add_export_actions(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -261,12 +264,31 @@ class MainWindow(QMainWindow):
             return
         self.showFullScreen() if on else self.showNormal()
 
+    # set-ups (gui/setups.py: the logic; gui/setup_menu.py: menus, dialogs, scenario banner)
+    def _build_setup_commands(self) -> None:
+        from gui.setup_menu import SetupCommands
+        self.remember_settings = False   # main.py turns it on: closing then saves geometry, topic, mode
+        self.setup_commands = SetupCommands(self)
+
+    def setup(self) -> dict:
+        """Every topic's values, the current topic and section, as JSON data."""
+        from gui import setups
+        return setups.take(self)
+
+    def apply_setup(self, setup: dict) -> None:
+        """Show ``setup``; everything is checked first (``ValueError`` naming the key, nothing changed)."""
+        from gui import setups
+        setups.apply(self, setup)
+
     # lifecycle
     def shutdown(self) -> None:
         for panel in self._panels.values():
             panel.shutdown()
 
     def closeEvent(self, event) -> None:
+        if self.remember_settings:
+            from gui import settings
+            settings.save(self)
         self.shutdown()
         super().closeEvent(event)
 

@@ -110,9 +110,9 @@ def topic_html(window, app, index: int, timeout_s: float, say: Callable[[str], N
 
 
 def build_report(window, app, setup: dict | None = None, topics=None, timeout_s: float = 60.0,
-                 say: Callable[[str], None] = lambda _m: None) -> str:
+                 say: Callable[[str], None] = lambda _m: None, origin: str | None = None) -> str:
     """The handout's HTML. ``setup`` (a set-up dict) is applied first; ``topics``: registry keys
-    (default: every topic)."""
+    (default: every topic); ``origin``: where the settings came from (e.g. the set-up file opened)."""
     if setup is not None:
         window.apply_setup(setup)
     keys = [e.key for e in panels.REGISTRY] if topics is None else [panels.find(t).key for t in topics]
@@ -129,7 +129,7 @@ def build_report(window, app, setup: dict | None = None, topics=None, timeout_s:
             f"<title>Training Lab: handout</title><style>{STYLE}</style></head><body>\n"
             f"<h1>Training Lab: how models are trained and tuned</h1>\n"
             f"<p class=\"meta\">Handout generated {stamp} in {time.perf_counter() - t0:.0f} s"
-            f"{' from a saved set-up' if setup is not None else ' with the tutorial’s values'}.</p>\n"
+            f"{html.escape(' from ' + origin) if origin else ' from a set-up' if setup is not None else ''}.</p>\n"
             + "\n".join(body) + "\n</body></html>\n")
 
 
@@ -144,10 +144,10 @@ def check_output_path(path: str) -> Path:
 
 
 def write_report(path, window, app, setup: dict | None = None, topics=None,
-                 say: Callable[[str], None] = lambda _m: None) -> tuple[Path, float, int]:
+                 say: Callable[[str], None] = lambda _m: None, origin: str | None = None) -> tuple[Path, float, int]:
     """Build the handout and write it to ``path``; returns (path, seconds, bytes)."""
     out = check_output_path(str(path))
     t0 = time.perf_counter()
-    text = build_report(window, app, setup=setup, topics=topics, say=say)
+    text = build_report(window, app, setup=setup, topics=topics, say=say, origin=origin)
     out.write_text(text, encoding="utf-8")
     return out, time.perf_counter() - t0, out.stat().st_size

@@ -241,6 +241,23 @@ def test_file_save_handout_keeps_the_windows_pins_and_tab(window, qtbot, tmp_pat
     assert "does not exist" in window.statusBar().currentMessage()
 
 
+def test_the_report_of_an_opened_set_up_shows_its_values(window, tmp_path):
+    import json
+    from pathlib import Path
+    from gui.report import write_report
+    root = Path(__file__).resolve().parents[2]
+    scenario = json.loads((root / "resources/scenarios/optimizers-1-sgd-diverges.json").read_text())
+    lr = scenario["topics"]["optimizers"]["race"]["SGD.lr"]
+    out, _, _ = write_report(tmp_path / "s.html", window, QApplication.instance(), setup=scenario,
+                             topics=["optimizers"], origin="the set-up sgd.json")
+    text = out.read_text(encoding="utf-8")
+    assert "from the set-up sgd.json" in text
+    race = window.panel_by_key("optimizers").section("race")
+    assert race.values()["SGD.lr"] == lr
+    assert race.tables()["race"].to_html(index=False, na_rep="–", float_format=lambda v: f"{v:.4g}",
+                                          border=0, classes="data") in text     # the set-up's race, not the default
+
+
 def test_main_report_rejects_a_bad_path_with_one_line_and_status_2(tmp_path, capsys):
     import main
     assert main.main(["--report", str(tmp_path / "no" / "such" / "out.html")]) == 2

@@ -111,8 +111,8 @@ class RacePlots(QSplitter):
         self._drawn = {}
         for name, items in self.items.items():
             visible = name in paths
-            for item in items.values():
-                item.setVisible(visible)
+            for key, item in items.items():
+                item.setVisible(visible and key not in ("cross", "note"))   # those two when a path diverges
             if visible:
                 items["path"].setSymbol("o" if steps <= MARKERS_UP_TO else None)
                 items["path"].setSymbolSize(theme().marker_size * 0.6)
@@ -156,6 +156,7 @@ class RacePlots(QSplitter):
                 px = min(max(pts[-1, 0], x0 + mx), x1 - mx)
                 py = min(max(pts[-1, 1], y0 + my), y1 - my)
                 items["cross"].setData([px], [py])
+                items["cross"].setVisible(True)
                 items["note"].setText(f"{name} diverged at step {path.diverged_at}")
                 # beside the cross, never over it, and turned towards the middle of the plot
                 items["note"].setAnchor((1.1 if px > (x0 + x1) / 2 else -0.1, -0.3 if py > (y0 + y1) / 2 else 1.3))
@@ -165,7 +166,7 @@ class RacePlots(QSplitter):
                             f"(lr&nbsp;{path.hyperparameters['lr']:g} is too large here)")
             else:
                 if items["note"].isVisible():
-                    items["cross"].setData([], [])
+                    items["cross"].setVisible(False)
                     items["note"].setVisible(False)
                 rows.append(f"{key}f&nbsp;=&nbsp;{path.losses[k]:.4g}"
                             f"&nbsp;at&nbsp;({pts[-1, 0]:.4f},&nbsp;{pts[-1, 1]:.4f})")
