@@ -1,6 +1,7 @@
 """Training Lab: start the desktop application.
 
     python main.py [--tab NAME] [--presentation] [--fullscreen] [--smoke] [--open FILE] [--fresh]
+                   [--report OUT.html]
 """
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ def parse_args(argv=None):
     parser.add_argument("--open", metavar="FILE", help="open a saved set-up (or a scenario file) at start")
     parser.add_argument("--fresh", action="store_true",
                         help="ignore the remembered window size, topic and presentation mode")
+    parser.add_argument("--report", metavar="OUT.html",
+                        help="compute every topic off-screen (with --open: that set-up) and write a self-contained "
+                             "HTML handout, then exit")
     return parser.parse_args(argv)
 
 
@@ -52,7 +56,7 @@ def start_options(args, setup):
     from gui import settings
     from gui.panels import find
     memory = {"topic": None, "presentation": False, "geometry": None}
-    if not (args.fresh or args.smoke):
+    if not (args.fresh or args.smoke or args.report):
         memory = settings.remembered()
     tab = args.tab or (setup or {}).get("topic") or memory["topic"]
     try:
@@ -60,6 +64,34 @@ def start_options(args, setup):
     except ValueError:
         tab = None     # a remembered topic that no longer exists (a set-up's own is checked when it is applied)
     return (tab if isinstance(tab, str) else None), bool(args.presentation or memory["presentation"]), memory["geometry"]
+
+
+def report_path_problem(path: str) -> str:
+    """Why --report cannot write to ``path`` ("" when it can)."""
+    from gui.report import check_output_path
+    try:
+        check_output_path(path)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
+def write_report(args, window, app) -> int:
+    """--report: the handout of what the window computes (gui/report.py); progress on stderr."""
+    from gui.report import write_report as write
+    window.resize(1280, 800)
+    window.show()   # on the off-screen platform: laid out at 1280x800, never on a screen
+    try:
+        out, seconds, size = write(args.report, window, app, say=lambda m: print(m, file=sys.stderr, flush=True),
+                                   origin=f"the set-up {args.open}" if args.open else None)
+    except (OSError, ValueError) as exc:
+        print(f"training-lab: cannot write the report: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        window.close()
+        app.processEvents()
+    print(f"report: wrote {out} ({size / 1e6:.1f} MB) in {seconds:.0f} s", file=sys.stderr)
+    return 0
 
 
 def main(argv=None) -> int:
@@ -71,6 +103,12 @@ def main(argv=None) -> int:
         except ValueError as exc:
             print(f"training-lab: {exc}", file=sys.stderr)
             return 2
+    if args.report:
+        problem = report_path_problem(args.report)
+        if problem:
+            print(f"training-lab: cannot write the report: {problem}", file=sys.stderr)
+            return 2
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"   # the handout is computed without showing a window
     try:
         setup = read_setup(args)
     except ValueError as exc:
@@ -104,7 +142,10 @@ def main(argv=None) -> int:
         window.tabs.setCurrentIndex(REGISTRY.index(find(args.tab)))   # the explicit --tab wins
     if geometry is not None:
         window.restoreGeometry(geometry)
-    window.remember_settings = not args.smoke
+    window.remember_settings = not (args.smoke or args.report)
+
+    if args.report:
+        return write_report(args, window, app)
 
     first_paint: list[float] = []
 

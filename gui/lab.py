@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
 from engine.params import Param
 from gui.panels.base import TopicPanel
 from gui.params import ParamForm, ParamWidget
+from gui.pins import PinBoard
 from gui.theme import theme
 from gui.runs import Run
 from gui.widgets import Lesson, compact as compact_form, controls_column, controls_split, fit_column, lesson_label
@@ -69,6 +70,7 @@ class Section(QWidget):
             self.lesson_box = Lesson(self.lesson) if self.fold_lesson else lesson_label(self.lesson)
         self.controls_scroll = None
         self.split = None
+        self.pins = PinBoard(self)   # pinned runs (gui/pins.py): a streaming section's Run row shows its buttons
         self.tutorial_button = self._tutorial_button()
         self._setup()
         self.build()
@@ -121,6 +123,15 @@ class Section(QWidget):
     def tables(self) -> dict[str, Any]:
         """The section's tables by name, as pandas DataFrames (for export and reports)."""
         return {}
+
+    def show_whole_run(self):
+        """Draw the whole finished run, for a pin to copy; returns a callable that restores the
+        view, or None. An animated section (the race reveals its paths step by step) overrides it."""
+        return None
+
+    def verdicts(self) -> list[str]:
+        """The verdicts and summaries shown now (rich text), for reports: every Run's note."""
+        return [run.note.text() for run in self.runs if run.note.text()]
 
     def restyle(self) -> None:
         """Called after a theme change, once the new fonts have reached every widget."""

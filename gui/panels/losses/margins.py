@@ -94,6 +94,16 @@ class MarginsSection(LossSection):
     def plots(self) -> dict[str, QWidget]:
         return {"margin_losses": self.plot}
 
+    def tables(self) -> dict[str, Any]:
+        import pandas as pd
+        m = float(self.marker.value())
+        base2 = self.base2_check.isChecked()
+        vals, slopes = L.margin_curves([m], base2=base2), L.margin_curve_slopes([m], base2=base2)
+        keys = ("hinge", "logistic", "zero_one")
+        return {f"at margin m = {m:.2f}": pd.DataFrame({"loss": ["hinge", "logistic", "zero-one"],
+                                                        "value": [float(vals[k][0]) for k in keys],
+                                                        "slope": [float(slopes[k][0]) for k in keys]})}
+
     # ----------------------------------------------------------------- state
     def state(self) -> dict[str, Any]:
         return {"base2": self.base2_check.isChecked(), "slopes": self.slopes_check.isChecked(),

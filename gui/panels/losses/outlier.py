@@ -110,6 +110,15 @@ class OutlierSection(LossSection):
     def plots(self) -> dict[str, QWidget]:
         return {"fits": self.plot}
 
+    def tables(self) -> dict[str, Any]:
+        import pandas as pd
+        if self.fit is None:
+            return {}
+        lines = self.fit.lines()
+        return {"fits": pd.DataFrame([(name, lines[key].slope, lines[key].intercept) for key, name in
+                                      (("squared", "squared loss"), ("absolute", "absolute loss"), ("huber", "Huber"))],
+                                     columns=["loss", "slope", "intercept"])}
+
     # ----------------------------------------------------------------- state
     def state(self) -> dict[str, Any]:
         pos = self.outlier.pos()

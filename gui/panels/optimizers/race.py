@@ -102,7 +102,9 @@ class RaceSection(RunSection):
 
         run_box = QGroupBox("Run")
         self.run_form = self.make_form(("steps", "noise", "seed", "speed"), compact=False)
-        QVBoxLayout(run_box).addWidget(self.run_form)
+        run_layout = QVBoxLayout(run_box)
+        run_layout.addWidget(self.run_form)
+        run_layout.addWidget(self.pins.buttons())   # the race has no Run row: its pins go here
 
         self.boxes: dict[str, OptimizerBox] = {}
         for name in ORDER:
@@ -138,6 +140,13 @@ class RaceSection(RunSection):
 
     def tables(self) -> dict:
         return {"race": Race(self.paths, self.problems).table()}
+
+    def show_whole_run(self):
+        self.race_plots.draw(self.paths, self.transport.last)   # a pin keeps the whole paths
+        return self.draw_frame
+
+    def verdicts(self) -> list[str]:
+        return [self.summary.text()] if self.summary.text() else []
 
     def set_values(self, values: dict) -> None:
         """As Section's, but the surface first: a new surface loads its preset and its start,

@@ -138,6 +138,9 @@ class Exercise(Section):
     def tables(self) -> dict:
         return {"results": self.table.frame}
 
+    def verdicts(self) -> list[str]:
+        return super().verdicts() + [self.verdict.label.text()]
+
     # ============================================================== the tutorial's steps
     def _steps_job(self):
         return P.tutorial_steps()      # looked up at each run (tests replace it)

@@ -137,6 +137,16 @@ class DropoutSection(RunSection):
         return {"before": self.heatmaps["before"]["plot"], "after": self.heatmaps["after"]["plot"],
                 "means": self.means_plot, "loss": self.loss_plot, "accuracy": self.acc_plot}
 
+    def tables(self) -> dict:
+        import pandas as pd
+        r = self.result
+        if r is None:
+            return {}
+        return {"last epoch": pd.DataFrame(
+            [(run_name(label, r.rate), h.epoch, h.train_loss, h.val_loss, h.val_acc, r.test_accuracy.get(label))
+             for label, h in zip(OF.RUN_LABELS, r.last_epochs())],
+            columns=["run", "epoch", "training loss", "validation loss", "validation accuracy", "test accuracy"])}
+
     # ------------------------------------------------------------ the mask
     def on_change(self, name: str, value) -> None:
         if name == "rate":
