@@ -148,6 +148,12 @@ def check_settings(steps, lr, n_source, task_seed) -> tuple[int, float, int, int
 
 def run_target(method, pretrained, X, y, X_test, y_test, steps=300, lr=1e-3, seed=0):
     """Train one ``method`` network on (X, y); returns (test accuracy, train accuracy, epochs, net)."""
+    for name, data in (("X", X), ("y", y), ("X_test", X_test), ("y_test", y_test)):
+        if len(data) == 0:
+            raise ValueError(f"run_target: {name} is empty; it needs at least one sample")
+    if len(X) != len(y) or len(X_test) != len(y_test):
+        raise ValueError(f"run_target: X has {len(X)} rows and y {len(y)} labels, X_test {len(X_test)} rows "
+                         f"and y_test {len(y_test)} labels; one label per row")
     net = make_model(method, pretrained, seed)
     epochs = epochs_for(len(X), steps)
     gen = train(net, X, y, Adam(lr=lr), epochs=epochs, batch_size=BATCH, score_train=False,

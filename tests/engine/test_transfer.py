@@ -309,3 +309,11 @@ def test_other_bad_arguments(pre):
     with pytest.raises(ValueError, match="n_source must be in"):
         T.pretrain(n_source=10)
     assert isinstance(T.make_model("scratch", None), MLP)
+
+
+def test_run_target_names_empty_data(task, pre):
+    X, y = task.X_test[:10], task.target_labels(task.X_test[:10], 0.5)
+    with pytest.raises(ValueError, match="X is empty"):            # was ZeroDivisionError
+        T.run_target("scratch", pre, X[:0], y[:0], X, y)
+    with pytest.raises(ValueError, match="one label per row"):
+        T.run_target("scratch", pre, X, y[:5], X, y)
