@@ -29,8 +29,10 @@ DEFAULT_SIZES = (20, 50, 100, 200, 500)
 DEFAULT_RELATEDNESS_GRID = (0.0, 0.25, 0.5, 0.75, 0.9, 1.0)
 
 RELATEDNESS = Param("relatedness", "relatedness", 0.8, minimum=0.0, maximum=1.0, decimals=2,
-                    help="Correlation between the target's and the source's decision scores: 1 = the "
-                         "target is the source task, 0 = an unrelated task.")
+                    help="How close the target rule is to the source rule: its scores are the source's "
+                         "turned by (1 - r) x 90 degrees towards an independent rule, so source and target "
+                         "labels agree on about (1 + r) / 2 of the inputs (the scores' correlation is "
+                         "cos((1 - r) x 90 degrees)). 1 = the target is the source task, 0 = an unrelated task.")
 SIZE = Param("size", "target samples", 50, kind="int", minimum=10, maximum=5000,
              help="How many labelled target samples a run may learn from (all distinct).")
 SEEDS = Param("seeds", "repeats", 3, kind="int", minimum=1, maximum=20,

@@ -317,3 +317,14 @@ def test_run_target_names_empty_data(task, pre):
         T.run_target("scratch", pre, X[:0], y[:0], X, y)
     with pytest.raises(ValueError, match="one label per row"):
         T.run_target("scratch", pre, X, y[:5], X, y)
+
+
+def test_relatedness_means_what_the_tooltip_says(task):
+    """The tooltip: labels agree on about (1 + r) / 2 of the inputs, the scores' correlation is
+    cos((1 - r) x 90 degrees) (not r, as an earlier tooltip said)."""
+    assert "(1 + r) / 2" in T.RELATEDNESS.help and "cos((1 - r) x 90 degrees)" in T.RELATEDNESS.help
+    X = task.X_test
+    for r in (0.0, 0.5, 0.8):
+        assert task.agreement(r) == pytest.approx((1 + r) / 2, abs=0.03)
+        corr = np.corrcoef(task.source_score(X), task.target_score(X, r))[0, 1]
+        assert corr == pytest.approx(math.cos((1 - r) * math.pi / 2), abs=0.03)

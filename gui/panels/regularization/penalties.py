@@ -175,6 +175,10 @@ class PenaltiesSection(Section):
                      f"of 20 coefficients: it zeroes <b>{noise_zero}</b> of the {n_noise} noise "
                      f"features and {real_zero} of the {n_real} informative ones; "
                      f"test R² {lasso['Test R2']:.4f}.")
+        why = next((R.test_above_train_note(r["Train R2"], r["Test R2"]) for _, r in res.table.iterrows()
+                    if r["Test R2"] > r["Train R2"]), "")
+        if why:
+            notes.append(f"<i>{why}</i>")
         if noise_zero < n_noise and real_zero == 0:
             notes.append("Drag the Lasso alpha up to zero more of the noise.")
         self.fit_note.setText("<br>".join(notes))
