@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         start_index = panels.REGISTRY.index(panels.find(initial_tab)) if initial_tab else 0
         self.tabs.setCurrentIndex(start_index)
         self.tabs.currentChanged.connect(self._ensure_panel)
+        self.tabs.currentChanged.connect(self._clear_status)
         self._ensure_panel(start_index)
 
     # tabs
@@ -110,7 +111,16 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _show_status(self, message: str) -> None:
+        # only the tab in view speaks: a run finishing in a hidden tab must not leave its
+        # sentence under another tab (it has its own note under its controls)
+        if self.sender() is not None and self.sender() is not self.tabs.currentWidget():
+            return
         self.statusBar().showMessage(message, 15000)
+
+    @Slot()
+    def _clear_status(self, *_args) -> None:
+        """A tab switch clears the last tab's sentence from the status bar."""
+        self.statusBar().clearMessage()
 
     def _build_busy_indicator(self) -> None:
         self.busy_bar = QProgressBar()
