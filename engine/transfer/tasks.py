@@ -145,6 +145,7 @@ def mixing_angle(relatedness) -> float:
 
 
 _tasks: dict[int, TaskPair] = {}
+TASKS_KEPT = 6
 _tasks_lock = threading.Lock()
 
 
@@ -152,11 +153,15 @@ def task_pair(task_seed: int = 0) -> TaskPair:
     """The (cached) :class:`TaskPair` of ``task_seed``."""
     task_seed = TASK_SEED.validate(task_seed)
     with _tasks_lock:
-        task = _tasks.get(task_seed)
+        task = _tasks.pop(task_seed, None)
+        if task is not None:
+            _tasks[task_seed] = task              # most recently used: last
     if task is None:
         task = TaskPair(task_seed)
         with _tasks_lock:
             task = _tasks.setdefault(task_seed, task)
+            while len(_tasks) > TASKS_KEPT:       # bounded: the oldest used goes first
+                del _tasks[next(iter(_tasks))]
     return task
 
 

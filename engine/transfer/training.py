@@ -35,14 +35,20 @@ class Pretrained:
     seconds: float
 
 
-_pretrained: dict[tuple, Pretrained] = {}
+_pretrained: dict[tuple, Pretrained] = {}     # in the order of last use: the oldest goes first
 _pretrained_lock = threading.Lock()
+PRETRAINED_KEPT = 6       # a student dragging the task seed must not fill the memory with networks
 
 
 def cached_pretrained(task_seed: int = 0, n_source: int = 5000) -> Pretrained | None:
-    """The pre-trained network for these settings if it has been trained in this process."""
+    """The pre-trained network for these settings if it has been trained in this process (and is
+    one of the last ``PRETRAINED_KEPT`` used)."""
+    key = (TASK_SEED.validate(task_seed), N_SOURCE.validate(n_source))
     with _pretrained_lock:
-        return _pretrained.get((TASK_SEED.validate(task_seed), N_SOURCE.validate(n_source)))
+        found = _pretrained.pop(key, None)
+        if found is not None:
+            _pretrained[key] = found          # most recently used: last
+        return found
 
 
 def pretrain(task_seed: int = 0, n_source: int = 5000):
@@ -79,7 +85,10 @@ def _pretrain(task_seed, n_source):
         source_acc = net.score(task.X_source_test, y_test)
     result = Pretrained(task_seed, n_source, net, source_acc, time.perf_counter() - t0)
     with _pretrained_lock:
-        return _pretrained.setdefault((task_seed, n_source), result)
+        result = _pretrained.setdefault((task_seed, n_source), result)
+        while len(_pretrained) > PRETRAINED_KEPT:
+            del _pretrained[next(iter(_pretrained))]
+        return result
 
 
 # ------------------------------------------------------------------ the methods

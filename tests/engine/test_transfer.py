@@ -328,3 +328,20 @@ def test_relatedness_means_what_the_tooltip_says(task):
         assert task.agreement(r) == pytest.approx((1 + r) / 2, abs=0.03)
         corr = np.corrcoef(task.source_score(X), task.target_score(X, r))[0, 1]
         assert corr == pytest.approx(math.cos((1 - r) * math.pi / 2), abs=0.03)
+
+
+def test_the_caches_are_bounded():
+    from engine.transfer import tasks, training
+    for seed in range(100, 100 + tasks.TASKS_KEPT + 3):
+        T.task_pair(seed)
+    assert len(tasks._tasks) == tasks.TASKS_KEPT
+    assert 100 not in tasks._tasks and 100 + tasks.TASKS_KEPT + 2 in tasks._tasks
+    kept = dict(training._pretrained)
+    try:
+        for seed in range(100, 100 + training.PRETRAINED_KEPT + 2):
+            drain(T.pretrain(task_seed=seed, n_source=200))
+        assert len(training._pretrained) == training.PRETRAINED_KEPT
+        assert T.cached_pretrained(100, 200) is None and T.cached_pretrained(101 + training.PRETRAINED_KEPT, 200)
+    finally:
+        training._pretrained.clear()
+        training._pretrained.update(kept)
