@@ -133,8 +133,15 @@ class PenaltiesSection(Section):
         true_scaled = np.abs(res.true_coef * data.scaler_scale) if res.true_coef is not None else None
         x = np.arange(informative.size)
         two_lines = theme().presentation
+        drawn = getattr(self, "_drawn", {})
         for name in R.MODEL_NAMES:
             coef = np.abs(np.asarray(res.coefs[name]))
+            alpha = res.alpha(name)
+            # a slider moves one model's alpha: the other three charts are not touched (no repaint)
+            key = (alpha, two_lines, theme().font_pt, coef.tobytes())
+            if drawn.get(name) == key:
+                continue
+            drawn[name] = key
             items = self.bar_items[name]
             items["informative"].setOpts(x=x[informative], height=coef[informative])
             items["noise"].setOpts(x=x[~informative], height=coef[~informative])
@@ -145,7 +152,6 @@ class PenaltiesSection(Section):
             nonzero = int(res.table.iloc[R.MODEL_NAMES.index(name)]["Non-zero Coefs"])
             # the model's name as the table spells it, its alpha and the count: in the title, where
             # no bar can run into it (on two lines at 18 pt: one would be wider than the plot)
-            alpha = res.alpha(name)
             plot = self.bar_plots[name].getPlotItem()
             plot.setTitle(f"{name}{'' if alpha is None else f' α={alpha:g}'}"
                           f"{'<br>' if two_lines else ': '}<b>{nonzero}</b> non-zero", size=f"{theme().font_pt}pt")
@@ -153,6 +159,7 @@ class PenaltiesSection(Section):
             height = (2 if two_lines else 1) * QFontMetrics(theme().font()).lineSpacing() + 4
             plot.titleLabel.setMaximumHeight(height)
             plot.layout.setRowFixedHeight(0, height)
+        self._drawn = drawn
         self.table.set_frame(res.table.rename(columns=HEADERS))
         top = max(float(np.max(np.abs(c))) for c in res.coefs.values())
         if true_scaled is not None:
