@@ -17,7 +17,7 @@ from gui.panels.losses.common import (C_BAD, C_GOOD, LossSection, big_label, blo
 from gui.panels.losses.live_table import LiveTable, parse
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import BLUISH_GREEN, GREY, theme
-from gui.widgets import DASHED, SOLID, legend_html, lesson_label, rich_label
+from gui.widgets import DASHED, SOLID, legend_html, lesson_label, rich_label, with_key
 
 # the tutorial's figures (section 1)
 TUTORIAL_LABELS = (1, 0, 1, 1, 0)
@@ -115,14 +115,8 @@ class ClassificationSection(LossSection):
         # which curve is which once the gradient shares the loss axis (hidden without it)
         self.grad_key = rich_label(legend_html([(C_BCE, "loss L", SOLID), (C_BCE, "gradient dL/dp "
                                                 "(same axis, cut at ±6)", DASHED)]))
-        self.grad_key.setAlignment(Qt.AlignCenter)
         self.grad_key.setVisible(False)
-        bce_box = QWidget()
-        bl = QVBoxLayout(bce_box)
-        bl.setContentsMargins(0, 0, 0, 0)
-        bl.setSpacing(0)
-        bl.addWidget(plots_row, 1)
-        bl.addWidget(self.grad_key)
+        bce_box = with_key(plots_row, self.grad_key)
         self.right_split = QSplitter(Qt.Vertical)
         self.right_split.setChildrenCollapsible(False)
         self.right_split.addWidget(bce_box)
