@@ -36,7 +36,7 @@ from gui.params import ParamForm, ParamWidget
 from gui.theme import theme
 from gui.runs import Run
 from gui.widgets import Lesson, compact as compact_form, controls_column, controls_split, fit_column, lesson_label
-from gui.worker import Worker
+from gui.worker import Worker, owned_worker
 
 
 class Section(QWidget):
@@ -165,14 +165,7 @@ class Section(QWidget):
     def make_worker(self, name: str, on_event=None, on_finished=None, on_failed=None, on_busy=None) -> Worker:
         """An extra worker owned by this section (stopped with it), its signals connected to the
         given ``@Slot`` methods. Failures reach the status bar as well."""
-        worker = Worker(f"{self.key}-{name}", self)
-        worker.failed.connect(self.status)
-        for signal, slot in ((worker.event, on_event), (worker.finished, on_finished),
-                             (worker.failed, on_failed), (worker.busy_changed, on_busy)):
-            if slot is not None:
-                signal.connect(slot)
-        self._workers.append(worker)
-        return worker
+        return owned_worker(self, f"{self.key}-{name}", self._workers, on_event, on_finished, on_failed, on_busy)
 
     def workers(self) -> list[Worker]:
         return list(self._workers)

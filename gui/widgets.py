@@ -288,6 +288,24 @@ def with_legend(plot: StyledPlot, entries) -> QWidget:
     return box
 
 
+def over_note(top: QWidget, note: QLabel) -> QWidget:
+    """``top`` (it stretches) with ``note`` under it, at the layout's default spacing (with_key: none)."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.addWidget(top, 1)
+    lay.addWidget(note)
+    return box
+
+
+def plots_over_note(note: QLabel, *plots: QWidget) -> QWidget:
+    """``plots`` side by side in a horizontal splitter, with ``note`` under them (see over_note)."""
+    split = QSplitter(Qt.Horizontal)
+    for plot in plots:
+        split.addWidget(plot)
+    return over_note(split, note)
+
+
 # ------------------------------------------------------------------ numbers
 def fmt(value, digits: int = 3) -> str:
     """A number with ``digits`` decimals; "–" for a missing (None) or non-finite one."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import json
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from engine import contours as C
@@ -24,6 +24,7 @@ from engine import surfaces as S
 from engine.params import Param
 from engine.surfaces import OPTIMIZER_PARAMS, Race
 from gui.lab import RunSection
+from gui.live_text import LiveText
 from gui.panels.optimizers.bound import Bound, BoundForm
 from gui.panels.optimizers.optimizer_box import OptimizerBox
 from gui.panels.optimizers.race_plots import RacePlots
@@ -120,9 +121,8 @@ class RaceSection(RunSection):
         self.transport = Transport(lambda: self.run_form["speed"].value())
         self.transport.moved.connect(self.draw_frame)
         self.transport.bind_keys(self)
-        self.summary = QLabel()  # the legend: each optimizer's colour, current loss and position
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.RichText)
+        # the legend: each optimizer's colour, current loss and position, new every frame
+        self.summary = LiveText()
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.addWidget(self.race_plots, 1)

@@ -15,7 +15,7 @@ from engine import overfitting as OF
 from gui.lab import RunSection
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import BLACK, BLUE, BLUISH_GREEN, GREY, VERMILLION, theme
-from gui.widgets import fmt, group, plain_axes, rich_label, swatch
+from gui.widgets import fmt, group, plain_axes, plots_over_note, rich_label, swatch
 
 RUN_COLOURS = {"no dropout": BLUE, "dropout": VERMILLION}
 
@@ -74,14 +74,7 @@ class DropoutSection(RunSection):
                 "train_acc": self.acc_plot.curve(colour, name=f"{label}: train", style=Qt.DashLine),
                 "val_acc": self.acc_plot.curve(colour, name=f"{label}: validation"),
             }
-        train_split = QSplitter(Qt.Horizontal)
-        train_split.addWidget(self.loss_plot)
-        train_split.addWidget(self.acc_plot)
-        train_row = QWidget()
-        tl = QVBoxLayout(train_row)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(train_split, 1)
-        tl.addWidget(self.curves_note)
+        train_row = plots_over_note(self.curves_note, self.loss_plot, self.acc_plot)
         self.rows_split = right = QSplitter(Qt.Vertical)
         right.addWidget(heat_row)
         right.addWidget(train_row)
