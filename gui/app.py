@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
             from PySide6.QtWidgets import QVBoxLayout
             QVBoxLayout(panel).addWidget(message)
         panel.status.connect(self._show_status)
+        sub_tabs = getattr(panel, "tabs", None)
+        if sub_tabs is not None:                 # a sub-tab switch clears the last sub-tab's sentence
+            sub_tabs.currentChanged.connect(self._clear_status)
         for worker in panel.workers():
             worker.busy_changed.connect(self._update_busy)
         self._panels[index] = panel

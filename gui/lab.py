@@ -326,7 +326,6 @@ class SectionPanel(TopicPanel):
 
     @Slot(int)
     def _tab_changed(self, index: int) -> None:
-        self.status.emit("")               # the last sub-tab's sentence leaves the status bar
         self.tabs.widget(index).shown()
 
     @Slot()
