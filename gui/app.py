@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
                                QTabWidget)
@@ -13,6 +13,7 @@ from gui.panels.base import TopicPanel
 from gui.theme import theme
 
 log = logging.getLogger(__name__)
+PRELOAD_AFTER_MS = 1500   # after the first paint and the first tab's first run have started
 
 SHORTCUTS_HTML = """
 <h3>Keyboard shortcuts</h3>
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._ensure_panel)
         self.tabs.currentChanged.connect(self._clear_status)
         self._ensure_panel(start_index)
+        QTimer.singleShot(PRELOAD_AFTER_MS, self, self._preload)
 
     # tabs
     def panel(self, index: int | None = None) -> TopicPanel:
@@ -119,6 +121,12 @@ class MainWindow(QMainWindow):
         if self.sender() is not None and self.sender() is not self.tabs.currentWidget():
             return
         self.statusBar().showMessage(message, 15000)
+
+    @Slot()
+    def _preload(self) -> None:
+        """pandas is imported on a background thread once the window is up (gui/preload.py)."""
+        from gui.preload import preload
+        preload()
 
     @Slot()
     def _clear_status(self, *_args) -> None:
