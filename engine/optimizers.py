@@ -10,6 +10,12 @@ Usable from a notebook::
 optimizer keeps its state (momentum buffer, moment estimates, step count) between calls
 and reads ``opt.lr`` at every step, so a learning-rate schedule may change it between
 steps. ``reset()`` forgets the state.
+
+``step(params, grads, where=mask)`` steps only where the boolean ``mask`` is True, as
+``torch.optim`` treats a frozen parameter (``requires_grad=False``, no gradient): the
+elements outside the mask keep their value AND their state (momentum buffer, moment
+estimates) and do not count the step, so each element has its own step count, as each
+torch parameter has its own ``state["step"]``. Adam's bias correction reads that count.
 """
 from __future__ import annotations
 
@@ -38,6 +44,7 @@ class Optimizer:
 
     PARAMS = ParamSet((LR,))
     name = "Optimizer"
+    STATE: tuple[str, ...] = ()   # names of the per-element state arrays (kept where not stepped)
 
     def __init__(self, **hyper):
         values = self.PARAMS.validate(hyper)
@@ -53,9 +60,14 @@ class Optimizer:
         return f"{type(self).__name__}({args})"
 
     def reset(self) -> None:
-        self.t = 0
+        self.t = 0              # calls of step()
+        self.counts = None      # per-element step counts, once a step skipped some elements
 
-    def step(self, params, grads):
+    def step_count(self):
+        """Steps taken by each element: ``t`` while all were always stepped, else an int array."""
+        return self.t if self.counts is None else self.counts
+
+    def step(self, params, grads, where=None):
         params = np.asarray(params, dtype=float)
         grads = np.asarray(grads, dtype=float)
         if params.shape != grads.shape:
@@ -63,9 +75,36 @@ class Optimizer:
         if self.t and params.shape != self._shape:
             raise ValueError(f"params shape changed from {self._shape} to {params.shape}: "
                              "call reset() before optimizing different parameters")
+        if where is not None:
+            where = np.asarray(where, dtype=bool)
+            if where.shape != params.shape:
+                raise ValueError(f"where shape {where.shape} differs from params shape {params.shape}")
+            if where.all():
+                where = None
         self._shape = params.shape
         self.t += 1
-        return self._update(params, grads)
+        if where is None:
+            if self.counts is not None:
+                self.counts += 1
+            return self._update(params, grads)
+        if self.counts is None:
+            self.counts = np.full(params.shape, self.t - 1, dtype=np.int64)
+        self.counts[where] += 1
+        keep = ~where
+        kept = {}
+        for name in self.STATE:
+            arr = getattr(self, name)
+            kept[name] = None if arr is None else arr[keep]
+        new = self._update(params, grads)
+        for name, old in kept.items():   # untouched state: as it was, or "not created yet" (0)
+            getattr(self, name)[keep] = 0.0 if old is None else old
+        return np.where(where, new, params)
+
+    def _bias(self, beta):
+        """``1 - beta ** t`` with each element's own step count t (at least 1)."""
+        if self.counts is None:
+            return 1.0 - beta ** self.t
+        return 1.0 - np.power(beta, np.maximum(self.counts, 1).astype(float))
 
     def _update(self, params: np.ndarray, grads: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -88,6 +127,8 @@ class Momentum(Optimizer):
 
     def __init__(self, lr=0.01, momentum=0.9):
         super().__init__(lr=lr, momentum=momentum)
+
+    STATE = ("buffer",)
 
     def reset(self):
         super().reset()
@@ -116,6 +157,8 @@ class AdaGrad(Optimizer):
     def __init__(self, lr=0.01, eps=1e-10):
         super().__init__(lr=lr, eps=eps)
 
+    STATE = ("sum_sq",)
+
     def reset(self):
         super().reset()
         self.sum_sq = None
@@ -132,6 +175,8 @@ class RMSprop(Optimizer):
 
     def __init__(self, lr=0.01, rho=0.99, eps=1e-8):
         super().__init__(lr=lr, rho=rho, eps=eps)
+
+    STATE = ("mean_sq",)
 
     def reset(self):
         super().reset()
@@ -150,6 +195,8 @@ class Adam(Optimizer):
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+
+    STATE = ("m", "v")
 
     def reset(self):
         super().reset()
@@ -171,10 +218,10 @@ class Adam(Optimizer):
         v += work
         # denom = sqrt(v) / sqrt(1 - beta2^t) + eps ; step = lr / (1 - beta1^t) * m / denom
         np.sqrt(v, out=work)
-        work *= 1.0 / np.sqrt(1.0 - self.beta2 ** self.t)
+        work *= 1.0 / np.sqrt(self._bias(self.beta2))
         work += self.eps
         np.divide(m, work, out=work)
-        work *= self.lr / (1.0 - self.beta1 ** self.t)
+        work *= self.lr / self._bias(self.beta1)
         return params - work
 
 

@@ -79,6 +79,15 @@ def default_data(data=None):
     return data
 
 
+def test_above_train_note(train_r2: float, test_r2: float, n_test: int = 40) -> str:
+    """Why a test R² above the train R² is no mistake ("" when it is not above)."""
+    if not test_r2 > train_r2:
+        return ""
+    return (f"Test R² ({test_r2:.4f}) is above train R² ({train_r2:.4f}): not a mistake. R² divides the "
+            f"error by the spread of the targets, and the {n_test} test samples are few: this split's test "
+            f"targets happen to be easier (less noise relative to their spread). Another split could reverse it.")
+
+
 def _r2(y, pred) -> float:
     """Coefficient of determination, as scikit-learn's ``score``."""
     resid = float(np.sum((y - pred) ** 2))

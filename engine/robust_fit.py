@@ -88,7 +88,7 @@ class DemoPoints(NamedTuple):
 
 
 # --------------------------------------------------------------------------- inputs
-def _xy(func: str, x, y) -> tuple[np.ndarray, np.ndarray]:
+def _xy(func: str, x, y, min_points: int = 3) -> tuple[np.ndarray, np.ndarray]:
     out = []
     for name, values in (("x", x), ("y", y)):
         try:
@@ -103,8 +103,9 @@ def _xy(func: str, x, y) -> tuple[np.ndarray, np.ndarray]:
     x, y = out
     if x.size != y.size:
         raise ValueError(f"{func}: x has {x.size} values but y has {y.size}; one y per x")
-    if x.size < 3:
-        raise ValueError(f"{func}: needs at least 3 points to compare fitted lines, got {x.size}")
+    if x.size < min_points:
+        why = "to compare fitted lines" if min_points > 2 else "to fit a line"
+        raise ValueError(f"{func}: needs at least {min_points} points {why}, got {x.size}")
     if np.ptp(x) == 0.0:
         raise ValueError(f"{func}: all x values are equal ({x[0]:g}); a line needs at least two different x")
     return x, y
@@ -112,6 +113,8 @@ def _xy(func: str, x, y) -> tuple[np.ndarray, np.ndarray]:
 
 # --------------------------------------------------------------------------- exact solvers
 def least_squares_line(x: np.ndarray, y: np.ndarray) -> Line:
+    """The least-squares line (raises ValueError for fewer than 2 points or one single x)."""
+    x, y = _xy("least_squares_line", x, y, min_points=2)
     xm, ym = x.mean(), y.mean()
     dx = x - xm
     slope = float(np.dot(dx, y - ym) / np.dot(dx, dx))
@@ -123,8 +126,10 @@ def lad_line(x: np.ndarray, y: np.ndarray) -> Line:
 
     LAD is a linear programme in (intercept, slope); its optimum is attained at a vertex,
     i.e. at a line through two data points with different x. Checking all of them costs
-    O(n^3) arithmetic, done in blocks with numpy; trivial for demo sizes.
+    O(n^3) arithmetic, done in blocks with numpy; trivial for demo sizes. Raises ValueError
+    for fewer than 2 points or when all x are equal (no line through two points exists).
     """
+    x, y = _xy("lad_line", x, y, min_points=2)
     n = x.size
     i, j = np.triu_indices(n, k=1)
     keep = x[i] != x[j]

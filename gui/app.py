@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
                                QTabWidget)
@@ -13,6 +13,7 @@ from gui.panels.base import TopicPanel
 from gui.theme import theme
 
 log = logging.getLogger(__name__)
+PRELOAD_AFTER_MS = 1500   # after the first paint and the first tab's first run have started
 
 SHORTCUTS_HTML = """
 <h3>Keyboard shortcuts</h3>
@@ -58,7 +59,9 @@ class MainWindow(QMainWindow):
         start_index = panels.REGISTRY.index(panels.find(initial_tab)) if initial_tab else 0
         self.tabs.setCurrentIndex(start_index)
         self.tabs.currentChanged.connect(self._ensure_panel)
+        self.tabs.currentChanged.connect(self._clear_status)
         self._ensure_panel(start_index)
+        QTimer.singleShot(PRELOAD_AFTER_MS, self, self._preload)
 
     # tabs
     def panel(self, index: int | None = None) -> TopicPanel:
@@ -92,6 +95,9 @@ class MainWindow(QMainWindow):
             from PySide6.QtWidgets import QVBoxLayout
             QVBoxLayout(panel).addWidget(message)
         panel.status.connect(self._show_status)
+        sub_tabs = getattr(panel, "tabs", None)
+        if sub_tabs is not None:                 # a sub-tab switch clears the last sub-tab's sentence
+            sub_tabs.currentChanged.connect(self._clear_status)
         for worker in panel.workers():
             worker.busy_changed.connect(self._update_busy)
         self._panels[index] = panel
@@ -115,7 +121,22 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _show_status(self, message: str) -> None:
+        # only the tab in view speaks: a run finishing in a hidden tab must not leave its
+        # sentence under another tab (it has its own note under its controls)
+        if self.sender() is not None and self.sender() is not self.tabs.currentWidget():
+            return
         self.statusBar().showMessage(message, 15000)
+
+    @Slot()
+    def _preload(self) -> None:
+        """pandas is imported on a background thread once the window is up (gui/preload.py)."""
+        from gui.preload import preload
+        preload()
+
+    @Slot()
+    def _clear_status(self, *_args) -> None:
+        """A tab switch clears the last tab's sentence from the status bar."""
+        self.statusBar().clearMessage()
 
     def _build_busy_indicator(self) -> None:
         self.busy_bar = QProgressBar()

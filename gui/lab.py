@@ -192,6 +192,7 @@ class Section(QWidget):
         chosen = self.params if names is None else tuple(p for p in self.params if p.name in names)
         form = ParamForm(chosen, self.tutorial_values())
         form.changed.connect(self._param_changed)
+        form.rejected.connect(self.status)      # a typed value out of range: the status bar says why
         self.forms.append(form)
         return compact_form(form) if compact else form
 

@@ -26,8 +26,56 @@ def widget_range(param: Param) -> tuple[float, float]:
     return lo, hi
 
 
+def out_of_range_message(param: Param, text: str, kept: str) -> str:
+    """Why a typed value was not taken ("" when ``text`` is no number or is in range)."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return ""
+    try:
+        param.validate(int(value) if param.kind == "int" and value == int(value) else value)
+    except (ValueError, TypeError, OverflowError):
+        return (f"{param.label}: {text.strip()} is outside the allowed range {param.range_text()}; "
+                f"kept {kept}.")
+    return ""
+
+
+def say_why(box, text: str) -> None:
+    """A spin box's fixup: a typed value out of range is reverted, and now says why: the
+    ``rejected`` signal, which the form forwards to its section's status bar sentence."""
+    message = out_of_range_message(box._param, text, box.textFromValue(box.value()))
+    if message:
+        box.rejected.emit(message)
+
+
+class IntSpinBox(QSpinBox):
+    """QSpinBox that says why a typed value out of range is not taken."""
+    rejected = Signal(str)
+
+    def __init__(self, param: Param, parent=None):
+        super().__init__(parent)
+        self._param = param
+
+    def validate(self, text: str, pos: int):
+        stripped = text.strip()
+        if stripped in ("", "-", "+"):
+            return QValidator.Intermediate, text, pos
+        try:
+            value = int(stripped)
+        except ValueError:
+            return QValidator.Invalid, text, pos
+        # out of range: Intermediate (not Invalid, which silently drops the keystroke) so that
+        # the fixup can say why the value was not taken
+        ok = self.minimum() <= value <= self.maximum()
+        return (QValidator.Acceptable if ok else QValidator.Intermediate), text, pos
+
+    def fixup(self, text: str) -> None:
+        say_why(self, text)
+
+
 class NumberSpinBox(QDoubleSpinBox):
     """A spin box that shows numbers compactly (0.05, 1e-08) and steps by factors on a log scale."""
+    rejected = Signal(str)    # a typed value out of range was not taken: the sentence says why
 
     def __init__(self, param: Param, parent=None):
         super().__init__(parent)
@@ -60,6 +108,9 @@ class NumberSpinBox(QDoubleSpinBox):
             return QValidator.Acceptable, text, pos
         return QValidator.Intermediate, text, pos
 
+    def fixup(self, text: str) -> None:
+        say_why(self, text)
+
     def stepBy(self, steps: int) -> None:
         if self._param.log:
             self.setValue(min(max(float(f"{self.value() * 10 ** (0.1 * steps):.3g}"), self.minimum()), self.maximum()))
@@ -70,6 +121,7 @@ class NumberSpinBox(QDoubleSpinBox):
 class ParamWidget(QWidget):
     """One parameter: label, slider and spin box (numbers), check box (bool) or combo box (choice)."""
     valueChanged = Signal(object)
+    rejected = Signal(str)     # a typed value was out of range and not taken: why, as a sentence
 
     def __init__(self, param: Param, value: Any = None, parent=None):
         super().__init__(parent)
@@ -98,13 +150,14 @@ class ParamWidget(QWidget):
             self.slider.setRange(0, SLIDER_STEPS)
             self.slider.setMinimumWidth(50)
             if param.kind == "int":
-                self.editor = QSpinBox()
+                self.editor = IntSpinBox(param)
                 self.editor.setRange(int(param.minimum), int(param.maximum))
                 self.editor.setKeyboardTracking(False)
                 if param.maximum - param.minimum <= SLIDER_STEPS and not param.log:
                     self.slider.setRange(int(param.minimum), int(param.maximum))
             else:
                 self.editor = NumberSpinBox(param)
+            self.editor.rejected.connect(self.rejected)
             self.editor.setValue(value)
             self.slider.setValue(self._to_slider(value))
             self.slider.valueChanged.connect(self._slider_moved)
@@ -180,8 +233,10 @@ class ParamWidget(QWidget):
 
 
 class ParamForm(QWidget):
-    """A grid of ParamWidgets; emits ``changed(name, value)``."""
+    """A grid of ParamWidgets; emits ``changed(name, value)``, and ``rejected(sentence)`` when a
+    typed value was out of range and not taken."""
     changed = Signal(str, object)
+    rejected = Signal(str)
 
     def __init__(self, params: Iterable[Param], values: dict | None = None, parent=None):
         super().__init__(parent)
@@ -200,6 +255,7 @@ class ParamForm(QWidget):
             else:
                 grid.addWidget(w.editor, row, 1, 1, 2)
             w.valueChanged.connect(lambda v, name=p.name: self.changed.emit(name, v))
+            w.rejected.connect(self.rejected)
 
     def values(self) -> dict[str, Any]:
         return {name: w.value() for name, w in self.widgets.items()}

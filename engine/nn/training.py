@@ -220,11 +220,8 @@ def _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, c
                     if was_clipped:
                         grad[...] = clipped
                         n_clipped += 1
-                new = step(params, grad)
-                if frozen:
-                    np.copyto(params, new, where=trainable)
-                else:
-                    params[...] = new
+                # torch.optim skips a frozen parameter: no step, its state and step count kept
+                params[...] = step(params, grad, trainable) if frozen else step(params, grad)
                 loss_sum += loss * nb
                 pen_sum += pen * nb
                 norm_sum += norm

@@ -24,8 +24,12 @@ def mcnemar_exact(b, c) -> float:
     if n == 0:
         return 1.0
     k = min(b, c)
-    tail = sum(math.comb(n, i) for i in range(k + 1))
-    return min(1.0, 2.0 * tail / 2.0 ** n)
+    # log-space sum: 2.0 ** n and C(n, i) overflow a float once n reaches 1024
+    i = np.arange(1, k + 1, dtype=float)
+    log_comb = np.concatenate(([0.0], np.cumsum(np.log(n - i + 1) - np.log(i))))   # log C(n, i), i = 0..k
+    top = float(log_comb.max())
+    log_tail = top + math.log(float(np.sum(np.exp(log_comb - top)))) - n * math.log(2.0)
+    return min(1.0, 2.0 * math.exp(log_tail))
 
 
 def _labels(name, values) -> np.ndarray:

@@ -20,10 +20,12 @@ Teachers have no biases, so ``z`` is odd and both classes are equally likely.
 * The **source rule** is one teacher, ``z_S``.
 * An **independent rule** ``z_I`` is a second teacher, made exactly uncorrelated with
   ``z_S`` on a large calibration sample (its chance overlap with ``z_S`` is subtracted).
-* The **target rule** mixes them: ``z_T = r z_S + sqrt(1 - r^2) z_I``, where ``r`` is the
-  *relatedness* in [0, 1]: the correlation between the target's and the source's scores.
-  ``r = 1``: the target is the source task; ``r = 0``: the target has nothing to do with it.
-  Source and target labels agree on about ``1 - arccos(r) / pi`` of all inputs (50% at 0).
+* The **target rule** turns the source rule towards the independent one:
+  ``z_T = cos(a) z_S + sin(a) z_I`` with the angle ``a = (1 - r) * 90 degrees``, where ``r`` is
+  the *relatedness* in [0, 1]. ``r = 1``: the target is the source task; ``r = 0``: the target
+  has nothing to do with it. The scores' correlation is ``cos(a)`` (0.71 at r = 0.5, not r), and
+  source and target labels agree on about ``1 - a / 180 degrees = (1 + r) / 2`` of all inputs
+  (50% at r = 0, 75% at r = 0.5).
 
 Everything is drawn from seeds: the ``task_seed`` fixes the teachers, the source set, the
 test sets and the pre-trained network; each repeat ``seed`` draws its own target training

@@ -30,8 +30,10 @@ DEFAULT_SIZES = (20, 50, 100, 200, 500)
 DEFAULT_RELATEDNESS_GRID = (0.0, 0.25, 0.5, 0.75, 0.9, 1.0)
 
 RELATEDNESS = Param("relatedness", "relatedness", 0.8, minimum=0.0, maximum=1.0, decimals=2,
-                    help="Correlation between the target's and the source's decision scores: 1 = the "
-                         "target is the source task, 0 = an unrelated task.")
+                    help="How close the target rule is to the source rule: its scores are the source's "
+                         "turned by (1 - r) x 90 degrees towards an independent rule, so source and target "
+                         "labels agree on about (1 + r) / 2 of the inputs (the scores' correlation is "
+                         "cos((1 - r) x 90 degrees)). 1 = the target is the source task, 0 = an unrelated task.")
 SIZE = Param("size", "target samples", 50, kind="int", minimum=10, maximum=5000,
              help="How many labelled target samples a run may learn from (all distinct).")
 SEEDS = Param("seeds", "repeats", 3, kind="int", minimum=1, maximum=20,
@@ -138,6 +140,7 @@ def mixing_angle(relatedness) -> float:
 
 
 _tasks: dict[int, TaskPair] = {}
+TASKS_KEPT = 6
 _tasks_lock = threading.Lock()
 
 
@@ -145,11 +148,15 @@ def task_pair(task_seed: int = 0) -> TaskPair:
     """The (cached) :class:`TaskPair` of ``task_seed``."""
     task_seed = TASK_SEED.validate(task_seed)
     with _tasks_lock:
-        task = _tasks.get(task_seed)
+        task = _tasks.pop(task_seed, None)
+        if task is not None:
+            _tasks[task_seed] = task              # most recently used: last
     if task is None:
         task = TaskPair(task_seed)
         with _tasks_lock:
             task = _tasks.setdefault(task_seed, task)
+            while len(_tasks) > TASKS_KEPT:       # bounded: the oldest used goes first
+                del _tasks[next(iter(_tasks))]
     return task
 
 

@@ -35,14 +35,20 @@ class Pretrained:
     seconds: float
 
 
-_pretrained: dict[tuple, Pretrained] = {}
+_pretrained: dict[tuple, Pretrained] = {}     # in the order of last use: the oldest goes first
 _pretrained_lock = threading.Lock()
+PRETRAINED_KEPT = 6       # a student dragging the task seed must not fill the memory with networks
 
 
 def cached_pretrained(task_seed: int = 0, n_source: int = 5000) -> Pretrained | None:
-    """The pre-trained network for these settings if it has been trained in this process."""
+    """The pre-trained network for these settings if it has been trained in this process (and is
+    one of the last ``PRETRAINED_KEPT`` used)."""
+    key = (TASK_SEED.validate(task_seed), N_SOURCE.validate(n_source))
     with _pretrained_lock:
-        return _pretrained.get((TASK_SEED.validate(task_seed), N_SOURCE.validate(n_source)))
+        found = _pretrained.pop(key, None)
+        if found is not None:
+            _pretrained[key] = found          # most recently used: last
+        return found
 
 
 def pretrain(task_seed: int = 0, n_source: int = 5000):
@@ -79,7 +85,10 @@ def _pretrain(task_seed, n_source):
         source_acc = net.score(task.X_source_test, y_test)
     result = Pretrained(task_seed, n_source, net, source_acc, time.perf_counter() - t0)
     with _pretrained_lock:
-        return _pretrained.setdefault((task_seed, n_source), result)
+        result = _pretrained.setdefault((task_seed, n_source), result)
+        while len(_pretrained) > PRETRAINED_KEPT:
+            del _pretrained[next(iter(_pretrained))]
+        return result
 
 
 # ------------------------------------------------------------------ the methods
@@ -148,6 +157,12 @@ def check_settings(steps, lr, n_source, task_seed) -> tuple[int, float, int, int
 
 def run_target(method, pretrained, X, y, X_test, y_test, steps=300, lr=1e-3, seed=0):
     """Train one ``method`` network on (X, y); returns (test accuracy, train accuracy, epochs, net)."""
+    for name, data in (("X", X), ("y", y), ("X_test", X_test), ("y_test", y_test)):
+        if len(data) == 0:
+            raise ValueError(f"run_target: {name} is empty; it needs at least one sample")
+    if len(X) != len(y) or len(X_test) != len(y_test):
+        raise ValueError(f"run_target: X has {len(X)} rows and y {len(y)} labels, X_test {len(X_test)} rows "
+                         f"and y_test {len(y_test)} labels; one label per row")
     net = make_model(method, pretrained, seed)
     epochs = epochs_for(len(X), steps)
     gen = train(net, X, y, Adam(lr=lr), epochs=epochs, batch_size=BATCH, score_train=False,

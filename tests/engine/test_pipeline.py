@@ -119,6 +119,25 @@ def test_mcnemar_matches_scipys_binomial_test():
         assert P.mcnemar_exact(b, c) == pytest.approx(stats.binomtest(min(b, c), b + c, 0.5).pvalue)
 
 
+def test_mcnemar_with_a_thousand_disagreements_and_more():
+    stats = pytest.importorskip("scipy.stats")
+    # 2.0 ** 1024 overflows a float: these raised OverflowError
+    for b, c in [(512, 512), (480, 560), (3000, 3300), (10, 5000), (0, 2000)]:
+        assert P.mcnemar_exact(b, c) == pytest.approx(stats.binomtest(min(b, c), b + c, 0.5).pvalue, rel=1e-9)
+    assert P.mcnemar_exact(512, 512) == 1.0 and P.mcnemar_exact(5000, 10) == P.mcnemar_exact(10, 5000)
+
+
+def test_compare_on_many_disagreements():
+    y = np.zeros(4000, dtype=int)
+    base = y.copy()
+    base[:1200] = 1            # baseline wrong on the first 1200
+    model = y.copy()
+    model[1200:2000] = 1       # model wrong on the next 800: b = 800, c = 1200
+    c = P.compare(y, base, model)
+    assert c.only_baseline_right == 800 and c.only_model_right == 1200
+    assert 0.0 <= c.mcnemar_p < 1e-15 and c.significant
+
+
 def test_binomial_standard_error():
     assert P.binomial_se(0.9611111, 360) == pytest.approx(0.01019, abs=1e-5)
     assert P.binomial_se(0.0, 10) == 0.0 and P.binomial_se(1.0, 10) == 0.0

@@ -188,3 +188,16 @@ def test_fast_path_does_not_import_scikit_learn():
             "d = default_points(0)\nfit_lines(d.x, d.y)\nprint('sklearn' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------------ the public helpers check their input
+@pytest.mark.parametrize("fit", [R.lad_line, R.least_squares_line], ids=["lad", "least_squares"])
+def test_line_helpers_name_the_problem(fit):
+    with pytest.raises(ValueError, match="all x values are equal"):
+        fit(np.array([2.0, 2.0, 2.0]), np.array([1.0, 2.0, 3.0]))    # lad: IndexError; lsq: NaN line
+    with pytest.raises(ValueError, match="at least 2 points"):
+        fit(np.array([]), np.array([]))                              # lad: ZeroDivisionError
+    with pytest.raises(ValueError, match="one y per x"):
+        fit(np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0]))
+    line = fit(np.array([0.0, 1.0]), np.array([1.0, 3.0]))
+    assert line.slope == pytest.approx(2.0) and line.intercept == pytest.approx(1.0)

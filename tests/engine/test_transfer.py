@@ -309,3 +309,39 @@ def test_other_bad_arguments(pre):
     with pytest.raises(ValueError, match="n_source must be in"):
         T.pretrain(n_source=10)
     assert isinstance(T.make_model("scratch", None), MLP)
+
+
+def test_run_target_names_empty_data(task, pre):
+    X, y = task.X_test[:10], task.target_labels(task.X_test[:10], 0.5)
+    with pytest.raises(ValueError, match="X is empty"):            # was ZeroDivisionError
+        T.run_target("scratch", pre, X[:0], y[:0], X, y)
+    with pytest.raises(ValueError, match="one label per row"):
+        T.run_target("scratch", pre, X, y[:5], X, y)
+
+
+def test_relatedness_means_what_the_tooltip_says(task):
+    """The tooltip: labels agree on about (1 + r) / 2 of the inputs, the scores' correlation is
+    cos((1 - r) x 90 degrees) (not r, as an earlier tooltip said)."""
+    assert "(1 + r) / 2" in T.RELATEDNESS.help and "cos((1 - r) x 90 degrees)" in T.RELATEDNESS.help
+    X = task.X_test
+    for r in (0.0, 0.5, 0.8):
+        assert task.agreement(r) == pytest.approx((1 + r) / 2, abs=0.03)
+        corr = np.corrcoef(task.source_score(X), task.target_score(X, r))[0, 1]
+        assert corr == pytest.approx(math.cos((1 - r) * math.pi / 2), abs=0.03)
+
+
+def test_the_caches_are_bounded():
+    from engine.transfer import tasks, training
+    for seed in range(100, 100 + tasks.TASKS_KEPT + 3):
+        T.task_pair(seed)
+    assert len(tasks._tasks) == tasks.TASKS_KEPT
+    assert 100 not in tasks._tasks and 100 + tasks.TASKS_KEPT + 2 in tasks._tasks
+    kept = dict(training._pretrained)
+    try:
+        for seed in range(100, 100 + training.PRETRAINED_KEPT + 2):
+            drain(T.pretrain(task_seed=seed, n_source=200))
+        assert len(training._pretrained) == training.PRETRAINED_KEPT
+        assert T.cached_pretrained(100, 200) is None and T.cached_pretrained(101 + training.PRETRAINED_KEPT, 200)
+    finally:
+        training._pretrained.clear()
+        training._pretrained.update(kept)

@@ -17,7 +17,7 @@ from gui.panels.losses.common import (C_BAD, C_GOOD, LossSection, big_label, blo
 from gui.panels.losses.live_table import LiveTable, parse
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import BLUISH_GREEN, GREY, theme
-from gui.widgets import lesson_label
+from gui.widgets import DASHED, SOLID, legend_html, lesson_label, rich_label, with_key
 
 # the tutorial's figures (section 1)
 TUTORIAL_LABELS = (1, 0, 1, 1, 0)
@@ -32,6 +32,12 @@ LOGITS = tuple(Param(f"z{k}", f"logit z{k}", v, minimum=-6.0, maximum=6.0, decim
 BCE_P = np.linspace(0.01, 0.99, 197)             # the tutorial's probability range
 # the BCE curves belong to no model: blue and vermillion are the good and bad model's markers
 C_BCE = "#333333"
+
+
+def prob_text(p: float) -> str:
+    """A probability as the read-outs print it: 3 decimals, or 3 significant digits below 0.001
+    (so the true class's 3e-06 never reads "0.000" beside a loss of 12.69)."""
+    return f"{p:.3f}" if p >= 0.001 or p == 0.0 else f"{p:.2e}"
 
 
 class ClassificationSection(LossSection):
@@ -107,9 +113,14 @@ class ClassificationSection(LossSection):
             self.bce_plots[label] = plot
             self.bce_items[label] = items
             pr.addWidget(plot)
+        # which curve is which once the gradient shares the loss axis (hidden without it)
+        self.grad_key = rich_label(legend_html([(C_BCE, "loss L", SOLID), (C_BCE, "gradient dL/dp "
+                                                "(same axis, cut at ±6)", DASHED)]))
+        self.grad_key.setVisible(False)
+        bce_box = with_key(plots_row, self.grad_key)
         self.right_split = QSplitter(Qt.Vertical)
         self.right_split.setChildrenCollapsible(False)
-        self.right_split.addWidget(plots_row)
+        self.right_split.addWidget(bce_box)
         self.cce_box = self._build_cce()
         self.right_split.addWidget(self.cce_box)
         rl.addWidget(self.right_split)
@@ -265,6 +276,7 @@ class ClassificationSection(LossSection):
     @Slot()
     def draw_curves(self, *_args) -> None:
         grad = self.gradient_check.isChecked()
+        self.grad_key.setVisible(grad)
         for label, items in self.bce_items.items():
             items["loss"].setData(BCE_P, L.bce_curve(BCE_P, label))
             if grad:
@@ -287,9 +299,9 @@ class ClassificationSection(LossSection):
         g = L.cce_logits_grad(onehot, z)
         self.bars.setOpts(height=p, brushes=[pg.mkBrush(BLUISH_GREEN if j == k else "#b0b0b0") for j in range(3)])
         for j, t in enumerate(self.bar_texts):
-            t.setText(f"{p[j]:.3f}")
+            t.setText(prob_text(p[j]))
             t.setPos(j, p[j] + 0.01)
-        self.cce_label.setText(f"CCE = −log {p[k]:.3f} = {self.cce_loss:.4f}")
+        self.cce_label.setText(f"CCE = −log {prob_text(p[k])} = {self.cce_loss:.4f}")
         self.cce_grad_label.setText("dL/dz = p − y = [" + ", ".join(f"{x:+.3f}" for x in g) + "]")
 
     def restyle(self) -> None:

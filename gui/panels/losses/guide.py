@@ -30,9 +30,13 @@ GUIDE_NOTES = (
     "logits is simply p − y;</li>"
     "<li><b>a number</b>: MSE by default. If a few targets are far off (outliers, typos, rare events), MSE "
     "squares them and lets them steer the fit: in the tutorial's table one bad target makes MSE 1350 "
-    "against MAE 15. MAE ignores how far they are; Huber is squared near 0 and linear beyond δ;</li>"
+    "against MAE 15 (the outlier is 15.0 of those 15.13: the loss value still grows with its distance). "
+    "The line fitted with MAE, though, ignores how far off they are: moving the outlier further does not "
+    "move that line. Huber is squared near 0 and linear beyond δ;</li>"
     "<li><b>an order</b> (search results, recommendations): a pairwise loss only compares scores of items "
-    "with different relevance, so the scores' scale does not matter, only their gaps.</li></ul>")
+    "with different relevance, so adding the same number to every score changes nothing. Their scale does "
+    "matter: a margin-1 hinge charges every gap smaller than 1, so multiplying all scores by 10 can bring "
+    "its cost to 0.</li></ul>")
 GUIDE_PRACTICE = (
     "<b>In practice.</b>"
     "<ul style='margin-top:2px'>"

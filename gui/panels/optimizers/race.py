@@ -235,9 +235,9 @@ class RaceSection(RunSection):
 
     @Slot(float, float)
     def _contour_clicked(self, x: float, y: float) -> None:
-        x0, x1, y0, y1 = self.surface.view
-        if x0 <= x <= x1 and y0 <= y <= y1:
-            self.set_start(x, y)
+        # anywhere in the plot, as its tooltip says: the locked aspect shows more than the shaded
+        # square of the surface's view, and a click beside it used to be ignored
+        self.set_start(*(min(max(v, p.minimum), p.maximum) for v, p in ((x, S.START_X), (y, S.START_Y))))
 
     @Slot(object)
     def _contour_hovered(self, point) -> None:

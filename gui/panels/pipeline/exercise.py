@@ -70,6 +70,7 @@ class Exercise(Section):
         self.results: list[P.PipelineResult] = []
         self.numbers: list[int] = []            # run number of each result, as the table shows it
         self._next_number = 1
+        self._step_numbers: list[int] = []      # numbers a re-run of the steps takes again
         self.pick: P.PipelineResult | None = None
         self.baseline = self.final = self.tutorial = self.evaluation = None
         self.losses: dict[tuple, list[float]] = {}   # curve key -> losses per iteration
@@ -146,6 +147,8 @@ class Exercise(Section):
         return P.tutorial_steps()      # looked up at each run (tests replace it)
 
     def _steps_started(self, values: dict) -> None:
+        # a re-run's rows take the numbers the steps' rows had (1-6 again, not 7-12)
+        self._step_numbers = sorted(n for n, r in zip(self.numbers, self.results) if r.step != 0)
         kept = [(n, r) for n, r in zip(self.numbers, self.results) if r.step == 0]
         self.numbers, self.results = [n for n, _ in kept], [r for _, r in kept]
         self.baseline = self.final = self.tutorial = self.evaluation = None
@@ -280,8 +283,11 @@ class Exercise(Section):
 
     # ============================================================== results and the pick
     def _add_result(self, r: P.PipelineResult) -> None:
-        self.numbers.append(self._next_number)
-        self._next_number += 1
+        if r.step != 0 and self._step_numbers:
+            self.numbers.append(self._step_numbers.pop(0))
+        else:
+            self.numbers.append(self._next_number)
+            self._next_number += 1
         self.results.append(r)
         self._refresh_table()
 

@@ -109,7 +109,16 @@ class DropoutSection(RunSection):
             self.heatmaps[key] = {"plot": plot, "image": image, "crosses": crosses}
             hb.addWidget(plot)
         self.heatmaps["before"]["plot"].setXLink(self.heatmaps["after"]["plot"])
+        self._scale_colours = [c.name() for c in cmap.map(np.linspace(0.0, 1.0, 9), mode="qcolor")]
+        self.scale_key = rich_label("")        # the colour scale: which colour is which activation
+        self.scale_key.setAlignment(Qt.AlignCenter)
+        hb.addWidget(self.scale_key)
         return heat_box
+
+    def _show_scale(self, top: float) -> None:
+        boxes = "".join(f"<span style='color:{c}'>&#9632;</span>" for c in self._scale_colours)
+        self.scale_key.setText(f"colour: {-top:+.2f} {boxes} {top:+.2f} (0 = grey); "
+                               f"<b>&times;</b> = dropped unit (0)")
 
     def _build_means(self) -> QWidget:
         self.means_plot = StyledPlot("Row means", "sample", "mean")
@@ -161,8 +170,9 @@ class DropoutSection(RunSection):
     def update_demo(self) -> None:
         rate = self.values()["rate"]
         self.demo = d = OF.dropout_demo(self.activations, rate, rng=self.mask_seed)
-        # one colour scale for both, set by the input: the rescaled survivors come out darker
-        top = float(np.max(np.abs(d.activations))) or 1.0
+        # one colour scale for both, wide enough for the rescaled survivors (they come out darker)
+        top = float(max(np.max(np.abs(d.activations)), np.max(np.abs(d.dropped)))) or 1.0
+        self._show_scale(top)
         rows, cols = d.activations.shape
         for key, data in (("before", d.activations), ("after", d.dropped)):
             item = self.heatmaps[key]

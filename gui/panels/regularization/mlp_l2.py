@@ -100,6 +100,13 @@ class MlpL2Section(RunSection):
                 label.setPos(e.index + offset, value)
                 self.plot.addItem(label)
                 self.labels.append(label)
+        # a 0-1 axis hid 0.87 against 0.89: start the axis just below the lowest bar (and say so)
+        values = [getattr(e, f"{k}_accuracy") for e in self.events for k in OFFSETS]
+        low = max(0.0, np.floor((min(values) - 0.04) * 20) / 20) if values else 0.0
+        self.plot.setYRange(low, 1.04 if values else 1.08, padding=0)
+        y_label = f"accuracy (axis from {low:g})" if low > 0 else "accuracy"
+        if self.plot._labels.get("left") != y_label:
+            self.plot.set_labels(y_label=y_label)
         self.plot.getAxis("bottom").setTicks([[(i, f"{a:g}") for i, a in enumerate(self.alphas)]])
         self.plot.setXRange(-0.6, max(len(self.alphas), 1) - 0.4, padding=0)
 

@@ -138,8 +138,15 @@ class PenaltiesSection(PenaltyValuesSection):
         true_scaled = np.abs(res.true_coef * data.scaler_scale) if res.true_coef is not None else None
         x = np.arange(informative.size)
         two_lines = theme().presentation
+        drawn = getattr(self, "_drawn", {})
         for name in R.MODEL_NAMES:
             coef = np.abs(np.asarray(res.coefs[name]))
+            alpha = res.alpha(name)
+            # a slider moves one model's alpha: the other three charts are not touched (no repaint)
+            key = (alpha, two_lines, theme().font_pt, coef.tobytes())
+            if drawn.get(name) == key:
+                continue
+            drawn[name] = key
             items = self.bar_items[name]
             items["informative"].setOpts(x=x[informative], height=coef[informative])
             items["noise"].setOpts(x=x[~informative], height=coef[~informative])
@@ -150,7 +157,6 @@ class PenaltiesSection(PenaltyValuesSection):
             nonzero = int(res.table.iloc[R.MODEL_NAMES.index(name)]["Non-zero Coefs"])
             # the model's name as the table spells it, its alpha and the count: in the title, where
             # no bar can run into it (on two lines at 18 pt: one would be wider than the plot)
-            alpha = res.alpha(name)
             plot = self.bar_plots[name].getPlotItem()
             plot.setTitle(f"{name}{'' if alpha is None else f' α={alpha:g}'}"
                           f"{'<br>' if two_lines else ': '}<b>{nonzero}</b> non-zero", size=f"{theme().font_pt}pt")
@@ -158,6 +164,7 @@ class PenaltiesSection(PenaltyValuesSection):
             height = (2 if two_lines else 1) * QFontMetrics(theme().font()).lineSpacing() + 4
             plot.titleLabel.setMaximumHeight(height)
             plot.layout.setRowFixedHeight(0, height)
+        self._drawn = drawn
         self.table.set_frame(res.table.rename(columns=HEADERS))
         top = max(float(np.max(np.abs(c))) for c in res.coefs.values())
         if true_scaled is not None:
@@ -180,6 +187,10 @@ class PenaltiesSection(PenaltyValuesSection):
                      f"of 20 coefficients: it zeroes <b>{noise_zero}</b> of the {n_noise} noise "
                      f"features and {real_zero} of the {n_real} informative ones; "
                      f"test R² {lasso['Test R2']:.4f}.")
+        why = next((R.test_above_train_note(r["Train R2"], r["Test R2"]) for _, r in res.table.iterrows()
+                    if r["Test R2"] > r["Train R2"]), "")
+        if why:
+            notes.append(f"<i>{why}</i>")
         if noise_zero < n_noise and real_zero == 0:
             notes.append("Drag the Lasso alpha up to zero more of the noise.")
         self.fit_note.setText("<br>".join(notes))

@@ -77,6 +77,7 @@ class StrengthSection(PenaltyValuesSection):
         right.addWidget(top)
         right.addWidget(path_box)
         right.setSizes([330, 370])
+        self.r2_zoom.setChecked(True)   # unzoomed, R² against alpha looks flat until it collapses
         self.set_body([group("Penalties (same as tab 1)", form, self.r2_zoom),
                        group("Coefficient path of", self.path_combo), self.note], right)
 
@@ -189,10 +190,14 @@ class StrengthSection(PenaltyValuesSection):
         if res is None:
             return
         lines = []
+        why = ""
         for name in R.MODEL_NAMES[1:3]:
             row = res.table.iloc[R.MODEL_NAMES.index(name)]
             lines.append(f"<b>{name}</b> alpha {res.alpha(name):g}: train R² {row['Train R2']:.4f}, "
                          f"test R² {row['Test R2']:.4f}, {int(row['Non-zero Coefs'])} non-zero")
+            why = why or R.test_above_train_note(row["Train R2"], row["Test R2"])
+        if why:
+            lines.append(f"<i>{why}</i>")
         if self.fits is not None:
             for kind in ("ridge", "lasso"):
                 alpha, r2 = self.fits.best(kind)

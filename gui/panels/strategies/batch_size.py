@@ -23,7 +23,9 @@ LESSON = (
     "the tutorial's section-4 data (4000 training samples) with one network:<br>"
     "&bull; <b>gradient noise</b>: at the start weights, the distance between a batch's gradient and the "
     "full-batch gradient, averaged over many random batches. It falls smoothly like 1/&radic;B, exactly "
-    "as the formula &sigma;&sup2;/B &middot; (N&minus;B)/(N&minus;1) predicts, and is 0 for the full batch;<br>"
+    "as the formula predicts: its square, the mean squared distance, is &sigma;&sup2;/B &middot; "
+    "(N&minus;B)/(N&minus;1), so the distance is &radic;(&sigma;&sup2;/B &middot; (N&minus;B)/(N&minus;1)), "
+    "0 for the full batch;<br>"
     "&bull; <b>time per epoch</b>: small batches are slower per epoch (many small matrix products), but they "
     "make many more updates per epoch, so after the same number of epochs they usually fit better: "
     "&lsquo;fast&rsquo; per epoch is not fast to a good model;<br>"
@@ -97,7 +99,8 @@ class BatchSizeSection(StrategyRun):
         self.acc_curves = {label: self.acc_plot.curve(c) for label, c in zip(self.labels, BATCH_COLOURS)}
         plots = QSplitter(Qt.Horizontal)
         plots.addWidget(with_legend(self.noise_plot, ((GREY, "measured (full batch: 0, off the log axis)", DOT),
-                                                      (BLACK, "formula", SOLID), (GREY, "σ²/B", DASHED))))
+                                                      (BLACK, "formula √(σ²/B · (N−B)/(N−1))", SOLID),
+                                                      (GREY, "√(σ²/B) (batches drawn with replacement)", DASHED))))
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.acc_plot)   # hidden in presentation mode: three plots do not fit
         plots.setSizes([330, 300, 300])

@@ -131,6 +131,7 @@ class ClippingSection(StrategyRun):
         except ValueError as exc:
             self.demo = None
             self.demo_label.setText(f"<b>Cannot clip:</b> {html.escape(str(exc))}")
+            self._clear_demo_chart()     # no result of a vector that is no longer there
             self.demo_drawn.emit()
             return
         self.demo = demo
@@ -162,6 +163,15 @@ class ClippingSection(StrategyRun):
         self.demo_plot.setXRange(-0.6, len(before) - 0.4, padding=0)
         self.demo_plot.setYRange(0, max(before + [demo.max_norm]) * 1.18, padding=0)
         self.demo_drawn.emit()
+
+    def _clear_demo_chart(self) -> None:
+        """An empty example chart (while the typed vectors cannot be clipped)."""
+        self.demo_before.setOpts(x=[], height=[])
+        self.demo_after.setOpts(x=[], height=[])
+        for item in self.demo_texts:
+            self.demo_plot.removeItem(item)
+        self.demo_texts = []
+        self.demo_plot.getAxis("bottom").setTicks([[]])
 
     # ------------------------------------------------------------ the runs (streamed)
     def on_change(self, name: str, value) -> None:

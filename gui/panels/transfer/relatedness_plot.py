@@ -12,6 +12,9 @@ from gui.widgets import plain_axes, rich_label, with_key
 from gui.panels.transfer.style import RELATEDNESS_GRID, SIZES, key_swatch
 
 HINT = "Press “Run the big sweep”"
+SYMBOLS = ("o", "s", "t1", "d", "star")                              # one marker per target size
+SPOTS = (0.0, 0.3, 0.55, 0.75, 0.9)                                  # where the sizes sit on viridis
+SYMBOL_TEXT = ("&#9679;", "&#9632;", "&#9650;", "&#9670;", "&#9733;")   # the same in the key
 
 
 class RelatednessPlot:
@@ -26,16 +29,20 @@ class RelatednessPlot:
         self.r_line = self.plot.vline(GREY)
         self.r_line.setValue(relatedness)
         cmap = pg.colormap.get("viridis")
-        self.size_colours = [cmap.map(0.85 * i / (len(SIZES) - 1), mode="qcolor") for i in range(len(SIZES))]
+        # evenly spaced on viridis the two smallest sizes (dark purple, dark blue) looked alike:
+        # spread the small end, and give every size its own marker too
+        spots = SPOTS if len(SIZES) == len(SPOTS) else np.linspace(0.0, 0.9, len(SIZES))
+        self.size_colours = [cmap.map(float(x), mode="qcolor") for x in spots]
         self.curves = []
-        for colour in self.size_colours:
-            self.curves.append(self.plot.curve(colour.name(), symbol="o", symbolBrush=colour, symbolPen=None))
+        for colour, symbol in zip(self.size_colours, SYMBOLS):
+            self.curves.append(self.plot.curve(colour.name(), symbol=symbol, symbolBrush=colour, symbolPen=None))
         self.hint = pg.TextItem(HINT, color=GREY, anchor=(0.5, 0.5))
         self.plot.addItem(self.hint)
         self.hint.setPos(0.5, 0.0)
         self.plot.setYRange(-0.35, 0.3, padding=0)
         self.key = rich_label("samples: " + "&nbsp; ".join(
-            key_swatch(self.size_colours[i].name(), str(s)) for i, s in enumerate(SIZES)))
+            key_swatch(self.size_colours[i].name(), str(s), SYMBOL_TEXT[i % len(SYMBOLS)])
+            for i, s in enumerate(SIZES)))
         self.widget = with_key(self.plot, self.key)
         self._title = ""
 

@@ -119,3 +119,16 @@ def test_bce_curves_are_neutral_and_the_model_colours_mark_only_the_models(qtbot
         assert colour_name(items["bad"].opts["brush"]) == C_BAD.lower()
     # both curves drawn alike: the label is in the title, not in a colour
     assert colour_name(c.bce_items[0]["loss"].opts["pen"]) == colour_name(c.bce_items[1]["loss"].opts["pen"])
+
+
+def test_tiny_probabilities_are_readable_and_the_gradient_has_a_key(panel):
+    c = panel.section("classification")
+    for name, v in (("z0", -6.0), ("z1", 6.0), ("z2", 6.0)):
+        c.logit_form[name].set_value(v)
+    # p(class 0) = e^-12 / (2 e^6 ...) ≈ 3e-6: "−log 0.000 = 12.69" could not be decoded
+    assert "0.000 " not in c.cce_label.text() and "e-06" in c.cce_label.text()
+    assert "0.000" != c.bar_texts[0].toPlainText()
+    assert not c.grad_key.isVisibleTo(c)
+    c.gradient_check.setChecked(True)
+    assert c.grad_key.isVisibleTo(c) and "gradient dL/dp" in c.grad_key.text()
+    c.gradient_check.setChecked(False)

@@ -36,3 +36,11 @@ def test_selection_guide_rows_share_one_height(qtbot, panel):
     # the whole table shows, and the notes follow it instead of a blank area
     assert g.table.height() >= g.table.horizontalHeader().height() + h * g.table.rowCount()
     assert g.notes.isVisible() and g.notes.y() >= g.table.geometry().bottom()
+
+
+def test_the_guide_says_only_what_is_true():
+    from gui.panels.losses.guide import GUIDE_NOTES
+    # a margin-1 pairwise hinge is shift-invariant only: scores x10 change its cost
+    assert "scale does not matter" not in GUIDE_NOTES and "Their scale does matter" in GUIDE_NOTES
+    # "MAE ignores how far they are" was true of the fitted line, not of the loss value
+    assert "15.0 of those 15.13" in GUIDE_NOTES and "The line fitted with MAE" in GUIDE_NOTES

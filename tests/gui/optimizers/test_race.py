@@ -131,6 +131,19 @@ def test_click_on_the_contour_moves_the_start(qtbot, race):
     assert (race.values()["start_x"], race.values()["start_y"]) == tuple(start)
 
 
+def test_a_click_beside_the_shaded_square_moves_the_start_too(qtbot, race):
+    """The tooltip says "anywhere": the locked aspect shows more than the surface's view box."""
+    contour = race.race_plots.contour
+    x0, x1, y0, y1 = race.surface.view
+    (vx0, vx1), (vy0, vy1) = contour.viewRange()
+    assert vx0 < x0 - 0.5 or vy0 < y0 - 0.5           # there is room beside the shaded square
+    x = (vx0 + x0) / 2 if vx0 < x0 - 0.5 else (x0 + x1) / 2
+    y = (vy0 + y0) / 2 if vy0 < y0 - 0.5 else (y0 + y1) / 2
+    pos = view_to_widget(contour, x, y)
+    wait_for_new_paths(qtbot, race, lambda: qtbot.mouseClick(contour.viewport(), Qt.LeftButton, pos=pos))
+    assert race.paths["SGD"].points[0] == pytest.approx([x, y], abs=0.1)
+
+
 def test_a_diverging_learning_rate_is_marked_and_the_others_keep_running(qtbot, race):
     wait_for_new_paths(qtbot, race, lambda: race.boxes["SGD"].form["SGD.lr"].set_value(1.0))
     sgd = race.paths["SGD"]

@@ -215,3 +215,13 @@ def test_presentation_mode_keeps_the_verdict(qtbot, window, done):
     window.presentation_action.trigger()
     qtbot.waitUntil(lambda: page.alpha_plot.isVisible(), timeout=5000)
     assert not page.table.table.isColumnHidden(COLUMNS.index("seeds"))
+
+
+def test_rerunning_the_steps_numbers_their_rows_as_before(qtbot, done):
+    page = done
+    first = list(page.numbers)
+    assert first == list(range(1, len(first) + 1))
+    page.steps.start()                      # the four steps again
+    qtbot.waitUntil(lambda: page.tutorial is not None and page.panel.is_idle(), timeout=90000)
+    assert page.numbers == first            # 1-6 again, not 7-12
+    assert list(page.table.frame.iloc[:, 0]) == first

@@ -66,3 +66,14 @@ def test_cancel_stops_the_stream(qtbot, panel):
     with qtbot.waitSignal(s.done, timeout=30000):
         qtbot.mouseClick(s.run_button, Qt.LeftButton)
     assert s.points() == 5
+
+
+def test_the_heat_maps_have_a_colour_scale(panel):
+    s = panel.section("dropout")
+    panel.cancel()
+    s.param_widget("rate").set_value(0.5)
+    d = s.demo
+    top = max(np.abs(d.activations).max(), np.abs(d.dropped).max())   # the survivors, doubled, fit the scale
+    assert f"{top:+.2f}" in s.scale_key.text() and f"{-top:+.2f}" in s.scale_key.text()
+    assert s.heatmaps["after"]["image"].levels[1] == pytest.approx(top)
+    panel.cancel()

@@ -45,3 +45,13 @@ def test_elasticnet_path_follows_l1_ratio(qtbot, panel):
     assert s.current_path().l1_ratio == pytest.approx(0.9)
     assert not np.allclose(first, curve_y(s.path_curves[13]))
     assert penalties.values()["l1_ratio"] == pytest.approx(0.9)
+
+
+def test_r2_starts_zoomed_and_test_above_train_is_explained(panel):
+    s = panel.section("strength")
+    assert s.r2_zoom.isChecked()
+    low, high = s.r2_plots["lasso"].viewRange()[1]
+    assert low > 0.95 and high < 1.01
+    # on the tutorial's split every model scores a little higher on test than on train
+    assert "not a mistake" in s.note.text()
+    assert "not a mistake" in panel.section("penalties").fit_note.text()

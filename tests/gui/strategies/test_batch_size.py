@@ -35,3 +35,10 @@ def test_batch_table_has_a_measured_row_per_batch_size(qtbot, panel):
     assert iterations.table.isColumnHidden(7) and not s.table.isColumnHidden(9)
     theme().set_presentation(False)
     qtbot.waitUntil(lambda: not s.table.isColumnHidden(3), timeout=2000)
+
+
+def test_the_noise_key_names_what_the_axis_shows(panel):
+    s = panel.section("batch_size")
+    key = s.noise_plot.parentWidget().legend_label.text()
+    assert "√(σ²/B)" in key and "(N−B)/(N−1)" in key
+    assert "σ²/B</span>" not in key and "&nbsp;σ²/B" not in key   # the old key: σ² on an RMS axis

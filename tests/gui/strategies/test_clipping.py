@@ -24,6 +24,8 @@ def test_clipping_demo_and_a_run_that_explodes_without_clipping(qtbot, panel):
     assert not s.restart_timer.isActive()                     # the example is not the run: no restart
     qtbot.keyClicks(s.vec_edits[0], ", x")
     assert "Cannot clip" in plain(s.demo_label) and "gradient 1" in plain(s.demo_label)
+    # the chart no longer shows the result of the vector before it was half-typed
+    assert len(s.demo_after.opts["height"]) == 0 and not s.demo_texts
     # the training run (started when the section was shown)
     qtbot.waitUntil(lambda: s.result is not None, timeout=30000)
     result = s.result

@@ -218,3 +218,15 @@ def test_presentation_mode_makes_text_readable(qtbot, window, page):
     assert page.size_view.plot.width() > 300 and page.curves_view.plot.width() > 300
     window.presentation_action.trigger()
     assert math.isclose(QApplication.font().pointSize(), 10)
+
+
+def test_every_target_size_has_its_own_marker_and_a_distinct_colour(qtbot):
+    from gui.panels.transfer.relatedness_plot import RelatednessPlot
+    view = RelatednessPlot(0.8)
+    qtbot.addWidget(view.widget)
+    symbols = [c.opts["symbol"] for c in view.curves]
+    assert len(set(symbols)) == len(SIZES)
+    rgb = [np.array(c.getRgb()[:3], dtype=float) for c in view.size_colours]
+    # the 20- and 50-sample colours were dark purple and dark blue (about 70 apart in RGB)
+    gaps = [np.linalg.norm(a - b) for a, b in zip(rgb, rgb[1:])]
+    assert gaps[0] > 100 and min(gaps) > 60
