@@ -35,6 +35,7 @@ from gui.panels.base import TopicPanel
 from gui.params import ParamForm, ParamWidget
 from gui.theme import theme
 from gui.runs import Run
+from gui.stage import StageFold
 from gui.widgets import Lesson, compact as compact_form, controls_column, controls_split, fit_column, lesson_label
 from gui.worker import Worker
 
@@ -75,6 +76,7 @@ class Section(QWidget):
         missing = [p.name for p in self.params if p.name not in placed]
         if missing or len(placed) != len(set(placed)):
             raise TypeError(f"{type(self).__name__}: every param in exactly one form (missing: {missing})")
+        self.stage_fold = StageFold(self)   # the stage view: the column folds to key params + Run (gui/stage.py)
 
     def _setup(self) -> None:
         """What the base makes before build() (RunSection: its buttons and worker)."""
@@ -98,7 +100,7 @@ class Section(QWidget):
     def restyle(self) -> None:
         """Called after a theme change, once the new fonts have reached every widget."""
         if self.controls_scroll is not None:
-            lo, hi = self.column_widths[theme().presentation]
+            lo, hi = self.stage_fold.widths(self.column_widths[theme().presentation])
             fit_column(self.controls_scroll, lo, hi, fit_combos=self.fit_combos)
 
     def shown(self) -> None:
