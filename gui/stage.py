@@ -8,13 +8,13 @@ button another feature adds) folds away, and comes back as it was when the view 
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QSlider, QWidget
 
 from gui.theme import theme
 
 # the strip's (minimum, maximum) width: the plots come first
-STRIP_WIDTHS = (180, 330)
+STRIP_WIDTHS = (180, 420)
 STRIP_SLIDER = 80   # a kept slider's shortest track in the strip
 
 
@@ -84,6 +84,7 @@ class StageFold(QObject):
         super().__init__(section)
         self.section = section
         self.folded: list[QWidget] = []
+        self.bar_policy = Qt.ScrollBarAsNeeded
         self.wrapped: list[QLabel] = []   # kept labels that wrap in the strip (a long name takes two lines)
         stage().changed.connect(self._changed)
         if stage().on:
@@ -112,12 +113,18 @@ class StageFold(QObject):
                     self.wrapped.append(w)
                 elif isinstance(w, QSlider):
                     w.setMinimumWidth(max(w.minimumWidth(), STRIP_SLIDER))
+            if not any(inner.isAncestorOf(w) for w in kept):
+                scroll.hide()             # nothing to keep in the column (the key params sit by the plots)
+                self.folded.append(scroll)
+            self.bar_policy = scroll.verticalScrollBarPolicy()
+            scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)   # the strip is short: no bar's width
         elif not stage().on and self.folded:
             for w in reversed(self.folded):
                 w.show()
             for w in self.wrapped:
                 w.setWordWrap(False)
             self.folded, self.wrapped = [], []
+            scroll.setVerticalScrollBarPolicy(self.bar_policy)
         self.section.restyle()
 
     def widths(self, normal: tuple[int, int]) -> tuple[int, int]:

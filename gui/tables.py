@@ -192,6 +192,20 @@ class FrameTable(QTableView):
         every cell on every change), the stretch column taking the rest."""
         self.resizeColumnsToContents()
         self._resize_modes()
+        self._squeeze()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._squeeze()
+
+    def _squeeze(self) -> None:
+        """Never a horizontal scroll bar (a projector at 1024x768): columns wider together than
+        the view share its width instead; fit_columns() gives them their own widths back."""
+        header = self.horizontalHeader()
+        count = header.count()
+        if count and header.length() > self.viewport().width() + 1 and self.viewport().width() > 0:
+            for c in range(count):
+                header.setSectionResizeMode(c, QHeaderView.Stretch)
 
     def fit_height(self) -> None:
         """Exactly as tall as the header and the rows: no inner scroll bar."""
