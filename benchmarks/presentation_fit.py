@@ -44,14 +44,20 @@ def main(argv=None) -> int:
     w.resize(width, height)
     w.show()
     w.set_stage(stage)
-    problems, shares = [], []
+    problems, shares, ran = [], [], set()
     print(f"presentation mode at {size}, stage view {'on' if stage else 'off'}")
     print(f"{'page':44s} {'window':>7s} {'largest plot':>13s} {'shortest plot':>14s}")
     for name, panel in pages(w):
         if only and name.split("-")[0] not in only:
             continue
-        panel.run_defaults()
-        settle(app, panel)
+        tabs = getattr(panel, "tabs", None)
+        shown = tabs.currentIndex() if tabs is not None else 0
+        if id(panel) not in ran:   # run_defaults once per topic (it may show the first sub-tab again)
+            ran.add(id(panel))
+            panel.run_defaults()
+            settle(app, panel)
+            if tabs is not None:
+                tabs.setCurrentIndex(shown)
         w.resize(width, height)
         settle(app, panel)
         fit = measure(w, name)

@@ -1,6 +1,6 @@
 """The lecture hall: what makes presentation mode fit a 1024x768 projector.
 
-- :class:`HallStyle`, a QProxyStyle: check-box and radio indicators, slider grooves and handles,
+- :class:`HallStyle`, a QProxyStyle: check-box and radio indicators, slider grooves and handles, icons,
   and spin-box arrows grow with the application font. (Not a style sheet: an app-wide style
   sheet broke presentation mode before, and a widget with its own style sheet stops following
   ``QApplication.setFont``.) Pixel metrics are asked again whenever the font changes.
@@ -24,7 +24,7 @@ SMALLEST_TAB_PT = 11
 
 _SCALED = {QStyle.PM_IndicatorWidth, QStyle.PM_IndicatorHeight, QStyle.PM_ExclusiveIndicatorWidth,
            QStyle.PM_ExclusiveIndicatorHeight, QStyle.PM_SliderThickness, QStyle.PM_SliderLength,
-           QStyle.PM_SliderControlThickness, QStyle.PM_ScrollBarExtent, QStyle.PM_ScrollBarSliderMin}
+           QStyle.PM_SliderControlThickness, QStyle.PM_ButtonIconSize, QStyle.PM_SmallIconSize}
 SPIN_ARROWS = 16   # the spin-box buttons' width at the normal font size
 
 

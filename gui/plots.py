@@ -62,6 +62,11 @@ class CheapGrid:
             item.setData(px, py)
 
 
+def tick_font_metrics(font):
+    from PySide6.QtGui import QFontMetrics
+    return QFontMetrics(font)
+
+
 class StyledPlot(pg.PlotWidget):
     """A PlotWidget whose fonts and pens follow the theme (normal or presentation)."""
 
@@ -129,6 +134,9 @@ class StyledPlot(pg.PlotWidget):
                 axis.setLabel(self._labels[side], **{"font-size": f"{pt}pt"})
         if self._title:
             self.setTitle(self._title, size=f"{round(pt * 1.15)}pt")
+        # room right of the view for half the last tick label ("1000" read "100" on a projector)
+        right = tick_font_metrics(tick_font).horizontalAdvance("1000") // 2 + 4
+        self.getPlotItem().layout.setContentsMargins(1, 1, right, 1)
         for item, colour, width, style in self._styled:
             item.setPen(self.pen(colour, width, style))
         if self.legend is not None:
