@@ -64,7 +64,7 @@ def main(argv=None) -> int:
         shares.append(fit.largest_share)
         print(f"{name:44s} {fit.window_width:4d} px {fit.largest_share:12.0%} "
               f"{fit.smallest_plot[0]:6d}x{fit.smallest_plot[1]:<4d}")
-        problems += fit.problems(width)
+        problems += fit.problems(width, height)
     if shares:
         shares.sort()
         print(f"median share {shares[len(shares) // 2]:.0%}, smallest {shares[0]:.0%}")

@@ -24,11 +24,15 @@ class PageFit:
     largest_share: float
     smallest_plot: tuple[int, int]         # (width, height) of the shortest visible plot
     plots: int = 0                         # visible plots (a page of tables only has none)
+    height: int = 0                        # the window's height and the least it can have
+    min_height: int = 0
     horizontal_bars: list[str] = field(default_factory=list)
     hidden_topics: list[str] = field(default_factory=list)
 
-    def problems(self, screen_width: int) -> list[str]:
+    def problems(self, screen_width: int, screen_height: int = 0) -> list[str]:
         out = []
+        if screen_height and (self.height > screen_height or self.min_height > screen_height):
+            out.append(f"window {self.height} px tall (needs {self.min_height}) on a {screen_height} px screen")
         if self.window_width > screen_width or self.min_width > screen_width:
             out.append(f"window {self.window_width} px (needs {self.min_width}) on a {screen_width} px screen")
         if self.horizontal_bars:
@@ -68,7 +72,7 @@ def measure(window, page: str) -> PageFit:
     hidden = [bar.tabText(i) for i in range(bar.count())
               if not bar.rect().contains(bar.tabRect(i))]
     return PageFit(page, window.width(), window.minimumSizeHint().width(), largest / area if area else 0.0,
-                   smallest, plots=len(plots), horizontal_bars=bars, hidden_topics=hidden)
+                   smallest, plots=len(plots), height=window.height(), min_height=window.minimumSizeHint().height(), horizontal_bars=bars, hidden_topics=hidden)
 
 
 def pages(window):

@@ -53,7 +53,7 @@ COLUMNS = {
                  "batch size, not measurements", None),
 }
 HEADERS = {name: header for name, (header, _tip, _fmt) in COLUMNS.items()}
-PRESENTATION_HIDDEN = (3, 4, 6)     # formula, noise / ‖g‖, memory: in the tooltips and normal mode
+PRESENTATION_HIDDEN = (3, 4, 6, 9)  # formula, noise / ‖g‖, memory, the tutorial's text: in the tooltips and normal mode
 
 
 class BatchSizeSection(StrategyRun):
