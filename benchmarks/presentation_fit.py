@@ -6,22 +6,14 @@ visible plot and anything that does not fit (gui/fit_check.py says what is measu
 """
 import os
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-
-def settle(app, panel, timeout_s=60.0):
-    t0 = time.perf_counter()
-    while not panel.is_idle() and time.perf_counter() - t0 < timeout_s:
-        app.processEvents()
-        time.sleep(0.005)
-    for _ in range(20):
-        app.processEvents()
-        time.sleep(0.005)
+from screenshots import settle  # noqa: E402  (the same wait as the screenshots')
 
 
 def main(argv=None) -> int:

@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLayout, QTabWidget, QVBoxLayout, QWidget
 
 from engine.params import Param
 from gui.panels.base import TopicPanel
@@ -38,6 +38,18 @@ from gui.runs import Run
 from gui.stage import StageFold
 from gui.widgets import Lesson, compact as compact_form, controls_column, controls_split, fit_column, lesson_label
 from gui.worker import Worker
+
+
+def refresh_layout(section: QWidget) -> None:
+    """Drop the sizes a hidden sub-tab's layout cached: Qt lays out only visible widgets, and the
+    stale minimum of a hidden tab (sized for the other mode's fonts) kept the window too tall."""
+    if section.isVisible():
+        return   # Qt keeps a shown tab's layout up to date itself
+    for widget in section.findChildren(QWidget):
+        widget.updateGeometry()     # (clears the size its parent's layout item cached)
+    for layout in section.findChildren(QLayout) + ([section.layout()] if section.layout() else []):
+        layout.invalidate()
+    section.updateGeometry()
 
 
 class Section(QWidget):
@@ -344,6 +356,7 @@ class SectionPanel(TopicPanel):
     def _restyle(self) -> None:
         for section in self.sections.values():
             section.restyle()
+            refresh_layout(section)
 
     def workers(self) -> list[Worker]:
         return super().workers() + [w for s in self.sections.values() for w in s.workers()]

@@ -126,6 +126,8 @@ class StageFold(QObject):
             self.folded, self.wrapped = [], []
             scroll.setVerticalScrollBarPolicy(self.bar_policy)
         self.section.restyle()
+        from gui.lab import refresh_layout
+        refresh_layout(self.section)
 
     def widths(self, normal: tuple[int, int]) -> tuple[int, int]:
         """The column's (minimum, maximum) width: the strip's while folded."""

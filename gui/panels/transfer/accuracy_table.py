@@ -75,11 +75,14 @@ class AccuracyTableBox(QScrollArea):
         self.table.set_frame(real)                   # the real texts back
         header = self.table.horizontalHeader()
         width = sum(header.sectionSize(c) for c in range(len(real.columns))) + 2 * self.table.frameWidth()
-        # as wide as its cells where there is room; narrower (columns sharing the width, no scroll
-        # bar) on a 1024 px projector
-        self.table.setSizeAdjustPolicy(QAbstractScrollArea.AdjustToContents)
-        self.table.setMinimumWidth(0)
-        self.table.setMaximumWidth(width + 2)
+        if theme().presentation:
+            # as wide as its cells where there is room; narrower (the columns share the width, no
+            # scroll bar) on a 1024 px projector
+            self.table.setSizeAdjustPolicy(QAbstractScrollArea.AdjustToContents)
+            self.table.setMinimumWidth(0)
+            self.table.setMaximumWidth(width + 2)
+        else:
+            self.table.setFixedWidth(width + 2)
 
     def place_note(self) -> None:
         """The note beside the table at normal size, under it in presentation mode."""
