@@ -1,10 +1,12 @@
 """pyqtgraph helpers: plots that follow the theme, curves created once and fed with setData."""
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QGraphicsWidget, QLabel
 
 from gui.theme import GREY, color, theme
@@ -62,11 +64,6 @@ class CheapGrid:
             item.setData(px, py)
 
 
-def tick_font_metrics(font):
-    from PySide6.QtGui import QFontMetrics
-    return QFontMetrics(font)
-
-
 class StyledPlot(pg.PlotWidget):
     """A PlotWidget whose fonts and pens follow the theme (normal or presentation)."""
 
@@ -92,8 +89,42 @@ class StyledPlot(pg.PlotWidget):
             self.legend.addItem(item, name)
         return self.legend
 
+    def _fit_title(self) -> None:
+        """The title on one line where it fits, else on two (at the space nearest its middle): a title
+        wider than the plot made the whole plot wider than its widget, cut at the right."""
+        font = theme().font(1.15)
+        text = self._title
+        if QFontMetrics(font).horizontalAdvance(text) > self.width() - 12 and " " in text:
+            spaces = [i for i, ch in enumerate(text) if ch == " "]
+            cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+            text = text[:cut] + "<br>" + text[cut + 1:]
+        if (text, theme().font_pt) != getattr(self, "_title_shown", None):
+            self._title_shown = (text, theme().font_pt)
+            self.setTitle(text, size=f"{round(theme().font_pt * 1.15)}pt")
+            self._title_room()
+
+    def _title_room(self) -> None:
+        """pyqtgraph gives a title 30 px (one line at 10 pt) and, at every resize, the plot's whole
+        width: here it is as tall as its lines and never what makes the plot wider than its widget."""
+        label = self.getPlotItem().titleLabel
+        if "updateMin" not in label.__dict__:
+            base, item = label.updateMin, weakref.ref(self.getPlotItem())
+
+            def update_min():
+                base()
+                height = label.itemRect().height()
+                label.setMinimumWidth(0)
+                label._sizeHint[Qt.SizeHint.MinimumSize] = (0, height)
+                label.setMaximumHeight(height)
+                if item() is not None:
+                    item().layout.setRowFixedHeight(0, height)
+            label.updateMin = update_min
+        label.updateMin()
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        if self.__dict__.get("_title"):
+            self._fit_title()
         legend = self.__dict__.get("legend")  # resize events arrive while __init__ is still running
         if legend is not None:
             legend.reposition()
@@ -133,9 +164,9 @@ class StyledPlot(pg.PlotWidget):
             if self._labels.get(side):
                 axis.setLabel(self._labels[side], **{"font-size": f"{pt}pt"})
         if self._title:
-            self.setTitle(self._title, size=f"{round(pt * 1.15)}pt")
+            self._fit_title()
         # room right of the view for half the last tick label ("1000" read "100" on a projector)
-        right = tick_font_metrics(tick_font).horizontalAdvance("1000") // 2 + 4
+        right = QFontMetrics(tick_font).horizontalAdvance("1000") // 2 + 4
         self.getPlotItem().layout.setContentsMargins(1, 1, right, 1)
         for item, colour, width, style in self._styled:
             item.setPen(self.pen(colour, width, style))
