@@ -1,8 +1,6 @@
 """pyqtgraph helpers: plots that follow the theme, curves created once and fed with setData."""
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Slot
@@ -89,42 +87,30 @@ class StyledPlot(pg.PlotWidget):
             self.legend.addItem(item, name)
         return self.legend
 
+    @Slot()
     def _fit_title(self) -> None:
-        """The title on one line where it fits, else on two (at the space nearest its middle): a title
-        wider than the plot made the whole plot wider than its widget, cut at the right."""
-        font = theme().font(1.15)
-        text = self._title
-        if QFontMetrics(font).horizontalAdvance(text) > self.width() - 12 and " " in text:
-            spaces = [i for i, ch in enumerate(text) if ch == " "]
-            cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-            text = text[:cut] + "<br>" + text[cut + 1:]
-        if (text, theme().font_pt) != getattr(self, "_title_shown", None):
-            self._title_shown = (text, theme().font_pt)
-            self.setTitle(text, size=f"{round(theme().font_pt * 1.15)}pt")
-            self._title_room()
-
-    def _title_room(self) -> None:
-        """pyqtgraph gives a title 30 px (one line at 10 pt) and, at every resize, the plot's whole
-        width: here it is as tall as its lines and never what makes the plot wider than its widget."""
+        """The title at 1.15 times the text size where it fits, else smaller (down to 0.65 times): a
+        title wider than the plot made the whole plot wider than its widget, cut at the right.
+        (Not on two lines: pyqtgraph keeps a title's row 30 px tall.)"""
+        top, low = round(theme().font_pt * 1.15), round(theme().font_pt * 0.65)
+        shown = getattr(self, "_title_shown", None)
+        pt = top
         label = self.getPlotItem().titleLabel
-        if "updateMin" not in label.__dict__:
-            base, item = label.updateMin, weakref.ref(self.getPlotItem())
-
-            def update_min():
-                base()
-                height = label.itemRect().height()
-                label.setMinimumWidth(0)
-                label._sizeHint[Qt.SizeHint.MinimumSize] = (0, height)
-                label.setMaximumHeight(height)
-                if item() is not None:
-                    item().layout.setRowFixedHeight(0, height)
-            label.updateMin = update_min
-        label.updateMin()
+        if shown is not None and shown[0] == self._title and label.itemRect().width() > 0:
+            # the title's width scales with its size: the size that fits, from the size shown
+            item = self.getPlotItem()
+            others = (item.effectiveSizeHint(Qt.MinimumSize).width()
+                      - label.effectiveSizeHint(Qt.MinimumSize).width())   # the axes and margins beside it
+            room = self.width() - others - 8
+            pt = max(low, min(top, int(shown[1] * room / label.itemRect().width())))
+        if (self._title, pt) != shown:
+            self._title_shown = (self._title, pt)
+            self.setTitle(self._title, size=f"{pt}pt")
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.__dict__.get("_title"):
-            self._fit_title()
+            QTimer.singleShot(0, self, self._fit_title)   # not inside pyqtgraph's own resize handling
         legend = self.__dict__.get("legend")  # resize events arrive while __init__ is still running
         if legend is not None:
             legend.reposition()
