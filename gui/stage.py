@@ -85,7 +85,8 @@ class StageFold(QObject):
         self.section = section
         self.folded: list[QWidget] = []
         self.bar_policy = Qt.ScrollBarAsNeeded
-        self.wrapped: list[QLabel] = []   # kept labels that wrap in the strip (a long name takes two lines)
+        self.wrapped: list[QLabel] = []
+        self.widened: list = []           # (widget, its (minimum, maximum) width before the strip)   # kept labels that wrap in the strip (a long name takes two lines)
         stage().changed.connect(self._changed)
         if stage().on:
             QTimer.singleShot(0, self, self.apply)
@@ -112,7 +113,7 @@ class StageFold(QObject):
                     w.setWordWrap(True)
                     self.wrapped.append(w)
                 elif isinstance(w, QSlider):
-                    w.setMinimumWidth(max(w.minimumWidth(), STRIP_SLIDER))
+                    self._widen(w, STRIP_SLIDER)
             if not any(inner.isAncestorOf(w) for w in kept):
                 scroll.hide()             # nothing to keep in the column (the key params sit by the plots)
                 self.folded.append(scroll)
@@ -123,11 +124,20 @@ class StageFold(QObject):
                 w.show()
             for w in self.wrapped:
                 w.setWordWrap(False)
+            for w, (lo, hi) in self.widened:
+                w.setMinimumWidth(lo)
+                w.setMaximumWidth(hi)
+            self.widened = []
             self.folded, self.wrapped = [], []
             scroll.setVerticalScrollBarPolicy(self.bar_policy)
         self.section.restyle()
         from gui.lab import refresh_layout
         refresh_layout(self.section)
+
+    def _widen(self, w: QWidget, width: int) -> None:
+        if width > w.minimumWidth():
+            self.widened.append((w, (w.minimumWidth(), w.maximumWidth())))
+            w.setMinimumWidth(width)
 
     def widths(self, normal: tuple[int, int]) -> tuple[int, int]:
         """The column's (minimum, maximum) width: the strip's while folded."""
