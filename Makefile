@@ -34,6 +34,7 @@ smoke: $(STAMP_RUN)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python main.py --smoke
 
 bench: $(STAMP_TEST)
+	.ci/display-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py
 
 screenshots: $(STAMP_RUN)

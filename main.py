@@ -1,6 +1,7 @@
 """Training Lab: start the desktop application.
 
-    python main.py [--tab NAME] [--presentation] [--fullscreen] [--smoke]
+    python main.py [--tab NAME] [--presentation] [--fullscreen] [--smoke] [--open FILE] [--fresh]
+                   [--report OUT.html]
 """
 from __future__ import annotations
 
@@ -21,18 +22,98 @@ def parse_args(argv=None):
     parser.add_argument("--smoke", action="store_true",
                         help="open the window, visit every tab (only --tab's if given), run its default computation, "
                              "print timing, exit")
+    parser.add_argument("--open", metavar="FILE", help="open a saved set-up (or a scenario file) at start")
+    parser.add_argument("--fresh", action="store_true",
+                        help="ignore the remembered window size, topic and presentation mode")
+    parser.add_argument("--report", metavar="OUT.html",
+                        help="compute every topic off-screen (with --open: that set-up) and write a self-contained "
+                             "HTML handout, then exit")
     return parser.parse_args(argv)
+
+
+def read_setup(args):
+    """--open's set-up (None without it); ValueError with one line if the file is missing or malformed."""
+    if not args.open:
+        return None
+    from gui.setups import read_file
+    return read_file(args.open)
+
+
+def open_setup(window, setup) -> str | None:
+    """Show --open's set-up in ``window``; the problem in one line if it is invalid."""
+    if setup is None:
+        return None
+    try:
+        window.apply_setup(setup)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def start_options(args, setup):
+    """(first topic, presentation mode, geometry): the command line first, then the set-up's topic,
+    then what the window remembered (ignored with --fresh, and by --smoke)."""
+    from gui import settings
+    from gui.panels import find
+    memory = {"topic": None, "presentation": False, "geometry": None}
+    if not (args.fresh or args.smoke or args.report):
+        memory = settings.remembered()
+    tab = args.tab or (setup or {}).get("topic") or memory["topic"]
+    try:
+        find(tab) if isinstance(tab, str) else None
+    except ValueError:
+        tab = None     # a remembered topic that no longer exists (a set-up's own is checked when it is applied)
+    return (tab if isinstance(tab, str) else None), bool(args.presentation or memory["presentation"]), memory["geometry"]
+
+
+def report_path_problem(path: str) -> str:
+    """Why --report cannot write to ``path`` ("" when it can)."""
+    from gui.report import check_output_path
+    try:
+        check_output_path(path)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
+def write_report(args, window, app) -> int:
+    """--report: the handout of what the window computes (gui/report.py); progress on stderr."""
+    from gui.report import write_report as write
+    window.resize(1280, 800)
+    window.show()   # on the off-screen platform: laid out at 1280x800, never on a screen
+    try:
+        out, seconds, size = write(args.report, window, app, say=lambda m: print(m, file=sys.stderr, flush=True),
+                                   origin=f"the set-up {args.open}" if args.open else None)
+    except (OSError, ValueError) as exc:
+        print(f"training-lab: cannot write the report: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        window.close()
+        app.processEvents()
+    print(f"report: wrote {out} ({size / 1e6:.1f} MB) in {seconds:.0f} s", file=sys.stderr)
+    return 0
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    from gui.panels import find
+    from gui.panels import REGISTRY, find
     if args.tab:
         try:
             find(args.tab)
         except ValueError as exc:
             print(f"training-lab: {exc}", file=sys.stderr)
             return 2
+    if args.report:
+        problem = report_path_problem(args.report)
+        if problem:
+            print(f"training-lab: cannot write the report: {problem}", file=sys.stderr)
+            return 2
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"   # the handout is computed without showing a window
+    try:
+        setup = read_setup(args)
+    except ValueError as exc:
+        print(f"training-lab: {exc}", file=sys.stderr)
+        return 2
 
     from PySide6.QtCore import QEvent, QObject, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
@@ -50,7 +131,21 @@ def main(argv=None) -> int:
     from gui.app import MainWindow, run_smoke
     from gui.theme import theme
     theme().apply_base()
-    window = MainWindow(initial_tab=args.tab, presentation=args.presentation)
+    tab, presentation, geometry = start_options(args, setup)
+    window = MainWindow(initial_tab=tab, presentation=presentation)
+    problem = open_setup(window, setup)
+    if problem:
+        window.shutdown()      # join the threads the first tab started
+        print(f"training-lab: {args.open}: {problem}", file=sys.stderr)
+        return 2
+    if args.tab and setup is not None:
+        window.tabs.setCurrentIndex(REGISTRY.index(find(args.tab)))   # the explicit --tab wins
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+    window.remember_settings = not (args.smoke or args.report)
+
+    if args.report:
+        return write_report(args, window, app)
 
     first_paint: list[float] = []
 

@@ -94,25 +94,9 @@ def time_steps(repeat: int = 2) -> dict:
 def _panel_heartbeat(start, idle, interval_ms: int = 10, timeout_s: float = 120.0) -> dict:
     """heartbeat.heartbeat_gaps for a run the panel starts itself (its button's slot, on the main thread)."""
     import numpy as np
-    from PySide6.QtCore import QEventLoop, QTimer
 
-    ticks: list[float] = []
-    loop = QEventLoop()
-    beat = QTimer()
-    beat.setInterval(interval_ms)
-    beat.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    check = QTimer()
-    check.setInterval(5)
-    check.timeout.connect(lambda: loop.quit() if idle() else None)
-    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-    beat.start()
-    t0 = time.perf_counter()
-    start()
-    check.start()
-    loop.exec()
-    elapsed = time.perf_counter() - t0
-    beat.stop()
-    check.stop()
+    from benchmarks.heartbeat import ticks_until
+    elapsed, ticks = ticks_until(start, idle, interval_ms, timeout_s)
     gaps = np.diff(ticks) * 1000 if len(ticks) > 1 else np.array([elapsed * 1000])
     return {"job_s": elapsed, "events": "-", "max_gap_ms": float(gaps.max()),
             "p99_gap_ms": float(np.percentile(gaps, 99))}
@@ -148,18 +132,11 @@ def heartbeats() -> dict:
     results["four steps on a bare Worker"] = heartbeat_gaps(worker, P.tutorial_steps)
     worker.shutdown()
 
-    from gui.app import MainWindow
+    from benchmarks.heartbeat import open_tab, wait_until
     from gui.theme import theme
-    theme().apply_base()
-    w = MainWindow(initial_tab="pipeline")
-    w.resize(1280, 800)
-    w.show()
-    panel = w.panel_by_key("pipeline")
+    w, panel = open_tab("pipeline")
     page = panel.section("exercise")
-    t0 = time.perf_counter()
-    while not panel.is_idle() and time.perf_counter() - t0 < 120:   # the tab's own first run
-        app.processEvents()
-        time.sleep(0.005)
+    wait_until(app, panel.is_idle, 120, sleep_s=0.005, must=False)   # the tab's own first run
     for mode in ("normal", "presentation"):
         theme().set_presentation(mode == "presentation")
         for _ in range(10):

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from benchmarks.heartbeat import slider_to_paint  # noqa: E402
+from benchmarks.heartbeat import open_tab, slider_to_paint, ticks_until, wait_until  # noqa: E402
 
 
 def _pct(values, q):
@@ -35,12 +35,7 @@ def _pct(values, q):
 
 
 def _wait(app, condition, timeout=60.0):
-    t0 = time.perf_counter()
-    while not condition():
-        app.processEvents()
-        time.sleep(0.001)
-        if time.perf_counter() - t0 > timeout:
-            raise TimeoutError("the panel did not become idle")
+    wait_until(app, condition, timeout, sleep_s=0.001)
 
 
 def slider_to_repaint(app, section, plot, moves: int = 100, warm_up: int = 10) -> list[float]:
@@ -51,24 +46,7 @@ def slider_to_repaint(app, section, plot, moves: int = 100, warm_up: int = 10) -
 
 def heartbeat_during(app, panel, start, busy, interval_ms=10) -> dict:
     """Run the event loop (QEventLoop.exec) while ``start()``'s run streams; tick statistics."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    ticks: list[float] = []
-    beat = QTimer()
-    beat.setInterval(interval_ms)
-    beat.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    loop = QEventLoop()
-    check = QTimer()
-    check.setInterval(5)
-    check.timeout.connect(lambda: loop.quit() if not busy() else None)
-    beat.start()
-    t0 = time.perf_counter()
-    start()
-    check.start()
-    loop.exec()
-    elapsed = time.perf_counter() - t0
-    beat.stop()
-    check.stop()
+    elapsed, ticks = ticks_until(start, lambda: not busy(), interval_ms)
     gaps = np.diff(ticks) * 1000
     return {"seconds": elapsed, "ticks": len(ticks), "max": float(gaps.max()),
             "p99": float(np.percentile(gaps, 99)), "p50": float(np.median(gaps))}
@@ -83,14 +61,9 @@ def main() -> dict:
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication([])
     from engine.regularization import compare_penalties
-    from gui.app import MainWindow
     from gui.theme import theme
 
-    theme().apply_base()
-    w = MainWindow(initial_tab="regularization")
-    w.resize(1280, 800)
-    w.show()
-    panel = w.panel_by_key("regularization")
+    w, panel = open_tab("regularization")
     penalties, strength = panel.section("penalties"), panel.section("strength")
     dropout, stopping, mlp = panel.section("dropout"), panel.section("early_stopping"), panel.section("mlp_l2")
     _wait(app, lambda: penalties.result is not None and panel.fits is not None and panel.is_idle())

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from benchmarks.heartbeat import heartbeat_gaps, slider_to_paint  # noqa: E402
+from benchmarks.heartbeat import heartbeat_gaps, open_tab, slider_to_paint, wait_until  # noqa: E402
 
 
 def _ms(values, q):
@@ -35,12 +35,7 @@ def _ms(values, q):
 
 
 def _wait_idle(app, panel, timeout=120.0):
-    t0 = time.perf_counter()
-    while not panel.is_idle():
-        app.processEvents()
-        time.sleep(0.002)
-        if time.perf_counter() - t0 > timeout:
-            raise TimeoutError("the panel did not become idle")
+    wait_until(app, panel.is_idle, timeout, sleep_s=0.002)
 
 
 def slider_to_repaint(app, section, name: str, moves: int = 60, warm_up: int = 5) -> list[float]:
@@ -93,14 +88,9 @@ def main() -> dict:
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication([])
     from engine import strategies as ST
-    from gui.app import MainWindow
     from gui.theme import theme
 
-    theme().apply_base()
-    w = MainWindow(initial_tab="strategies")
-    w.resize(1280, 800)
-    w.show()
-    panel = w.panel_by_key("strategies")
+    w, panel = open_tab("strategies")
     schedules = panel.section("schedules")
     _wait_idle(app, panel)          # the first schedule runs (and scikit-learn's import) out of the way
     results: dict = {}

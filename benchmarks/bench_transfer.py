@@ -98,22 +98,13 @@ def engine_rows() -> list[tuple]:
 def heartbeat_rows() -> list[tuple]:
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication([])
-    from benchmarks.heartbeat import heartbeat_gaps
-    from gui.app import MainWindow
+    from benchmarks.heartbeat import heartbeat_gaps, open_tab, wait_until
     from engine import transfer as T
     from gui.panels.transfer import jobs as J
-    from gui.theme import theme
 
-    theme().apply_base()
-    w = MainWindow(initial_tab="transfer")
-    w.resize(1280, 800)
-    w.show()
-    panel = w.panel()
+    w, panel = open_tab("transfer")
     page = panel.section("transfer")
-    t0 = time.perf_counter()
-    while not panel.is_idle() and time.perf_counter() - t0 < 120:   # the tab's own first run
-        app.processEvents()
-        time.sleep(0.002)
+    wait_until(app, panel.is_idle, 120, sleep_s=0.002, must=False)   # the tab's own first run
 
     def idle_job(seconds):
         end = time.perf_counter() + seconds

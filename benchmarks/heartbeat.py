@@ -39,6 +39,45 @@ def heartbeat_gaps(worker, fn, *args, interval_ms: int = 10, timeout_s: float = 
             "median_gap_ms": float(np.median(gaps))}
 
 
+def ticks_until(start, done, interval_ms: int = 10, timeout_s: float | None = None) -> tuple[float, list[float]]:
+    """Run the event loop (QEventLoop.exec, as the app does) with an ``interval_ms`` timer recording
+    its ticks: ``start()``, then until ``done()`` (checked every 5 ms) or ``timeout_s``.
+    Returns the seconds it ran and the tick times (for a run a panel starts itself: its button's slot)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    ticks: list[float] = []
+    loop = QEventLoop()
+    beat = QTimer()
+    beat.setInterval(interval_ms)
+    beat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    check = QTimer()
+    check.setInterval(5)
+    check.timeout.connect(lambda: loop.quit() if done() else None)
+    if timeout_s is not None:
+        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    beat.start()
+    t0 = time.perf_counter()
+    start()
+    check.start()
+    loop.exec()
+    elapsed = time.perf_counter() - t0
+    beat.stop()
+    check.stop()
+    return elapsed, ticks
+
+
+def wait_until(app, condition, timeout: float, sleep_s: float, must: bool = True) -> None:
+    """Process events until ``condition()`` holds; after ``timeout`` seconds, TimeoutError (``must``)
+    or, if not ``must``, go on regardless."""
+    t0 = time.perf_counter()
+    while not condition():
+        app.processEvents()
+        time.sleep(sleep_s)
+        if time.perf_counter() - t0 > timeout:
+            if not must:
+                return
+            raise TimeoutError("the panel did not become idle")
+
+
 def slider_to_paint(app, slider, viewport, moves: int = 100, warm_up: int = 10, after_each=None) -> list[float]:
     """Seconds from ``slider.setValue`` to the end of ``viewport``'s next repaint, over random positions."""
     from PySide6.QtCore import QEvent, QObject
@@ -71,3 +110,14 @@ def slider_to_paint(app, slider, viewport, moves: int = 100, warm_up: int = 10, 
             after_each()
     viewport.removeEventFilter(spy)
     return times
+
+
+def open_tab(key: str):
+    """The main window (1280 x 800, shown, normal mode) opened on tab ``key``, and that tab's panel."""
+    from gui.app import MainWindow
+    from gui.theme import theme
+    theme().apply_base()
+    window = MainWindow(initial_tab=key)
+    window.resize(1280, 800)
+    window.show()
+    return window, window.panel_by_key(key)

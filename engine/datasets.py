@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from engine.arrays import readonly
 from engine.params import Param
 
 SEED = Param("random_state", "seed", 42, kind="int", minimum=0, maximum=2**32 - 1,
@@ -35,12 +36,6 @@ DIGITS_TRAIN, DIGITS_VAL, DIGITS_TEST = DIGITS_SIZES = (1149, 288, 360)
 TEST_SIZE = Param("test_size", "test fraction", 0.2, minimum=0.0, maximum=1.0,
                   min_inclusive=False, max_inclusive=False,
                   help="Fraction of the samples held out for testing.")
-
-
-def _frozen(array) -> np.ndarray:
-    out = np.array(array)  # a private copy: nobody else holds a writable view of it
-    out.setflags(write=False)
-    return out
 
 
 @dataclass(frozen=True)
@@ -85,6 +80,20 @@ def _scaled(X_train, *others):
     return out, scaler
 
 
+def _standardised(name: str, feature_names, train: tuple, test: tuple, val: tuple | None = None,
+                  **known) -> Split:
+    """The Split of ``train``, ``test`` (and ``val``), each an (X, y) pair, standardised with the
+    scaler fitted on the training part; ``known``: further arrays it holds (read-only as well)."""
+    parts = {"train": train, "test": test} if val is None else {"train": train, "val": val, "test": test}
+    scaled, scaler = _scaled(*(X for X, _ in parts.values()))
+    arrays = {}
+    for (part, (_, y)), X in zip(parts.items(), scaled):
+        arrays[f"X_{part}"], arrays[f"y_{part}"] = readonly(X), readonly(y)
+    arrays.update((key, readonly(value)) for key, value in known.items())
+    return Split(name=name, feature_names=tuple(feature_names), scaler_mean=readonly(scaler.mean_),
+                 scaler_scale=readonly(scaler.scale_), **arrays)
+
+
 @lru_cache(maxsize=8)
 def regression_split(random_state=42, test_size=0.2) -> Split:
     """Section 2.1's regression data: 20 features of which 5 are informative, noise 10."""
@@ -97,15 +106,8 @@ def regression_split(random_state=42, test_size=0.2) -> Split:
                                  random_state=random_state, coef=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size,
                                                         random_state=random_state)
-    (X_train, X_test), scaler = _scaled(X_train, X_test)
-    return Split(
-        name="regression",
-        X_train=_frozen(X_train), y_train=_frozen(y_train),
-        X_test=_frozen(X_test), y_test=_frozen(y_test),
-        feature_names=tuple(f"x{i}" for i in range(X.shape[1])),
-        true_coef=_frozen(coef), informative=_frozen(np.flatnonzero(coef)),
-        scaler_mean=_frozen(scaler.mean_), scaler_scale=_frozen(scaler.scale_),
-    )
+    return _standardised("regression", (f"x{i}" for i in range(X.shape[1])), (X_train, y_train),
+                         (X_test, y_test), true_coef=coef, informative=np.flatnonzero(coef))
 
 
 @lru_cache(maxsize=8)
@@ -129,14 +131,8 @@ def classification_split(n_samples=500, n_features=20, n_informative=10, random_
                                random_state=random_state)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size,
                                                         random_state=random_state)
-    (X_train, X_test), scaler = _scaled(X_train, X_test)
-    return Split(
-        name="classification",
-        X_train=_frozen(X_train), y_train=_frozen(y_train),
-        X_test=_frozen(X_test), y_test=_frozen(y_test),
-        feature_names=tuple(f"x{i}" for i in range(n_features)),
-        scaler_mean=_frozen(scaler.mean_), scaler_scale=_frozen(scaler.scale_),
-    )
+    return _standardised("classification", (f"x{i}" for i in range(n_features)), (X_train, y_train),
+                         (X_test, y_test))
 
 
 @lru_cache(maxsize=4)
@@ -155,12 +151,5 @@ def digits_split(random_state=42) -> Split:
                                                         stratify=y)
     X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, test_size=0.2,
                                                       random_state=random_state, stratify=y_train)
-    (X_train, X_val, X_test), scaler = _scaled(X_train, X_val, X_test)
-    return Split(
-        name="digits",
-        X_train=_frozen(X_train), y_train=_frozen(y_train),
-        X_test=_frozen(X_test), y_test=_frozen(y_test),
-        X_val=_frozen(X_val), y_val=_frozen(y_val),
-        feature_names=tuple(digits.feature_names),
-        scaler_mean=_frozen(scaler.mean_), scaler_scale=_frozen(scaler.scale_),
-    )
+    return _standardised("digits", digits.feature_names, (X_train, y_train), (X_test, y_test),
+                         val=(X_val, y_val))

@@ -40,6 +40,7 @@ from typing import Generator
 
 import numpy as np
 
+from engine.arrays import readonly
 from engine.early_stopping import (MIN_DELTA, PATIENCE, RESTORE_BEST, SIMULATED_EPOCHS, EarlyStopping, StoppingEpoch,
                                    StoppingSummary, simulated_curves, simulated_early_stopping, snapshot)
 from engine.params import Param, ParamSet
@@ -83,12 +84,6 @@ ACCURACY_CLOSE = 0.03    # final validation accuracies closer than this "differ 
 
 
 # ------------------------------------------------------------------ dropout mask
-def _readonly(a) -> np.ndarray:
-    a = np.array(a)
-    a.setflags(write=False)
-    return a
-
-
 @dataclass(frozen=True)
 class DropoutDemo:
     """Result of :func:`dropout_demo`. Arrays are read-only; rows are samples."""
@@ -144,13 +139,13 @@ def dropout_demo(activations, rate=0.5, rng=None, n_masks=10_000) -> DropoutDemo
     survivals = rng.binomial(n_masks, 1.0 - rate, size=X.shape)
     average_unscaled = (X * survivals).mean(axis=1) / n_masks
     return DropoutDemo(
-        rate=rate, activations=_readonly(X), keep=_readonly(keep), dropped=_readonly(dropped),
-        unscaled=_readonly(unscaled),
-        row_means_before=_readonly(X.mean(axis=1)),
-        row_means_after=_readonly(dropped.mean(axis=1)),
-        row_means_unscaled=_readonly(unscaled.mean(axis=1)),
-        row_means_average=_readonly(average_unscaled * scale),
-        row_means_average_unscaled=_readonly(average_unscaled),
+        rate=rate, activations=readonly(X), keep=readonly(keep), dropped=readonly(dropped),
+        unscaled=readonly(unscaled),
+        row_means_before=readonly(X.mean(axis=1)),
+        row_means_after=readonly(dropped.mean(axis=1)),
+        row_means_unscaled=readonly(unscaled.mean(axis=1)),
+        row_means_average=readonly(average_unscaled * scale),
+        row_means_average_unscaled=readonly(average_unscaled),
         n_masks=n_masks,
     )
 

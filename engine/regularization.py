@@ -40,6 +40,7 @@ from typing import Generator
 
 import numpy as np
 
+from engine.arrays import readonly
 from engine.blas import limit_blas, single_threaded
 from engine.params import Param, ParamSet
 
@@ -99,12 +100,6 @@ def _convergence_silenced():
         yield
 
 
-def _readonly(a) -> np.ndarray:
-    a = np.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
-
-
 @dataclass(frozen=True)
 class PenaltyComparison:
     """Result of :func:`compare_penalties`."""
@@ -159,7 +154,7 @@ def compare_penalties(alpha_ridge=1.0, alpha_lasso=0.1, alpha_enet=0.1, l1_ratio
             model.fit(data.X_train, data.y_train)
             if name in (MODEL_NAMES[2], MODEL_NAMES[3]) and model.n_iter_ >= model.max_iter:
                 not_converged.append(name)
-            coef = _readonly(model.coef_)
+            coef = readonly(model.coef_)
             coefs[name] = coef
             intercepts[name] = float(model.intercept_)
             rows.append({
@@ -248,8 +243,8 @@ def coefficient_paths(kind="lasso", alphas=None, l1_ratio=0.5, data=None) -> Coe
         converged = np.empty(len(alphas), dtype=bool)
         converged[order] = np.asarray(n_iter) < LASSO_MAX_ITER
     intercepts = y_mean - coefs @ x_mean
-    return CoefficientPath(kind=kind, alphas=_readonly(alphas), coefs=_readonly(coefs),
-                           intercepts=_readonly(intercepts), l1_ratio=ratio,
+    return CoefficientPath(kind=kind, alphas=readonly(alphas), coefs=readonly(coefs),
+                           intercepts=readonly(intercepts), l1_ratio=ratio,
                            converged=converged)
 
 

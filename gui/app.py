@@ -22,9 +22,13 @@ SHORTCUTS_HTML = """
 <tr><td><b>Home</b> / <b>End</b></td><td>first / last step</td></tr>
 <tr><td><b>Esc</b></td><td>cancel the running computation</td></tr>
 <tr><td><b>Ctrl+1 … Ctrl+9</b></td><td>switch topic</td></tr>
+<tr><td><b>Ctrl+Shift+E</b></td><td>export the current tab as a PNG image</td></tr>
+<tr><td><b>Ctrl+Shift+C</b></td><td>copy the current tab's image to the clipboard</td></tr>
 <tr><td><b>F5</b></td><td>presentation mode (large fonts, thick lines)</td></tr>
 <tr><td><b>F6</b></td><td>stage view: only key parameters and Run beside the plots</td></tr>
 <tr><td><b>F11</b></td><td>full screen</td></tr>
+<tr><td><b>Ctrl+R</b></td><td>tutorial values in the section on screen</td></tr>
+<tr><td><b>Ctrl+S</b> / <b>Ctrl+O</b></td><td>save / open a set-up (every topic's values)</td></tr>
 <tr><td><b>Ctrl+Q</b></td><td>quit</td></tr>
 </table>
 """
@@ -49,6 +53,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
         self._build_busy_indicator()
         self._build_menus()
+        self._build_setup_commands()
         if presentation:
             self.set_presentation(True)
         self._build_hall()
@@ -144,7 +149,7 @@ class MainWindow(QMainWindow):
 
     # menus
     def _build_menus(self) -> None:
-        view = self.menuBar().addMenu("&View")
+        view = self.view_menu = self.menuBar().addMenu("&View")
         self.presentation_action = QAction("&Presentation mode", self, checkable=True)
         self.presentation_action.setShortcut(QKeySequence(Qt.Key_F5))
         self.presentation_action.setToolTip("Large fonts and thick lines for projection in a lecture hall")
@@ -167,7 +172,9 @@ class MainWindow(QMainWindow):
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.Quit)
         quit_action.triggered.connect(self.close)
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.file_menu = self.menuBar().addMenu("&File")
+        self._add_export_actions(file_menu)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self.menuBar().insertMenu(view.menuAction(), file_menu)
         help_menu = self.menuBar().addMenu("&Help")
@@ -181,6 +188,68 @@ class MainWindow(QMainWindow):
             "<p><b>Training Lab</b> turns the tutorial <i>Model Training and Optimization</i> into live labs: "
             "optimizers, losses, regularization, training strategies, transfer learning and a full pipeline.</p>"))
         help_menu.addAction(about)
+
+    # export (gui/export.py)
+    def _add_export_actions(self, menu) -> None:
+        export = QAction("&Export tab image…", self)
+        export.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        export.setToolTip("Save the current tab as a PNG at twice the screen resolution")
+        export.triggered.connect(lambda: self.export_tab_image())
+        menu.addAction(export)
+        copy = QAction("&Copy tab image", self)
+        copy.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        copy.setToolTip("Copy the current tab as an image, for a slide")
+        copy.triggered.connect(self.copy_tab_image)
+        menu.addAction(copy)
+        handout = QAction("Save &handout…", self)
+        handout.setToolTip("Compute every topic with the current settings and save one HTML file: lessons, "
+                           "figures (pins included), tables and verdicts")
+        handout.triggered.connect(lambda: self.save_handout())
+        menu.addAction(handout)
+
+    def tab_image(self):
+        """The current tab as it looks now, at twice the screen resolution."""
+        from gui.export import widget_image
+        return widget_image(self.tabs.currentWidget(), 2.0)
+
+    def export_tab_image(self, path: str | None = None):
+        from gui.export import ask_path, save_image
+        name = panels.REGISTRY[self.tabs.currentIndex()].key + ".png"
+        path = path or ask_path(self, "Export tab image", name, ["PNG image (*.png)"])
+        if not path:
+            return None
+        try:
+            out = save_image(self.tab_image(), path if path.lower().endswith(".png") else path + ".png")
+        except OSError as exc:
+            self.statusBar().showMessage(f"Export failed: {exc}", 8000)
+            return None
+        self.statusBar().showMessage(f"Exported {out}", 8000)
+        return out
+
+    def save_handout(self, path: str | None = None, topics=None):
+        """The handout (gui/report.py) of the window as it is: current settings, pins included."""
+        from gui.export import ask_path
+        from gui.report import write_report
+        path = path or ask_path(self, "Save handout", "handout.html", ["HTML file (*.html)"])
+        if not path:
+            return None
+        index = self.tabs.currentIndex()
+        try:
+            out, seconds, size = write_report(path, self, QApplication.instance(), topics=topics,
+                                              say=lambda m: self.statusBar().showMessage(m))
+        except (OSError, ValueError) as exc:
+            self.statusBar().showMessage(f"The handout was not saved: {exc}", 8000)
+            return None
+        finally:
+            self.tabs.setCurrentIndex(index)
+        self.statusBar().showMessage(f"Saved the handout {out} ({size / 1e6:.1f} MB, {seconds:.0f} s)", 8000)
+        return out
+
+    @Slot()
+    def copy_tab_image(self) -> None:
+        from gui.export import copy_image
+        copy_image(self.tab_image())
+        self.statusBar().showMessage("The tab's image is on the clipboard", 4000)
 
     @Slot(bool)
     def set_presentation(self, on: bool) -> None:
@@ -216,12 +285,31 @@ class MainWindow(QMainWindow):
             return
         self.showFullScreen() if on else self.showNormal()
 
+    # set-ups (gui/setups.py: the logic; gui/setup_menu.py: menus, dialogs, scenario banner)
+    def _build_setup_commands(self) -> None:
+        from gui.setup_menu import SetupCommands
+        self.remember_settings = False   # main.py turns it on: closing then saves geometry, topic, mode
+        self.setup_commands = SetupCommands(self)
+
+    def setup(self) -> dict:
+        """Every topic's values, the current topic and section, as JSON data."""
+        from gui import setups
+        return setups.take(self)
+
+    def apply_setup(self, setup: dict) -> None:
+        """Show ``setup``; everything is checked first (``ValueError`` naming the key, nothing changed)."""
+        from gui import setups
+        setups.apply(self, setup)
+
     # lifecycle
     def shutdown(self) -> None:
         for panel in self._panels.values():
             panel.shutdown()
 
     def closeEvent(self, event) -> None:
+        if self.remember_settings:
+            from gui import settings
+            settings.save(self)
         self.shutdown()
         super().closeEvent(event)
 

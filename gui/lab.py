@@ -28,16 +28,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtWidgets import QLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from engine.params import Param
 from gui.panels.base import TopicPanel
 from gui.params import ParamForm, ParamWidget
+from gui.pins import PinBoard
 from gui.theme import theme
 from gui.runs import Run
 from gui.stage import StageFold
 from gui.widgets import Lesson, compact as compact_form, controls_column, controls_split, fit_column, lesson_label
-from gui.worker import Worker
+from gui.worker import Worker, owned_worker
 
 
 def refresh_layout(section: QWidget) -> None:
@@ -82,6 +83,8 @@ class Section(QWidget):
             self.lesson_box = Lesson(self.lesson) if self.fold_lesson else lesson_label(self.lesson)
         self.controls_scroll = None
         self.split = None
+        self.pins = PinBoard(self)   # pinned runs (gui/pins.py): a streaming section's Run row shows its buttons
+        self.tutorial_button = self._tutorial_button()
         self._setup()
         self.build()
         placed = [name for form in self.forms for name in form.widgets]
@@ -92,6 +95,32 @@ class Section(QWidget):
 
     def _setup(self) -> None:
         """What the base makes before build() (RunSection: its buttons and worker)."""
+
+    def _tutorial_button(self) -> QPushButton:
+        """"Tutorial values": :meth:`reset` (Ctrl+R for the current section). :meth:`set_body` puts
+        it at the top of the controls column; a section laying out its own column places it there."""
+        button = QPushButton("Tutorial values", self)
+        button.setToolTip("Back to the tutorial's values for this section (Ctrl+R)")
+        button.clicked.connect(self._tutorial_clicked)
+        button.setVisible(False)   # until a layout takes it
+        return button
+
+    @Slot()
+    def _tutorial_clicked(self) -> None:
+        self.reset()
+        self.status.emit(f"{self.title}: the tutorial's values")
+
+    def tutorial_row(self) -> list[QWidget]:
+        """The "Tutorial values" button for the top of a controls column (nothing for a section
+        without values)."""
+        if not self.has_values():
+            return []
+        self.tutorial_button.setVisible(True)
+        return [self.tutorial_button]
+
+    def has_values(self) -> bool:
+        """Whether the section has anything for "Tutorial values" to reset."""
+        return bool(self.params) or bool(self.values())
 
     # ------------------------------------------------------------ declared by a section
     def build(self) -> None:
@@ -109,6 +138,15 @@ class Section(QWidget):
         """The section's tables by name, as pandas DataFrames (for export and reports)."""
         return {}
 
+    def show_whole_run(self):
+        """Draw the whole finished run, for a pin to copy; returns a callable that restores the
+        view, or None. An animated section (the race reveals its paths step by step) overrides it."""
+        return None
+
+    def verdicts(self) -> list[str]:
+        """The verdicts and summaries shown now (rich text), for reports: every Run's note."""
+        return [run.note.text() for run in self.runs if run.note.text()]
+
     def restyle(self) -> None:
         """Called after a theme change, once the new fonts have reached every widget."""
         if self.controls_scroll is not None:
@@ -119,9 +157,11 @@ class Section(QWidget):
         """The section's tab was shown."""
 
     # ------------------------------------------------------------ state
-    def tutorial_values(self) -> dict[str, Any]:
-        """The tutorial's set-up: every parameter's default, with ``initial`` where it differs."""
-        return {p.name: self.initial.get(p.name, p.default) for p in self.params}
+    @classmethod
+    def tutorial_values(cls) -> dict[str, Any]:
+        """The tutorial's set-up: every parameter's default, with ``initial`` where it differs (a
+        class method: set-ups read it for topics not built yet)."""
+        return {p.name: cls.initial.get(p.name, p.default) for p in cls.params}
 
     def values(self) -> dict[str, Any]:
         out = {}
@@ -129,14 +169,20 @@ class Section(QWidget):
             out.update(form.values())
         return out
 
-    def validate(self, values: dict[str, Any]) -> dict[str, Any]:
+    @classmethod
+    def validate(cls, values: dict[str, Any]) -> dict[str, Any]:
         """``values`` checked against the Params: an unknown key or a bad value raises
-        ``ValueError`` naming it."""
-        declared = {p.name: p for p in self.params}
+        ``ValueError`` naming it (a class method: set-ups check topics not built yet)."""
+        declared = {p.name: p for p in cls.params}
         unknown = sorted(set(values) - set(declared))
         if unknown:
-            raise ValueError(f"{self.key}: unknown parameter(s): {', '.join(unknown)}")
+            raise ValueError(f"{cls.key}: unknown parameter(s): {', '.join(unknown)}")
         return {name: declared[name].validate(value) for name, value in values.items()}
+
+    def check_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Everything :meth:`set_values` would accept, checked without changing anything: the
+        Params, and in a section holding state beyond them, that state too."""
+        return self.validate(values)
 
     def set_values(self, values: dict[str, Any]) -> None:
         """Set some or all parameters; all are validated before any changes."""
@@ -165,7 +211,7 @@ class Section(QWidget):
 
     def set_body(self, controls, plots: QWidget, stretch: bool = True) -> None:
         """The lesson and ``controls`` in a scrolling column on the left, ``plots`` on the right."""
-        widgets = ([self.lesson_box] if self.lesson_box is not None else []) + list(controls)
+        widgets = self.tutorial_row() + ([self.lesson_box] if self.lesson_box is not None else []) + list(controls)
         self.controls_scroll, column = controls_column(*widgets, frame=self.column_frame,
                                                        always_scroll_bar=self.column_scroll_bar_always)
         if stretch:
@@ -178,14 +224,7 @@ class Section(QWidget):
     def make_worker(self, name: str, on_event=None, on_finished=None, on_failed=None, on_busy=None) -> Worker:
         """An extra worker owned by this section (stopped with it), its signals connected to the
         given ``@Slot`` methods. Failures reach the status bar as well."""
-        worker = Worker(f"{self.key}-{name}", self)
-        worker.failed.connect(self.status)
-        for signal, slot in ((worker.event, on_event), (worker.finished, on_finished),
-                             (worker.failed, on_failed), (worker.busy_changed, on_busy)):
-            if slot is not None:
-                signal.connect(slot)
-        self._workers.append(worker)
-        return worker
+        return owned_worker(self, f"{self.key}-{name}", self._workers, on_event, on_finished, on_failed, on_busy)
 
     def workers(self) -> list[Worker]:
         return list(self._workers)

@@ -72,10 +72,43 @@ class StyledPlot(pg.PlotWidget):
         self._styled: list[tuple] = []  # (item, colour, width factor, Qt pen style)
         self._named: list[tuple] = []   # (item, legend text)
         self.grid = CheapGrid(self)
-        self.setMenuEnabled(False)
+        self.setMenuEnabled(False)   # pyqtgraph's own menu (axes, transforms...) confuses: ours only exports
+        self.scene().sigMouseClicked.connect(self._scene_clicked)
         self.legend: OverlayLegend | None = None
         self.restyle()
         theme().changed.connect(self.restyle)
+
+    # ------------------------------------------------------------ export and pins (gui/export.py, gui/pins.py)
+    def _scene_clicked(self, event) -> None:
+        if event.button() == Qt.RightButton and not event.isAccepted():
+            event.accept()
+            self.context_menu().popup(event.screenPos().toPoint())
+
+    def context_menu(self):
+        """The right-click menu: Export PNG / SVG / CSV, Copy image."""
+        from gui.export import plot_menu
+        return plot_menu(self)
+
+    def curves(self) -> list[pg.PlotDataItem]:
+        """The plot's own curves (made by :meth:`curve`), without pinned ghosts."""
+        return [item for item, *_ in self._styled
+                if isinstance(item, pg.PlotDataItem) and not hasattr(item, "export_name")]
+
+    def export_curves(self) -> list[tuple]:
+        """(item, name) of every curve, pinned ghosts included (their ``export_name``)."""
+        return [(item, getattr(item, "export_name", None) or item.name()) for item, *_ in self._styled
+                if isinstance(item, pg.PlotDataItem)]
+
+    def track(self, item, colour, width: float = 1.0, style=Qt.SolidLine) -> None:
+        """Add ``item`` whose pen (``colour``, ``width`` factor, ``style``) follows the theme."""
+        item.setPen(self.pen(colour, width, style))
+        self.addItem(item)
+        self._styled.append((item, colour, width, style))
+
+    def forget(self, item) -> None:
+        """Remove an item added by :meth:`track`."""
+        self._styled = [entry for entry in self._styled if entry[0] is not item]
+        self.removeItem(item)
 
     def add_legend(self, columns: int = 2, below: bool = True) -> "OverlayLegend":
         """A legend under the plot (or, with ``below=False``, in its top-right corner).

@@ -51,7 +51,11 @@ class Run(QObject):
         self.events: list = []
         self._dirty = False
         self.run_text, self.restart_text = run_text, restart_text   # the Run button's text when idle / busy
-        self.button_row, self.run_button, self.cancel_button = run_buttons(self.start, self.cancel)
+        first = not section.runs   # the section's first Run row also pins its runs (gui/pins.py)
+        self.button_row, self.run_button, self.cancel_button, more = run_buttons(
+            self.start, self.cancel, section.pins.specs() if first else ())
+        if first:
+            section.pins.bind(*more)
         self.run_button.setText(run_text)
         self.note = rich_label("")   # the summary, or the failure sentence
         self.worker = section.make_worker(name, on_event=self._event, on_finished=self._finished,

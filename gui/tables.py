@@ -143,6 +143,15 @@ class FrameTable(QTableView):
             self.setSelectionMode(QAbstractItemView.NoSelection)
             self.setFocusPolicy(Qt.NoFocus)
         self.horizontalHeader().setDefaultAlignment(Qt.AlignCenter)
+        self.setContextMenuPolicy(Qt.CustomContextMenu)   # right click: Export CSV… (gui/export.py)
+        self.customContextMenuRequested.connect(self._context_menu)
+
+    def context_menu(self):
+        from gui.export import table_menu
+        return table_menu(self)
+
+    def _context_menu(self, pos) -> None:
+        self.context_menu().popup(self.viewport().mapToGlobal(pos))
 
     # ------------------------------------------------------------ content
     @property

@@ -9,7 +9,7 @@ import math
 import numbers
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
-from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from gui.hall import spin_arrows_width
@@ -159,27 +159,32 @@ def set_text(widget, text: str) -> None:
 
 
 # ------------------------------------------------------------------ buttons and forms
-def buttons(*specs) -> tuple[QWidget, list[QPushButton]]:
-    """A row of push buttons from (text, tooltip, slot) triples."""
+def buttons(*specs, columns: int | None = None) -> tuple[QWidget, list[QPushButton]]:
+    """A row of push buttons from (text, tooltip, slot) triples (``columns``: a grid that wide)."""
     box = QWidget()
-    lay = QHBoxLayout(box)
+    lay = QHBoxLayout(box) if columns is None else QGridLayout(box)
     lay.setContentsMargins(0, 0, 0, 0)
     made = []
-    for text, tip, slot in specs:
+    for i, (text, tip, slot) in enumerate(specs):
         b = QPushButton(text)
         b.setToolTip(tip)
         b.clicked.connect(slot)
-        lay.addWidget(b)
+        if columns is None:
+            lay.addWidget(b)
+        else:
+            lay.addWidget(b, i // columns, i % columns)
         made.append(b)
     return box, made
 
 
-def run_buttons(run_slot, cancel_slot) -> tuple[QWidget, QPushButton, QPushButton]:
-    """A Run and a Cancel button (Cancel disabled until a run starts)."""
-    box, (run, cancel) = buttons(("Run", "Start (or restart) this run", run_slot),
-                                 ("Cancel", "Stop this run (Esc stops every run of the tab)", cancel_slot))
+def run_buttons(run_slot, cancel_slot, extra=()) -> tuple[QWidget, QPushButton, QPushButton, list[QPushButton]]:
+    """A Run and a Cancel button (Cancel disabled until a run starts); ``extra`` (text, tooltip,
+    slot) buttons go on the next lines, two a line."""
+    box, (run, cancel, *more) = buttons(("Run", "Start (or restart) this run", run_slot),
+                                        ("Cancel", "Stop this run (Esc stops every run of the tab)", cancel_slot),
+                                        *extra, columns=2 if extra else None)
     cancel.setEnabled(False)
-    return box, run, cancel
+    return box, run, cancel, more
 
 
 def restart_timer(parent: QObject, slot, interval_ms: int) -> QTimer:
@@ -288,6 +293,24 @@ def with_legend(plot: StyledPlot, entries) -> QWidget:
     box = with_key(plot, label)
     box.legend_label = label
     return box
+
+
+def over_note(top: QWidget, note: QLabel) -> QWidget:
+    """``top`` (it stretches) with ``note`` under it, at the layout's default spacing (with_key: none)."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.addWidget(top, 1)
+    lay.addWidget(note)
+    return box
+
+
+def plots_over_note(note: QLabel, *plots: QWidget) -> QWidget:
+    """``plots`` side by side in a horizontal splitter, with ``note`` under them (see over_note)."""
+    split = QSplitter(Qt.Horizontal)
+    for plot in plots:
+        split.addWidget(plot)
+    return over_note(split, note)
 
 
 # ------------------------------------------------------------------ numbers

@@ -200,3 +200,18 @@ class Worker(QObject):
             self._job = None
             self._set_busy(False)
             self.failed.emit(message)
+
+
+def owned_worker(owner: QObject, name: str, workers: list, on_event=None, on_finished=None, on_failed=None,
+                 on_busy=None) -> Worker:
+    """A worker named ``name``, a child of ``owner`` and appended to ``workers`` (the owner's list:
+    it stops them with itself), its signals connected to the given ``@Slot`` methods. Failures
+    reach ``owner.status`` (the status bar) as well."""
+    worker = Worker(name, owner)
+    worker.failed.connect(owner.status)
+    for signal, slot in ((worker.event, on_event), (worker.finished, on_finished),
+                         (worker.failed, on_failed), (worker.busy_changed, on_busy)):
+        if slot is not None:
+            signal.connect(slot)
+    workers.append(worker)
+    return worker

@@ -17,11 +17,15 @@ def no_thread_left_running():
         assert not alive, f"test left worker thread(s) running: {alive}"
 
 
-@pytest.fixture
-def window(qtbot):
-    """The main window at the size used on a 1280x800 screen; closed (threads joined) afterwards."""
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path, monkeypatch):
+    """The window's QSettings in a temporary file: tests never read or write the user's settings."""
+    monkeypatch.setenv("TRAINING_LAB_SETTINGS", str(tmp_path / "settings.ini"))
+
+
+def open_window(qtbot):
+    """A main window at the size used on a 1280x800 screen, shown and active."""
     from gui.app import MainWindow
-    from gui.theme import theme
     w = MainWindow()
     qtbot.addWidget(w)
     w.resize(1280, 800)
@@ -30,6 +34,29 @@ def window(qtbot):
     # as a window manager would: window shortcuts (Esc, F5, Ctrl+1...) wait for an active window
     w.activateWindow()
     qtbot.waitActive(w)
+    return w
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window at the size used on a 1280x800 screen; closed (threads joined) afterwards."""
+    from gui.theme import theme
+    w = open_window(qtbot)
     yield w
     w.close()
+    theme().set_presentation(False)
+
+
+@pytest.fixture
+def new_window(qtbot):
+    """Makes more main windows (a second one, e.g. to open a saved set-up); all closed afterwards."""
+    from gui.theme import theme
+    made = []
+
+    def make():
+        made.append(open_window(qtbot))
+        return made[-1]
+    yield make
+    for w in made:
+        w.close()
     theme().set_presentation(False)

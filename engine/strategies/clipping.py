@@ -14,8 +14,8 @@ from typing import Generator
 
 import numpy as np
 
-from engine.params import Param
-from engine.strategies.runs import DIGITS_TRAIN_SIZE, HIDDEN, SEED, digits_data, train_side_by_side
+from engine.params import Param, ParamSet
+from engine.strategies.runs import DIGITS_TRAIN_SIZE, HIDDEN, SEED, digits_data, sgd_side_by_side
 
 CLIP_LR = Param("lr", "learning rate", 3.0, minimum=1e-4, maximum=100.0, log=True, decimals=5,
                 help="SGD learning rate of both runs: 3 is 30 times too large for this network.")
@@ -26,6 +26,7 @@ CLIP_EPOCHS = Param("epochs", "epochs", 30, kind="int", minimum=1, maximum=300,
 CLIP_BATCH = Param("batch_size", "batch size", 32, kind="int", minimum=1, maximum=DIGITS_TRAIN_SIZE,
                    help="Samples per SGD step.")
 CLIP_RUNS = ("no clipping", "clipping")
+_RUN_PARAMS = ParamSet((CLIP_LR, CLIP_MAX_NORM, CLIP_EPOCHS, CLIP_BATCH, HIDDEN, SEED))   # clipping_runs'
 
 TUTORIAL_VECTORS = ((3.0, 4.0), (5.0, 12.0))
 TUTORIAL_MAX_NORM = 5.0
@@ -107,26 +108,17 @@ def clipping_runs(lr=3.0, max_norm=0.5, epochs=30, batch_size=32, hidden=64, see
     :class:`RunEpoch` events (``result.grad_norm`` is the mean norm *before* clipping,
     ``result.clipped_batches`` how many batches were clipped); returns a :class:`Comparison`.
     """
-    lr = CLIP_LR.validate(lr)
-    max_norm = CLIP_MAX_NORM.validate(max_norm)
-    epochs = CLIP_EPOCHS.validate(epochs)
-    batch_size = CLIP_BATCH.validate(batch_size)
-    hidden = HIDDEN.validate(hidden)
-    seed = SEED.validate(seed)
-    return _clipping_runs(lr, max_norm, epochs, batch_size, hidden, seed)
+    settings = _RUN_PARAMS.validate(dict(lr=lr, max_norm=max_norm, epochs=epochs, batch_size=batch_size,
+                                         hidden=hidden, seed=seed))
+    return _clipping_runs(settings)
 
 
-def _clipping_runs(lr, max_norm, epochs, batch_size, hidden, seed):
-    from engine.nn import MLP
-    from engine.optimizers import SGD
+def _clipping_runs(s: dict):
     data = digits_data()
-    X, y, Xv, yv = data.X_train, data.y_train, data.X_val, data.y_val
-    base = MLP([X.shape[1], hidden, 10], seed=seed)
-    configs = {run: dict(optimizer=SGD(lr=lr), epochs=epochs, batch_size=batch_size, clip_norm=clip, seed=seed,
-                         score_train=False) for run, clip in zip(CLIP_RUNS, (None, max_norm))}
-    settings = {"lr": lr, "max_norm": max_norm, "epochs": epochs, "batch_size": batch_size, "hidden": hidden,
-                "seed": seed}
-    return (yield from train_side_by_side(base, (X, y, Xv, yv), configs, settings))
+    runs = {run: {"clip_norm": clip} for run, clip in zip(CLIP_RUNS, (None, s["max_norm"]))}
+    return (yield from sgd_side_by_side((data.X_train, data.y_train, data.X_val, data.y_val),
+                                        (data.X_train.shape[1], s["hidden"], 10), s["lr"], runs, s, s["seed"],
+                                        epochs=s["epochs"], batch_size=s["batch_size"], score_train=False))
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,18 @@ def train_side_by_side(base, data: tuple, configs: dict, settings: dict):
     return (yield from side_by_side(nets, gens, starts, settings, X, y))
 
 
+def sgd_side_by_side(data: tuple, layers, lr, runs: dict, settings: dict, seed, **shared):
+    """One network of ``layers`` (initial weights from ``seed``) trained per run with SGD at ``lr``
+    on ``data`` = (X, y, X_val, y_val), side by side (:func:`train_side_by_side`); ``runs``: run ->
+    the keyword arguments of engine.nn.train it has of its own, ``shared``: those of every run
+    (``seed`` also orders the batches). Returns their :class:`Comparison`."""
+    from engine.nn import MLP
+    from engine.optimizers import SGD
+    base = MLP(list(layers), seed=seed)
+    configs = {run: dict(optimizer=SGD(lr=lr), seed=seed, **shared, **own) for run, own in runs.items()}
+    return (yield from train_side_by_side(base, data, configs, settings))
+
+
 def paced_runs(gen, speed, runs: int):
     """Re-yield a side-by-side stream of ``runs`` runs at ``speed`` epochs per second of each run
     (:data:`SPEED`'s maximum: as fast as the computer trains); returns the stream's result."""

@@ -17,7 +17,7 @@ import numpy as np
 
 from engine import schedules as SCH
 from engine.params import Param, ParamSet
-from engine.strategies.runs import SEED, section4_data, train_side_by_side
+from engine.strategies.runs import SEED, section4_data, section4_layers, sgd_side_by_side
 
 TUTORIAL_SCHEDULES = ("step_decay", "exponential_decay", "cosine_annealing", "warmup_linear")
 RUN_SCHEDULES = ("constant",) + TUTORIAL_SCHEDULES
@@ -45,6 +45,7 @@ SCHED_HIDDEN = Param("hidden", "hidden units", 32, kind="int", minimum=2, maximu
                      help="Width of the network's one hidden (ReLU) layer.")
 SCHED_BATCH = Param("batch_size", "batch size", 128, kind="int", minimum=1, maximum=4000,
                     help="Samples per SGD step in the schedule runs.")
+_RUN_PARAMS = ParamSet((INITIAL_LR, SCHED_EPOCHS, SCHED_BATCH, SCHED_HIDDEN, SEED))   # schedule_runs'
 
 
 def schedule_kwargs(name: str, settings: dict | None = None) -> dict:
@@ -133,27 +134,19 @@ def schedule_runs(names=RUN_SCHEDULES, initial_lr=0.1, total_epochs=100, setting
     "validation" set is the tutorial's 1000 test samples.
     """
     names = check_names(names)
-    initial_lr = INITIAL_LR.validate(initial_lr)
-    total_epochs = SCHED_EPOCHS.validate(total_epochs)
-    scheds = {n: make(n, initial_lr, total_epochs, settings) for n in names}
-    batch_size = SCHED_BATCH.validate(batch_size)
-    hidden = SCHED_HIDDEN.validate(hidden)
-    seed = SEED.validate(seed)
-    return _schedule_runs(scheds, initial_lr, total_epochs, batch_size, hidden, seed)
+    s = _RUN_PARAMS.validate(dict(initial_lr=initial_lr, total_epochs=total_epochs, batch_size=batch_size,
+                                  hidden=hidden, seed=seed))
+    scheds = {n: make(n, s["initial_lr"], s["total_epochs"], settings) for n in names}
+    return _schedule_runs(scheds, s)
 
 
-def _schedule_runs(scheds, initial_lr, total_epochs, batch_size, hidden, seed):
-    from engine.nn import MLP
-    from engine.optimizers import SGD
+def _schedule_runs(scheds: dict, s: dict):
     data = section4_data()
-    X, y, Xv, yv = data.X_train, data.y_train, data.X_test, data.y_test
-    base = MLP([X.shape[1], hidden, 2], seed=seed)
-    configs = {name: dict(optimizer=SGD(lr=initial_lr), epochs=total_epochs, batch_size=batch_size, schedule=schedule,
-                          seed=seed, score_train=False) for name, schedule in scheds.items()}
-    settings = {"initial_lr": initial_lr, "total_epochs": total_epochs, "batch_size": batch_size,
-                "hidden": hidden, "seed": seed,
-                "schedules": {n: dict(s.kwargs) for n, s in scheds.items()}}
-    return (yield from train_side_by_side(base, (X, y, Xv, yv), configs, settings))
+    settings = {**s, "schedules": {n: dict(sched.kwargs) for n, sched in scheds.items()}}
+    runs = {name: {"schedule": schedule} for name, schedule in scheds.items()}
+    return (yield from sgd_side_by_side((data.X_train, data.y_train, data.X_test, data.y_test),
+                                        section4_layers(s["hidden"]), s["initial_lr"], runs, settings, s["seed"],
+                                        epochs=s["total_epochs"], batch_size=s["batch_size"], score_train=False))
 
 
 def lab_schedule_runs(values: dict, batch_size=128, hidden=32, seed=0) -> Generator:

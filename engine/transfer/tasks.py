@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.arrays import readonly
 from engine.params import Param, ParamSet
 
 N_FEATURES = 20            # the tutorial's make_classification(n_features=20)
@@ -52,12 +53,6 @@ PARAMS = ParamSet((RELATEDNESS, SEEDS, STEPS, LR, N_SOURCE, TASK_SEED))
 
 
 # ------------------------------------------------------------------ the tasks
-def _readonly(a) -> np.ndarray:
-    a = np.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
-
-
 @dataclass(frozen=True)
 class Teacher:
     """A random one-hidden-layer network ``z(x) = v . tanh(x @ W)`` (before standardising)."""
@@ -79,7 +74,7 @@ class TaskPair:
         for _ in range(2):
             W = rng.normal(0.0, TEACHER_GAIN / math.sqrt(N_FEATURES), (N_FEATURES, TEACHER_UNITS))
             v = rng.normal(0.0, 1.0, TEACHER_UNITS)
-            teachers.append(Teacher(_readonly(W), _readonly(v)))
+            teachers.append(Teacher(readonly(W), readonly(v)))
         self.source_teacher, self.other_teacher = teachers
         Xc = rng.normal(size=(CALIBRATION, N_FEATURES))
         zs, zo = self.source_teacher.raw(Xc), self.other_teacher.raw(Xc)
@@ -91,8 +86,8 @@ class TaskPair:
         self._overlap = float(np.mean(zo * zs))
         self._i_scale = 1.0 / (zo - self._overlap * zs).std()
         # fixed held-out inputs for the test accuracies (labels depend on the rule)
-        self.X_test = _readonly(rng.normal(size=(N_TEST, N_FEATURES)))
-        self.X_source_test = _readonly(rng.normal(size=(N_TEST, N_FEATURES)))
+        self.X_test = readonly(rng.normal(size=(N_TEST, N_FEATURES)))
+        self.X_source_test = readonly(rng.normal(size=(N_TEST, N_FEATURES)))
         self._source_seed = rng.integers(2**63)
 
     def source_score(self, X) -> np.ndarray:

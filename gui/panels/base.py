@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from gui.worker import Worker
+from gui.worker import Worker, owned_worker
 
 
 class TopicPanel(QWidget):
@@ -25,14 +25,7 @@ class TopicPanel(QWidget):
 
         Failures always reach the status bar as well.
         """
-        worker = Worker(f"{self.title}-{name}", self)
-        worker.failed.connect(self.status)
-        for signal, slot in ((worker.event, on_event), (worker.finished, on_finished),
-                             (worker.failed, on_failed), (worker.busy_changed, on_busy)):
-            if slot is not None:
-                signal.connect(slot)
-        self._workers.append(worker)
-        return worker
+        return owned_worker(self, f"{self.title}-{name}", self._workers, on_event, on_finished, on_failed, on_busy)
 
     def workers(self) -> list[Worker]:
         return list(self._workers)

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLa
 
 from engine import losses as L
 from engine.params import Param
-from gui.panels.losses.common import (C_BAD, C_GOOD, LossSection, big_label, blocked, checked_list, engine_error,
-                                      error_label, no_mouse, show_errors)
+from gui.panels.losses.common import (C_BAD, C_GOOD, LossSection, big_label, blocked, checked_bool, checked_list,
+                                      engine_error, error_label, no_mouse, show_errors)
 from gui.panels.losses.live_table import LiveTable, parse
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import BLUISH_GREEN, GREY, theme
@@ -60,7 +60,8 @@ class ClassificationSection(LossSection):
         self.remove_row_button = QPushButton("− row")
         self.remove_row_button.setToolTip("Remove the last example")
         self.remove_row_button.clicked.connect(self.remove_row)
-        self.restore_button = QPushButton("Tutorial values")
+        self.restore_button = QPushButton("Tutorial table")
+        self.restore_button.setToolTip("The tutorial's three examples back in the table")
         self.restore_button.clicked.connect(self.reset_table)
         for b in (self.add_row_button, self.remove_row_button, self.restore_button):
             buttons.addWidget(b)
@@ -177,10 +178,10 @@ class ClassificationSection(LossSection):
                 out[name] = checked_list(name, out[name], str)
         if len({len(out.get(name, self.table.column_texts(c))) for c, name in enumerate(TABLE_COLUMNS)}) != 1:
             raise ValueError(f"{self.key}: the table's columns {', '.join(TABLE_COLUMNS)} must have one length")
-        if "true_class" in out and out["true_class"] not in (0, 1, 2):
+        if "true_class" in out and (isinstance(out["true_class"], bool) or out["true_class"] not in (0, 1, 2)):
             raise ValueError(f"true_class: expected 0, 1 or 2, got {out['true_class']!r}")
         if "gradient" in out:
-            out["gradient"] = bool(out["gradient"])
+            out["gradient"] = checked_bool("gradient", out["gradient"])
         return out
 
     def apply_state(self, values: dict[str, Any]) -> None:

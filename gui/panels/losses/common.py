@@ -52,10 +52,17 @@ class LossSection(Section):
     def values(self) -> dict[str, Any]:
         return {**super().values(), **self.state()}
 
-    def set_values(self, values: dict[str, Any]) -> None:
+    def _split(self, values: dict[str, Any]) -> tuple[dict, dict]:
         extra_names = set(self.state())
-        extra = {k: v for k, v in values.items() if k in extra_names}
-        params = {k: v for k, v in values.items() if k not in extra_names}
+        return ({k: v for k, v in values.items() if k not in extra_names},
+                {k: v for k, v in values.items() if k in extra_names})
+
+    def check_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        params, extra = self._split(values)
+        return {**self.validate(params), **self.check_state(extra)}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        params, extra = self._split(values)
         self.validate(params)
         extra = self.check_state(extra)      # everything checked before anything changes
         super().set_values(params)
@@ -94,14 +101,25 @@ def blocked(*widgets):
 
 
 def checked_list(name: str, values, kind=float, length: int | None = None) -> list:
-    """``values`` as a list of ``kind``; ``ValueError`` naming ``name`` if that fails."""
+    """``values`` (a list or tuple) as a list of ``kind``; ``ValueError`` naming ``name`` if an item
+    has another type (texts must be texts, numbers numbers) or cannot be converted."""
+    wanted = (str,) if kind is str else (int, float)
+    if not isinstance(values, (list, tuple)) or not all(
+            isinstance(v, wanted) and not isinstance(v, bool) for v in values):
+        raise ValueError(f"{name}: expected a list of {kind.__name__} values, got {values!r}")
     try:
         out = [kind(v) for v in values]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{name}: expected a list of {kind.__name__} values, got {values!r}") from None
     if length is not None and len(out) != length:
         raise ValueError(f"{name}: expected {length} values, got {len(out)}")
     return out
+
+
+def checked_bool(name: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name}: expected true or false, got {value!r}")
+    return value
 
 
 def no_mouse(plot: StyledPlot) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from engine import losses as L
-from gui.panels.losses.common import KeyLabel, LossSection, big_label, blocked, no_mouse
+from gui.panels.losses.common import KeyLabel, LossSection, big_label, blocked, checked_bool, no_mouse
 from gui.plots import StyledPlot
 from gui.theme import BLACK, BLUE, GREY, VERMILLION, theme
 
@@ -94,6 +94,16 @@ class MarginsSection(LossSection):
     def plots(self) -> dict[str, QWidget]:
         return {"margin_losses": self.plot}
 
+    def tables(self) -> dict[str, Any]:
+        import pandas as pd
+        m = float(self.marker.value())
+        base2 = self.base2_check.isChecked()
+        vals, slopes = L.margin_curves([m], base2=base2), L.margin_curve_slopes([m], base2=base2)
+        keys = ("hinge", "logistic", "zero_one")
+        return {f"at margin m = {m:.2f}": pd.DataFrame({"loss": ["hinge", "logistic", "zero-one"],
+                                                        "value": [float(vals[k][0]) for k in keys],
+                                                        "slope": [float(slopes[k][0]) for k in keys]})}
+
     # ----------------------------------------------------------------- state
     def state(self) -> dict[str, Any]:
         return {"base2": self.base2_check.isChecked(), "slopes": self.slopes_check.isChecked(),
@@ -103,12 +113,12 @@ class MarginsSection(LossSection):
         out = dict(values)
         for name in ("base2", "slopes"):
             if name in out:
-                out[name] = bool(out[name])
+                out[name] = checked_bool(name, out[name])
         if "margin" in out:
-            m = float(out["margin"])
-            if not MARGIN_RANGE[0] <= m <= MARGIN_RANGE[1]:
-                raise ValueError(f"margin: must be in [{MARGIN_RANGE[0]:g}, {MARGIN_RANGE[1]:g}], got {m:g}")
-            out["margin"] = m
+            m = out["margin"]
+            if isinstance(m, bool) or not isinstance(m, (int, float)) or not MARGIN_RANGE[0] <= m <= MARGIN_RANGE[1]:
+                raise ValueError(f"margin: must be a number in [{MARGIN_RANGE[0]:g}, {MARGIN_RANGE[1]:g}], got {m!r}")
+            out["margin"] = float(m)
         return out
 
     def apply_state(self, values: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from engine import robust_fit as R
-from gui.panels.losses.common import C_HUBER, C_MAE, C_MSE, KeyLabel, LossSection, blocked, checked_list, no_mouse
+from gui.panels.losses.common import C_HUBER, C_MAE, C_MSE, KeyLabel, LossSection, blocked, checked_bool, checked_list, no_mouse
 from gui.plots import StyledPlot
 from gui.theme import REDDISH_PURPLE, theme
 from gui.widgets import lesson_label
@@ -110,6 +110,15 @@ class OutlierSection(LossSection):
     def plots(self) -> dict[str, QWidget]:
         return {"fits": self.plot}
 
+    def tables(self) -> dict[str, Any]:
+        import pandas as pd
+        if self.fit is None:
+            return {}
+        lines = self.fit.lines()
+        return {"fits": pd.DataFrame([(name, lines[key].slope, lines[key].intercept) for key, name in
+                                      (("squared", "squared loss"), ("absolute", "absolute loss"), ("huber", "Huber"))],
+                                     columns=["loss", "slope", "intercept"])}
+
     # ----------------------------------------------------------------- state
     def state(self) -> dict[str, Any]:
         pos = self.outlier.pos()
@@ -119,10 +128,13 @@ class OutlierSection(LossSection):
         out = dict(values)
         if "outlier" in out:
             out["outlier"] = tuple(checked_list("outlier", out["outlier"], float, length=2))
-            if not all(np.isfinite(out["outlier"])):
-                raise ValueError(f"outlier: expected a finite (x, y), got {out['outlier']}")
+            x0, x1, y0, y1 = self.outlier.bounds
+            x, y = out["outlier"]
+            if not (np.isfinite(x) and np.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
+                raise ValueError(f"outlier: expected (x, y) with x in [{x0:g}, {x1:g}] and y in [{y0:g}, {y1:g}], "
+                                 f"got {out['outlier']}")
         if "band" in out:
-            out["band"] = bool(out["band"])
+            out["band"] = checked_bool("band", out["band"])
         return out
 
     def apply_state(self, values: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import json
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from engine import contours as C
@@ -24,6 +24,7 @@ from engine import surfaces as S
 from engine.params import Param
 from engine.surfaces import OPTIMIZER_PARAMS, Race
 from gui.lab import RunSection
+from gui.live_text import LiveText
 from gui.panels.optimizers.bound import Bound, BoundForm
 from gui.panels.optimizers.optimizer_box import OptimizerBox
 from gui.panels.optimizers.race_plots import RacePlots
@@ -102,7 +103,9 @@ class RaceSection(RunSection):
 
         run_box = QGroupBox("Run")
         self.run_form = self.make_form(("steps", "noise", "seed", "speed"), compact=False)
-        QVBoxLayout(run_box).addWidget(self.run_form)
+        run_layout = QVBoxLayout(run_box)
+        run_layout.addWidget(self.run_form)
+        run_layout.addWidget(self.pins.buttons())   # the race has no Run row: its pins go here
 
         self.boxes: dict[str, OptimizerBox] = {}
         for name in ORDER:
@@ -121,9 +124,8 @@ class RaceSection(RunSection):
         self.transport = Transport(lambda: self.run_form["speed"].value())
         self.transport.moved.connect(self.draw_frame)
         self.transport.bind_keys(self)
-        self.summary = QLabel()  # the legend: each optimizer's colour, current loss and position
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.RichText)
+        # the legend: each optimizer's colour, current loss and position, new every frame
+        self.summary = LiveText()
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.addWidget(self.race_plots, 1)
@@ -139,6 +141,13 @@ class RaceSection(RunSection):
 
     def tables(self) -> dict:
         return {"race": Race(self.paths, self.problems).table()}
+
+    def show_whole_run(self):
+        self.race_plots.draw(self.paths, self.transport.last)   # a pin keeps the whole paths
+        return self.draw_frame
+
+    def verdicts(self) -> list[str]:
+        return [self.summary.text()] if self.summary.text() else []
 
     def set_values(self, values: dict) -> None:
         """As Section's, but the surface first: a new surface loads its preset and its start,

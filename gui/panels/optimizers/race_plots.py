@@ -60,15 +60,19 @@ class RacePlots(QSplitter):
                                                pen=pg.mkPen("k", width=2))
         self.start_marker.setZValue(6)
         self.contour.addItem(self.start_marker)
+        # every optimizer's current point in one item: each scatter item costs pyqtgraph a
+        # bounding-rect pass per frame, most of the frame on a real X server
+        self.heads = pg.ScatterPlotItem(size=theme().marker_size * 1.6, pen=pg.mkPen("w", width=1.5))
+        self.heads.setZValue(20)
+        self.contour.addItem(self.heads)
+        self._head_brushes = {name: pg.mkBrush(COLOURS[name]) for name in O.ALL}
+        self._drawn: dict[str, tuple] = {}   # name -> (step shown, diverged mark shown): unchanged items are not touched
+        self._rows: dict[str, str] = {}
         self.items: dict[str, dict] = {}
         for name in O.ALL:
             colour = COLOURS[name]
             path = self.contour.curve(colour, width=0.75)
             path.setZValue(10)
-            head = pg.ScatterPlotItem(size=theme().marker_size * 1.6, brush=pg.mkBrush(colour),
-                                      pen=pg.mkPen("w", width=1.5))
-            head.setZValue(20)
-            self.contour.addItem(head)
             cross = pg.ScatterPlotItem(symbol="x", size=26, brush=pg.mkBrush(colour), pen=pg.mkPen(colour, width=2))
             cross.setZValue(21)
             self.contour.addItem(cross)
@@ -77,7 +81,7 @@ class RacePlots(QSplitter):
             note.setFont(theme().font(bold=True))
             self.contour.addItem(note)
             conv = self.convergence.curve(colour, name=name)
-            self.items[name] = {"path": path, "head": head, "cross": cross, "note": note, "conv": conv}
+            self.items[name] = {"path": path, "cross": cross, "note": note, "conv": conv}
 
     # ------------------------------------------------------------ surface and start
     def show_surface(self, surface, start) -> None:
@@ -104,10 +108,11 @@ class RacePlots(QSplitter):
     def show_race(self, paths: dict, steps: int, min_value: float) -> None:
         """Show the optimizers of ``paths`` (hide the others) and fix the axes for the whole race."""
         self.gaps = {}
+        self._drawn = {}
         for name, items in self.items.items():
             visible = name in paths
-            for item in items.values():
-                item.setVisible(visible)
+            for key, item in items.items():
+                item.setVisible(visible and key not in ("cross", "note"))   # those two when a path diverges
             if visible:
                 items["path"].setSymbol("o" if steps <= MARKERS_UP_TO else None)
                 items["path"].setSymbolSize(theme().marker_size * 0.6)
@@ -128,21 +133,30 @@ class RacePlots(QSplitter):
         vb = self.contour.getPlotItem().vb
         (x0, x1), (y0, y1) = vb.viewRange()  # what is visible, not just the box
         rows = []
+        heads = []
+        changed = False
         for name, path in paths.items():
             items = self.items[name]
             k = min(k_frame, len(path.points) - 1)
             pts = path.points[:k + 1]
-            items["path"].setData(pts[:, 0], pts[:, 1])
-            items["head"].setData([pts[-1, 0]], [pts[-1, 1]])
-            items["conv"].setData(np.arange(k + 1), self.gaps[name][:k + 1])
+            heads.append(pts[-1])
+            gone = path.diverged_at is not None and k_frame >= path.diverged_at
             key = f"<span style='color:{COLOURS[name]}'><b>━━&nbsp;{name}</b></span>&nbsp;"
-            if path.diverged_at is not None and k_frame >= path.diverged_at:
+            if self._drawn.get(name) == (k, gone):
+                rows.append(self._rows[name])
+                continue
+            self._drawn[name] = (k, gone)
+            changed = True
+            items["path"].setData(pts[:, 0], pts[:, 1])
+            items["conv"].setData(np.arange(k + 1), self.gaps[name][:k + 1])
+            if gone:
                 # the last sensible point, pulled just inside the view so the mark is always visible
                 px_w, px_h = vb.viewPixelSize()
                 mx, my = max(0.03 * (x1 - x0), 20 * px_w), max(0.03 * (y1 - y0), 20 * px_h)
                 px = min(max(pts[-1, 0], x0 + mx), x1 - mx)
                 py = min(max(pts[-1, 1], y0 + my), y1 - my)
                 items["cross"].setData([px], [py])
+                items["cross"].setVisible(True)
                 items["note"].setText(f"{name} diverged at step {path.diverged_at}")
                 # beside the cross, never over it, and turned towards the middle of the plot
                 items["note"].setAnchor((1.1 if px > (x0 + x1) / 2 else -0.1, -0.3 if py > (y0 + y1) / 2 else 1.3))
@@ -151,15 +165,20 @@ class RacePlots(QSplitter):
                 rows.append(f"{key}diverged&nbsp;at&nbsp;step&nbsp;{path.diverged_at} "
                             f"(lr&nbsp;{path.hyperparameters['lr']:g} is too large here)")
             else:
-                items["cross"].setData([], [])
-                items["note"].setVisible(False)
+                if items["note"].isVisible():
+                    items["cross"].setVisible(False)
+                    items["note"].setVisible(False)
                 rows.append(f"{key}f&nbsp;=&nbsp;{path.losses[k]:.4g}"
                             f"&nbsp;at&nbsp;({pts[-1, 0]:.4f},&nbsp;{pts[-1, 1]:.4f})")
+            self._rows[name] = rows[-1]
+        if changed or len(heads) != len(self.heads.data):
+            points = np.array(heads).reshape(-1, 2)
+            self.heads.setData(points[:, 0], points[:, 1], brush=[self._head_brushes[n] for n in paths])
         return rows
 
     def restyle(self) -> None:
+        self.heads.setSize(theme().marker_size * 1.6)
         for items in self.items.values():
-            items["head"].setSize(theme().marker_size * 1.6)
             items["note"].setFont(theme().font(bold=True))
 
     # ------------------------------------------------------------ the mouse

@@ -11,7 +11,9 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSlider, QStyle, QWidget
+
+from gui.live_text import LiveText
 
 from gui.theme import theme
 
@@ -46,8 +48,7 @@ class Transport(QWidget):
         self.slider = QSlider(Qt.Horizontal)
         self.slider.setToolTip("Drag to scrub through the steps")
         self.slider.valueChanged.connect(self._scrubbed)
-        self.label = QLabel()
-        self.label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)  # width set with the step count
+        self.label = LiveText(alignment=Qt.AlignRight)  # new every frame; width set with the step count
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         for w in (self.reset_button, self.back_button, self.play_button, self.step_button, self.end_button):

@@ -98,7 +98,7 @@ class Exercise(Section):
 
         self.form = compact(self.make_form(compact=False), 60)
         yours_box = group("Your pipeline", self.form, self.yours.button_row, self.yours.note, self.run_bar)
-        self.controls, column = controls_column(lesson_label(LESSON), self.steps_box.box, yours_box,
+        self.controls, column = controls_column(*self.tutorial_row(), lesson_label(LESSON), self.steps_box.box, yours_box,
                                                 lesson_label(IDEAS))
         column.addStretch(1)
         self.controls.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
@@ -138,6 +138,9 @@ class Exercise(Section):
 
     def tables(self) -> dict:
         return {"results": self.table.frame}
+
+    def verdicts(self) -> list[str]:
+        return super().verdicts() + [self.verdict.label.text()]
 
     # ============================================================== the tutorial's steps
     def _steps_job(self):

@@ -15,7 +15,7 @@ from engine import overfitting as OF
 from gui.lab import RunSection
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import BLACK, BLUE, BLUISH_GREEN, GREY, VERMILLION, theme
-from gui.widgets import fmt, group, plain_axes, rich_label, swatch
+from gui.widgets import fmt, group, plain_axes, plots_over_note, rich_label, swatch
 
 RUN_COLOURS = {"no dropout": BLUE, "dropout": VERMILLION}
 
@@ -74,14 +74,7 @@ class DropoutSection(RunSection):
                 "train_acc": self.acc_plot.curve(colour, name=f"{label}: train", style=Qt.DashLine),
                 "val_acc": self.acc_plot.curve(colour, name=f"{label}: validation"),
             }
-        train_split = QSplitter(Qt.Horizontal)
-        train_split.addWidget(self.loss_plot)
-        train_split.addWidget(self.acc_plot)
-        train_row = QWidget()
-        tl = QVBoxLayout(train_row)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(train_split, 1)
-        tl.addWidget(self.curves_note)
+        train_row = plots_over_note(self.curves_note, self.loss_plot, self.acc_plot)
         self.rows_split = right = QSplitter(Qt.Vertical)
         right.addWidget(heat_row)
         right.addWidget(train_row)
@@ -143,6 +136,16 @@ class DropoutSection(RunSection):
     def plots(self) -> dict:
         return {"before": self.heatmaps["before"]["plot"], "after": self.heatmaps["after"]["plot"],
                 "means": self.means_plot, "loss": self.loss_plot, "accuracy": self.acc_plot}
+
+    def tables(self) -> dict:
+        import pandas as pd
+        r = self.result
+        if r is None:
+            return {}
+        return {"last epoch": pd.DataFrame(
+            [(run_name(label, r.rate), h.epoch, h.train_loss, h.val_loss, h.val_acc, r.test_accuracy.get(label))
+             for label, h in zip(OF.RUN_LABELS, r.last_epochs())],
+            columns=["run", "epoch", "training loss", "validation loss", "validation accuracy", "test accuracy"])}
 
     # ------------------------------------------------------------ the mask
     def on_change(self, name: str, value) -> None:

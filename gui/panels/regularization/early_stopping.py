@@ -87,6 +87,21 @@ class EarlyStoppingSection(RunSection):
     def plots(self) -> dict:
         return {"loss": self.plot, "accuracy": self.acc_plot}
 
+    def tables(self) -> dict:
+        import pandas as pd
+        s = self.summary
+        if s is None:
+            return {}
+        rows = [("best epoch", s.best_epoch), ("stopped at epoch", s.stop_epoch), ("last epoch run", s.last_epoch),
+                ("weights restored", s.restored), ("best validation loss", s.best_val_loss),
+                ("final validation loss", s.final_val_loss), ("final validation accuracy", s.final_val_acc),
+                ("final test accuracy", s.final_test_acc)]
+        def text(v):
+            if v is None or isinstance(v, bool):
+                return "–" if v is None else "yes" if v else "no"
+            return str(v) if isinstance(v, int) else fmt(v, 4)
+        return {"summary": pd.DataFrame([(k, text(v)) for k, v in rows], columns=["quantity", "value"])}
+
     def on_change(self, name: str, value) -> None:
         if name == "data":
             simulated = value == OF.DATA_SIMULATED

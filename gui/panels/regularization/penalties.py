@@ -36,10 +36,15 @@ LESSON = (
     "tutorial's values all four models score almost the same: this data has little noise to over-fit.")
 
 
-class PenaltiesSection(Section):
-    key, title, lesson = "penalties", "1 · Penalties", LESSON
+class PenaltyValuesSection(Section):
+    """A section on the one set of penalty values the Penalties and Strength sections share (the
+    panel keeps their forms in step)."""
     params = tuple(R.PARAMS)
     key_params = ("alpha_lasso", "alpha_ridge")
+
+
+class PenaltiesSection(PenaltyValuesSection):
+    key, title, lesson = "penalties", "1 · Penalties", LESSON
 
     fitted = Signal(object)   # a new PenaltyComparison (after it was drawn)
 

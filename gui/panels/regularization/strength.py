@@ -11,13 +11,13 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QCheckBox, QComboBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QSplitter
 
 from engine import regularization as R
-from gui.lab import Section
+from gui.panels.regularization.penalties import PenaltyValuesSection
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import BLACK, BLUE, GREY, OKABE_ITO, VERMILLION, theme
-from gui.widgets import SOLID, group, plain_axes, plain_log_ticks, rich_label, swatch, with_legend
+from gui.widgets import SOLID, group, over_note, plain_axes, plain_log_ticks, rich_label, swatch, with_legend
 
 TRAIN_COLOUR, TEST_COLOUR = BLUE, VERMILLION
 PATH_KINDS = {"lasso": "Lasso (L1)", "elasticnet": "ElasticNet", "ridge": "Ridge (L2)"}
@@ -32,10 +32,8 @@ LESSON = (
     "Drag the dashed line or the sliders.")
 
 
-class StrengthSection(Section):
+class StrengthSection(PenaltyValuesSection):
     key, title, lesson = "strength", "2 · Strength", LESSON
-    params = tuple(R.PARAMS)
-    key_params = ("alpha_lasso", "alpha_ridge")
 
     def build(self) -> None:
         self.fits: R.StrengthFits | None = None
@@ -74,11 +72,7 @@ class StrengthSection(Section):
         r2_legend = ((TRAIN_COLOUR, "train", SOLID), (TEST_COLOUR, "test", SOLID), (BLACK, "current α", "&#9679;"))
         top.addWidget(with_legend(self.r2_plots["ridge"], r2_legend))
         top.addWidget(with_legend(self.r2_plots["lasso"], r2_legend))
-        path_box = QWidget()
-        pl = QVBoxLayout(path_box)
-        pl.setContentsMargins(0, 0, 0, 0)
-        pl.addWidget(self.path_plot, 1)
-        pl.addWidget(self.path_legend)
+        path_box = over_note(self.path_plot, self.path_legend)
         right = QSplitter(Qt.Vertical)
         right.addWidget(top)
         right.addWidget(path_box)

@@ -104,6 +104,16 @@ class ClippingSection(StrategyRun):
         return {"example": self.demo_plot, "gradient norm": self.norm_plot, "validation accuracy": self.acc_plot,
                 "clipped batches": self.count_plot}
 
+    def tables(self) -> dict:
+        import pandas as pd
+        if self.result is None:
+            return {}
+        s = ST.clipping_summary(self.result)
+        return {"runs": pd.DataFrame(
+            [("no clipping", s.plain_diverged, s.plain_val_acc, None, None),
+             (f"clipping to {s.max_norm:g}", s.clipped_diverged, s.clipped_val_acc, s.clipped_batches, s.batches)],
+            columns=["run", "diverged", "final validation accuracy", "clipped batches", "batches"])}
+
     # ------------------------------------------------------------ the example (instant)
     @Slot(str)
     def _vector_edited(self, _text: str) -> None:

@@ -8,13 +8,14 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QSplitter
 
 from engine import strategies as ST
 from gui.panels.strategies.common import SCHEDULE_COLOURS, RunEvents, StrategyRun, auto_range, set_range, shown_range
 from gui.plots import StyledPlot, finite_or_nan
 from gui.theme import GREY, theme
-from gui.widgets import DASHED, SOLID, fmt, group, legend_html, plain_axes, rich_label, set_text, swatch, with_legend
+from gui.widgets import (DASHED, SOLID, fmt, group, legend_html, plain_axes, plots_over_note, rich_label, set_text,
+                         swatch, with_legend)
 
 ZOOM_SKIP = 2          # the zoomed loss axes leave out the first epochs' values
 LABELS = ST.SCHEDULE_LABELS
@@ -82,16 +83,9 @@ class SchedulesSection(StrategyRun):
         plain_axes(self.loss_plot, self.train_plot)
         self.val_curves = {n: self.loss_plot.curve(SCHEDULE_COLOURS[n]) for n in ST.RUN_SCHEDULES}
         self.train_curves = {n: self.train_plot.curve(SCHEDULE_COLOURS[n]) for n in ST.RUN_SCHEDULES}
-        bottom = QSplitter(Qt.Horizontal)
-        bottom.addWidget(self.loss_plot)
-        bottom.addWidget(self.train_plot)
-        bottom_box = QWidget()
-        bl = QVBoxLayout(bottom_box)
-        bl.setContentsMargins(0, 0, 0, 0)
-        bl.addWidget(bottom, 1)
         self.legend = rich_label("")
         self.legend.setAlignment(Qt.AlignCenter)
-        bl.addWidget(self.legend)
+        bottom_box = plots_over_note(self.legend, self.loss_plot, self.train_plot)
         right = QSplitter(Qt.Vertical)
         right.addWidget(self.lr_box)
         right.addWidget(bottom_box)
