@@ -127,18 +127,28 @@ class StyledPlot(pg.PlotWidget):
         (Not on two lines: pyqtgraph keeps a title's row 30 px tall.)"""
         top, low = round(theme().font_pt * 1.15), round(theme().font_pt * 0.65)
         shown = getattr(self, "_title_shown", None)
-        pt = top
-        label = self.getPlotItem().titleLabel
-        if shown is not None and shown[0] == self._title and label.itemRect().width() > 0:
-            # the title's width scales with its size: the size that fits, from the size shown
-            item = self.getPlotItem()
+        pt = shown[1] if shown is not None else top
+        item = self.getPlotItem()
+        label = item.titleLabel
+        for _ in range(2):   # the width scales with the size: one correction from the size shown
+            if (self._title, pt) != getattr(self, "_title_shown", None):
+                self._title_shown = (self._title, pt)
+                item.setTitle(self._title, size=f"{pt}pt")
+            width = label.itemRect().width()
             others = (item.effectiveSizeHint(Qt.MinimumSize).width()
                       - label.effectiveSizeHint(Qt.MinimumSize).width())   # the axes and margins beside it
-            room = self.width() - others - 8
-            pt = max(low, min(top, int(shown[1] * room / label.itemRect().width())))
-        if (self._title, pt) != shown:
-            self._title_shown = (self._title, pt)
-            self.setTitle(self._title, size=f"{pt}pt")
+            fit = max(low, min(top, int(pt * (self.width() - others - 8) / width))) if width > 0 else top
+            if fit == pt:
+                break
+            pt = fit
+
+    def setTitle(self, title=None, **_args) -> None:  # noqa: N802 (pyqtgraph's name)
+        """A title set later (a section's live title) fits the plot the same way; its size follows the theme."""
+        self._title = title or ""
+        if title:
+            self._fit_title()
+        else:
+            self.getPlotItem().setTitle(None)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
