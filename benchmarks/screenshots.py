@@ -1,5 +1,7 @@
-"""Render every sub-tab of every topic off-screen at 1280x800, normal and presentation mode, to
-screenshots/<topic>-<n>-<sub-tab>-<mode>.png (``--out DIR`` to write elsewhere).
+"""Render every sub-tab of every topic off-screen to screenshots/<topic>-<n>-<sub-tab>-<mode>.png
+(``--out DIR`` to write elsewhere). Modes: ``normal`` and ``presentation`` at 1280x800 (presentation
+with its default stage view), and the projector: ``projector-stage`` (presentation at 1024x768,
+stage view on, as it starts) and ``projector-full`` (1024x768, stage view off: every control).
 
 `make screenshots`. Look at them: this is what a student and the back row of a lecture hall see.
 With --readme the Optimizers tab is also written to resources/screenshot.png for the README.
@@ -13,6 +15,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+
+# (name, window size, stage view)
+MODES = (("normal", (1280, 800), False), ("presentation", (1280, 800), True),
+         ("projector-stage", (1024, 768), True), ("projector-full", (1024, 768), False))
 
 
 def settle(app, panel, timeout_s=60.0):
@@ -56,8 +63,10 @@ def main(argv=None) -> None:
             if tabs is not None and count > 1:
                 tabs.setCurrentIndex(sub)
                 name = "-" + re.sub(r"[^a-z0-9]+", "_", tabs.tabText(sub).lower()).strip("_")
-            for mode in ("normal", "presentation"):
-                w.set_presentation(mode == "presentation")
+            for mode, size, stage in MODES:
+                w.set_presentation(mode != "normal")
+                w.set_stage(stage)
+                w.resize(*size)
                 settle(app, panel)
                 path = out / f"{entry.key}-{sub + 1}{name}-{mode}.png"
                 w.grab().save(str(path))
@@ -65,6 +74,7 @@ def main(argv=None) -> None:
                 if "--readme" in argv and entry.key == "optimizers" and mode == "normal":
                     w.grab().save(str(ROOT / "resources" / "screenshot.png"))
             w.set_presentation(False)
+            w.resize(1280, 800)
     w.close()
 
 

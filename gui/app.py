@@ -26,6 +26,7 @@ SHORTCUTS_HTML = """
 <tr><td><b>Ctrl+Shift+E</b></td><td>export the current tab as a PNG image</td></tr>
 <tr><td><b>Ctrl+Shift+C</b></td><td>copy the current tab's image to the clipboard</td></tr>
 <tr><td><b>F5</b></td><td>presentation mode (large fonts, thick lines)</td></tr>
+<tr><td><b>F6</b></td><td>stage view: only key parameters and Run beside the plots</td></tr>
 <tr><td><b>F11</b></td><td>full screen</td></tr>
 <tr><td><b>Ctrl+R</b></td><td>tutorial values in the section on screen</td></tr>
 <tr><td><b>Ctrl+S</b> / <b>Ctrl+O</b></td><td>save / open a set-up (every topic's values)</td></tr>
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self._build_setup_commands()
         if presentation:
             self.set_presentation(True)
+        self._build_hall()
         start_index = panels.REGISTRY.index(panels.find(initial_tab)) if initial_tab else 0
         self.tabs.setCurrentIndex(start_index)
         self.tabs.currentChanged.connect(self._ensure_panel)
@@ -277,6 +279,25 @@ class MainWindow(QMainWindow):
             return
         theme().set_presentation(on)
         self.statusBar().showMessage("Presentation mode on (F5 to leave)" if on else "Presentation mode off", 4000)
+
+    # the lecture hall (gui/hall.py, gui/stage.py): stage view, topic tabs that fit, controls that grow
+    def _build_hall(self) -> None:
+        from gui import hall
+        from gui.stage import stage
+        stage().set(theme().presentation)   # each window starts with the default of its mode
+        self.stage_action = QAction("&Stage view", self, checkable=True)
+        self.stage_action.setShortcut(QKeySequence(Qt.Key_F6))
+        self.stage_action.setToolTip("Fold the controls to each section's key parameters and Run, so the plots "
+                                     "get the width (on by default in presentation mode)")
+        self.stage_action.setChecked(stage().on)
+        self.stage_action.toggled.connect(stage().set)
+        stage().changed.connect(self.stage_action.setChecked)
+        view = self.presentation_action.associatedObjects()[-1]
+        view.insertAction(self.fullscreen_action, self.stage_action)
+        hall.install(self)
+
+    def set_stage(self, on: bool) -> None:
+        self.stage_action.setChecked(on)
 
     @Slot(bool)
     def set_fullscreen(self, on: bool) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from engine.params import Param
 from gui.panels.base import TopicPanel
@@ -36,8 +36,21 @@ from gui.params import ParamForm, ParamWidget
 from gui.pins import PinBoard
 from gui.theme import theme
 from gui.runs import Run
+from gui.stage import StageFold
 from gui.widgets import Lesson, compact as compact_form, controls_column, controls_split, fit_column, lesson_label
 from gui.worker import Worker, owned_worker
+
+
+def refresh_layout(section: QWidget) -> None:
+    """Drop the sizes a hidden sub-tab's layout cached: Qt lays out only visible widgets, and the
+    stale minimum of a hidden tab (sized for the other mode's fonts) kept the window too tall."""
+    if section.isVisible():
+        return   # Qt keeps a shown tab's layout up to date itself
+    for widget in section.findChildren(QWidget):
+        widget.updateGeometry()     # (clears the size its parent's layout item cached)
+    for layout in section.findChildren(QLayout) + ([section.layout()] if section.layout() else []):
+        layout.invalidate()
+    section.updateGeometry()
 
 
 class Section(QWidget):
@@ -78,6 +91,7 @@ class Section(QWidget):
         missing = [p.name for p in self.params if p.name not in placed]
         if missing or len(placed) != len(set(placed)):
             raise TypeError(f"{type(self).__name__}: every param in exactly one form (missing: {missing})")
+        self.stage_fold = StageFold(self)   # the stage view: the column folds to key params + Run (gui/stage.py)
 
     def _setup(self) -> None:
         """What the base makes before build() (RunSection: its buttons and worker)."""
@@ -136,7 +150,7 @@ class Section(QWidget):
     def restyle(self) -> None:
         """Called after a theme change, once the new fonts have reached every widget."""
         if self.controls_scroll is not None:
-            lo, hi = self.column_widths[theme().presentation]
+            lo, hi = self.stage_fold.widths(self.column_widths[theme().presentation])
             fit_column(self.controls_scroll, lo, hi, fit_combos=self.fit_combos)
 
     def shown(self) -> None:
@@ -382,6 +396,7 @@ class SectionPanel(TopicPanel):
     def _restyle(self) -> None:
         for section in self.sections.values():
             section.restyle()
+            refresh_layout(section)
 
     def workers(self) -> list[Worker]:
         return super().workers() + [w for s in self.sections.values() for w in s.workers()]

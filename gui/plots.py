@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QGraphicsWidget, QLabel
 
 from gui.theme import GREY, color, theme
@@ -120,8 +120,40 @@ class StyledPlot(pg.PlotWidget):
             self.legend.addItem(item, name)
         return self.legend
 
+    @Slot()
+    def _fit_title(self) -> None:
+        """The title at 1.15 times the text size where it fits, else smaller (down to 0.65 times): a
+        title wider than the plot made the whole plot wider than its widget, cut at the right.
+        (Not on two lines: pyqtgraph keeps a title's row 30 px tall.)"""
+        top, low = round(theme().font_pt * 1.15), round(theme().font_pt * 0.65)
+        shown = getattr(self, "_title_shown", None)
+        pt = shown[1] if shown is not None else top
+        item = self.getPlotItem()
+        label = item.titleLabel
+        for _ in range(2):   # the width scales with the size: one correction from the size shown
+            if (self._title, pt) != getattr(self, "_title_shown", None):
+                self._title_shown = (self._title, pt)
+                item.setTitle(self._title, size=f"{pt}pt")
+            width = label.itemRect().width()
+            others = (item.effectiveSizeHint(Qt.MinimumSize).width()
+                      - label.effectiveSizeHint(Qt.MinimumSize).width())   # the axes and margins beside it
+            fit = max(low, min(top, int(pt * (self.width() - others - 8) / width))) if width > 0 else top
+            if fit == pt:
+                break
+            pt = fit
+
+    def setTitle(self, title=None, **_args) -> None:  # noqa: N802 (pyqtgraph's name)
+        """A title set later (a section's live title) fits the plot the same way; its size follows the theme."""
+        self._title = title or ""
+        if title:
+            self._fit_title()
+        else:
+            self.getPlotItem().setTitle(None)
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        if self.__dict__.get("_title"):
+            QTimer.singleShot(0, self, self._fit_title)   # not inside pyqtgraph's own resize handling
         legend = self.__dict__.get("legend")  # resize events arrive while __init__ is still running
         if legend is not None:
             legend.reposition()
@@ -161,7 +193,10 @@ class StyledPlot(pg.PlotWidget):
             if self._labels.get(side):
                 axis.setLabel(self._labels[side], **{"font-size": f"{pt}pt"})
         if self._title:
-            self.setTitle(self._title, size=f"{round(pt * 1.15)}pt")
+            self._fit_title()
+        # room right of the view for half the last tick label ("1000" read "100" on a projector)
+        right = QFontMetrics(tick_font).horizontalAdvance("1000") // 2 + 4
+        self.getPlotItem().layout.setContentsMargins(1, 1, right, 1)
         for item, colour, width, style in self._styled:
             item.setPen(self.pen(colour, width, style))
         if self.legend is not None:

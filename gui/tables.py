@@ -13,7 +13,7 @@ import math
 import numbers
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QTimer, QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableView
 
 SORT_ROLE = Qt.UserRole
@@ -201,6 +201,23 @@ class FrameTable(QTableView):
         every cell on every change), the stretch column taking the rest."""
         self.resizeColumnsToContents()
         self._resize_modes()
+        self._squeeze()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._squeeze()
+
+    def _squeeze(self) -> None:
+        """Never a horizontal scroll bar (a projector at 1024x768): columns wider together than
+        the view share its width instead; fit_columns() gives them their own widths back."""
+        header = self.horizontalHeader()
+        count = header.count()
+        if count and header.length() > self.viewport().width() + 1 and self.viewport().width() > 0:
+            self.setWordWrap(False)   # a squeezed cell elides (its tooltip holds it) rather than grow its row
+            for c in range(count):
+                header.setSectionResizeMode(c, QHeaderView.Stretch)
+            if self.sizePolicy().verticalPolicy() == QSizePolicy.Fixed:
+                QTimer.singleShot(0, self, self.fit_height)   # one line a row again (not from within a resize)
 
     def fit_height(self) -> None:
         """Exactly as tall as the header and the rows: no inner scroll bar."""

@@ -7,7 +7,7 @@ colour blindness and on washed-out projectors.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 # Okabe & Ito (2008), ordered so the first lines are the most distinct on white; yellow last.
@@ -19,6 +19,12 @@ SURFACE_COLORMAP = "viridis"
 
 NORMAL_FONT_PT = 10
 PRESENTATION_FONT_PT = 18
+
+
+def device_pixel_ratio() -> float:
+    """The primary screen's device-pixel ratio (1 without a screen)."""
+    screen = QGuiApplication.primaryScreen() if QGuiApplication.instance() is not None else None
+    return screen.devicePixelRatio() if screen is not None else 1.0
 
 
 def color(index: int) -> QColor:
@@ -39,11 +45,12 @@ class Theme(QObject):
 
     @property
     def pen_width(self) -> float:
-        return 4.0 if self.presentation else 2.0
+        # cosmetic pens are drawn in device pixels: times the screen's device-pixel ratio (gui/hall.py)
+        return (4.0 if self.presentation else 2.0) * device_pixel_ratio()
 
     @property
     def marker_size(self) -> float:
-        return 14.0 if self.presentation else 8.0
+        return (14.0 if self.presentation else 8.0) * device_pixel_ratio()
 
     def font(self, scale: float = 1.0, bold: bool = False) -> QFont:
         f = QFont(QApplication.font())

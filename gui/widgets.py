@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
+from gui.hall import spin_arrows_width
 from gui.params import ParamForm
 from gui.plots import StyledPlot
 from gui.theme import theme
@@ -104,8 +105,9 @@ def fit_column(scroll: QScrollArea, min_width: int, max_width: int, fit_combos: 
                 width = w.editor.fontMetrics().horizontalAdvance(number_sample) + 36
                 if fixed_numbers:
                     w.editor.setFixedWidth(width)
-                else:
-                    w.editor.setMinimumWidth(0)
+                else:   # never narrower than the number it shows ("0.8" read "0.(" on a projector)
+                    shown = w.editor.fontMetrics().horizontalAdvance(w.editor.text() + "0") + spin_arrows_width() + 20
+                    w.editor.setMinimumWidth(min(width, shown))
                     w.editor.setMaximumWidth(width)
             elif fit_combos and isinstance(w.editor, QComboBox):
                 w.editor.setMinimumWidth(0)

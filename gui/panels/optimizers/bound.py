@@ -18,8 +18,10 @@ class Bound:
     """``param`` read with ``read()`` and written with ``write(value)`` (the widget's own signal,
     or the writer, reports the change)."""
 
-    def __init__(self, param: Param, read: Callable[[], Any], write: Callable[[Any], None]):
+    def __init__(self, param: Param, read: Callable[[], Any], write: Callable[[Any], None], widget=None):
         self.param = param
+        self.label = self.slider = None
+        self.editor = widget   # the widget that shows it, if any (the stage view keeps it beside the plots)
         self._read = read
         self._write = write
 

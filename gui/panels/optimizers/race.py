@@ -63,7 +63,7 @@ class RaceSection(RunSection):
     title = "Optimizers"
     params = S.RACE_PARAMS.params + (SPEED,)
     initial = {**preset_values(PRESETS, S.SURFACE.default), **{name: True for name in TUTORIAL_OPTIMIZERS}}
-    key_params = ("surface", "SGD.lr", "noise")
+    key_params = ("surface", "SGD.lr", "Momentum.lr", "Adam.lr", "noise")   # the tutorial's three racers
     live_params = ("speed",)
     restart_ms = 0   # a race takes milliseconds: follow a dragged slider at once
     column_widths = {False: (360, 420), True: (505, 520)}   # the plots come first
@@ -86,7 +86,8 @@ class RaceSection(RunSection):
         self.surface_combo.setToolTip("The function the optimizers minimise. Switching also loads learning rates "
                                       "that make that surface instructive.")
         own.add(Bound(S.SURFACE, self.surface_combo.currentData,
-                      lambda key: self.surface_combo.setCurrentIndex(self.surface_combo.findData(key))))
+                      lambda key: self.surface_combo.setCurrentIndex(self.surface_combo.findData(key)),
+                      self.surface_combo))
         self.surface_combo.currentIndexChanged.connect(self._surface_picked)
         for i, param in enumerate((S.START_X, S.START_Y)):
             own.add(Bound(param, lambda i=i: self.start[i], lambda v, i=i: self._move_start(i, v)))

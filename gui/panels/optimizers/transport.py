@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSlider, QStyle, QWidget
 
 from gui.live_text import LiveText
 
+from gui.theme import theme
+
 FRAME_MS = 16  # the animation never redraws faster than a 60 Hz display
 
 
@@ -53,6 +55,19 @@ class Transport(QWidget):
             lay.addWidget(w)
         lay.addWidget(self.slider, 1)
         lay.addWidget(self.label)
+        self.slider.setMinimumWidth(160)   # the step slider keeps its room beside a long key
+        theme().changed.connect(self._show_texts)
+        self._show_texts()
+
+    @Slot()
+    def _show_texts(self) -> None:
+        """Icons with words at the desk; icons only in presentation mode (the words are the tooltips),
+        so the step slider keeps its room on a projector."""
+        words = not theme().presentation
+        for button, text in ((self.reset_button, "Reset"), (self.back_button, "Back"),
+                             (self.play_button, "Pause" if self.playing else "Play"), (self.step_button, "Step"),
+                             (self.end_button, "End")):
+            button.setText(text if words else "")
 
     @staticmethod
     def _button(icon, text: str, tip: str, slot) -> QPushButton:
@@ -122,13 +137,13 @@ class Transport(QWidget):
             self.frame = 0
         self._budget = 0.0
         self.timer.start()
-        self.play_button.setText("Pause")
         self.play_button.setIcon(self._pause_icon)
+        self._show_texts()
 
     def pause(self) -> None:
         self.timer.stop()
-        self.play_button.setText("Play")
         self.play_button.setIcon(self._play_icon)
+        self._show_texts()
 
     @Slot()
     def toggle_play(self) -> None:

@@ -103,6 +103,7 @@ class Exercise(Section):
                                                 lesson_label(IDEAS))
         column.addStretch(1)
         self.controls.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        self.controls_scroll = self.controls   # the Section model's column (the stage view folds it)
 
         self.verdict = VerdictBox()
         self.alpha_plot, self.loss_plot, self.compare_plot = AlphaPlot(), LossPlot(), ComparePlot()
@@ -342,8 +343,9 @@ class Exercise(Section):
     # ============================================================== theme and size
     def restyle(self) -> None:
         super().restyle()
-        fit_column(self.controls, CONTROLS_WIDTH, MAX_CONTROLS_WIDTH, number_sample="0.00001", fixed_numbers=False,
-                   resize_split=False)
+        lo, hi = self.stage_fold.widths((CONTROLS_WIDTH, MAX_CONTROLS_WIDTH))
+        fit_column(self.controls, lo, hi, number_sample="0.00001", fixed_numbers=False,
+                   resize_split=self.stage_fold.active)
         font = theme().font(0.9)
         for t in self.alpha_plot.texts + self.compare_plot.texts:
             t.setFont(font)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QSplitter
 from engine import strategies as ST
 from gui.panels.strategies.common import SCHEDULE_COLOURS, RunEvents, StrategyRun, auto_range, set_range, shown_range
 from gui.plots import StyledPlot, finite_or_nan
-from gui.theme import GREY
+from gui.theme import GREY, theme
 from gui.widgets import (DASHED, SOLID, fmt, group, legend_html, plain_axes, plots_over_note, rich_label, set_text,
                          swatch, with_legend)
 
@@ -216,6 +216,9 @@ class SchedulesSection(StrategyRun):
 
     def restyle(self) -> None:
         super().restyle()
+        # presentation: the colours are named once, under the loss plots; the schedule plot keeps its height
+        # (its own key, four lines at 18 pt, was taller than the plot on a 768 px projector)
+        self.lr_box.legend_label.setVisible(not theme().presentation)
         self.draw()
 
     def points(self, name: str) -> int:

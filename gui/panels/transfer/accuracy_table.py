@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGridLayout, QHeaderView, QScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QGridLayout, QHeaderView, QScrollArea, QWidget
 
 from gui.tables import FrameModel, FrameTable
 from gui.theme import theme
@@ -75,7 +75,14 @@ class AccuracyTableBox(QScrollArea):
         self.table.set_frame(real)                   # the real texts back
         header = self.table.horizontalHeader()
         width = sum(header.sectionSize(c) for c in range(len(real.columns))) + 2 * self.table.frameWidth()
-        self.table.setFixedWidth(width + 2)
+        if theme().presentation:
+            # as wide as its cells where there is room; narrower (the columns share the width, no
+            # scroll bar) on a 1024 px projector
+            self.table.setSizeAdjustPolicy(QAbstractScrollArea.AdjustToContents)
+            self.table.setMinimumWidth(0)
+            self.table.setMaximumWidth(width + 2)
+        else:
+            self.table.setFixedWidth(width + 2)
 
     def place_note(self) -> None:
         """The note beside the table at normal size, under it in presentation mode."""

@@ -384,8 +384,9 @@ class TransferSection(Section):
     def _fit_editors(self) -> None:
         """The page's spin boxes as wide as 0.00001 (its learning rate has five decimals) and the
         column as wide as its widgets then need."""
-        lo, hi = self.column_widths[theme().presentation]
-        fit_column(self.controls_scroll, lo, hi, number_sample="0.00001", fixed_numbers=False, resize_split=False)
+        lo, hi = self.stage_fold.widths(self.column_widths[theme().presentation])
+        fit_column(self.controls_scroll, lo, hi, number_sample="0.00001", fixed_numbers=False,
+                   resize_split=self.stage_fold.active)
 
     @Slot()
     def _fit_split(self, *_args) -> None:

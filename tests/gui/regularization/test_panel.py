@@ -51,6 +51,7 @@ def in_view(widget, scroll) -> bool:
 def test_presentation_mode_keeps_the_main_controls_in_view(qtbot, window, panel):
     stopping = panel.section("early_stopping")
     window.presentation_action.trigger()
+    window.set_stage(False)   # every control (the stage view, presentation's default, is tests/gui/test_hall.py's)
     qtbot.waitUntil(lambda: stopping.controls_scroll.minimumWidth() >= 400, timeout=2000)
     for key in ("dropout", "early_stopping", "mlp_l2"):
         panel.section(key).runner.ran = True  # only the layout matters here: no training runs

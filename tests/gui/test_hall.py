@@ -1,0 +1,107 @@
+"""The lecture hall: presentation mode fits a 1024x768 (and 1280x720) projector on every page, and
+the stage view folds the controls to each section's key parameters and Run."""
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QCheckBox, QSlider
+
+from gui.fit_check import MIN_PLOT_HEIGHT, MIN_PLOT_SHARE, measure, pages
+from gui.lab import SectionPanel
+from gui.stage import stage
+
+
+def settle(qtbot, panel):
+    qtbot.waitUntil(panel.is_idle, timeout=60000)
+    qtbot.wait(30)
+
+
+SIZES = ((1024, 768), (1280, 720))
+
+
+def test_presentation_fits_the_projector(window, qtbot):
+    """Every page at 1024x768 and 1280x720: the window is not forced wider, no horizontal scroll
+    bar, every topic's tab shown, and (stage view, the default) each section's key params and Run
+    rows stay beside the plots."""
+    window.set_presentation(True)
+    assert stage().on and window.stage_action.isChecked()   # the stage view is presentation's default
+    report, problems = [], []
+    for name, panel in pages(window):
+        settle(qtbot, panel)
+        for width, height in SIZES:
+            window.resize(width, height)
+            qtbot.wait(30)
+            fit = measure(window, f"{name} at {width}x{height}")
+            problems += [p for p in fit.problems(width, height) if "plot" not in p]
+            report.append(fit)
+        if isinstance(panel, SectionPanel):
+            section = panel.tabs.currentWidget()
+            if section.controls_scroll is not None:
+                assert section.stage_fold.active, name
+            for key in section.key_params:
+                w = section.param_widget(key)
+                shown = [p for p in (getattr(w, "editor", None), getattr(w, "slider", None)) if p is not None]
+                assert shown and all(p.isVisible() for p in shown), (name, key)
+            for run in section.runs:
+                if section.controls_scroll is not None and section.controls_scroll.isAncestorOf(run.button_row):
+                    assert run.run_button.isVisible(), name
+    assert not problems, "\n".join(problems)
+    # the plot sizes are measured on every page; pages that still fall short are listed (issue #8)
+    short = [f"{f.page} {f.largest_share:.0%}" for f in report if f.plots and f.largest_share < MIN_PLOT_SHARE]
+    tiny = [f"{f.page} {f.smallest_plot}" for f in report if 0 < f.smallest_plot[1] < MIN_PLOT_HEIGHT]
+    if short or tiny:
+        pytest.xfail(f"not yet: largest plot under {MIN_PLOT_SHARE:.0%}: {short}; "
+                     f"plots under {MIN_PLOT_HEIGHT} px: {tiny}")
+
+
+def test_stage_view_folds_to_key_params_and_run(window, qtbot):
+    from gui import panels
+    window.tabs.setCurrentIndex(panels.REGISTRY.index(panels.find("strategies")))
+    panel = window.panel_by_key("strategies")
+    panel.show_section("schedules")
+    section = panel.section("schedules")
+    settle(qtbot, panel)
+    keys = [section.param_widget(n) for n in section.key_params]
+    others = [section.param_widget(p.name) for p in section.params if p.name not in section.key_params]
+    assert others, "the test needs a section with more than its key params"
+    shown = [w for w in others if w.label.isVisible()]
+    assert section.lesson_box.isVisible() and shown
+    wide = section.controls_scroll.width()
+
+    qtbot.keyClick(window, Qt.Key_F6)   # one key folds the column ...
+    qtbot.waitUntil(lambda: not section.lesson_box.isVisible())
+    qtbot.wait(20)
+    assert window.stage_action.isChecked()
+    assert all(w.editor.isVisible() and w.label.isVisible() for w in keys)
+    assert section.run_button.isVisible() and section.cancel_button.isVisible()
+    assert not any(w.label.isVisible() or w.editor.isVisible() for w in others)
+    assert section.controls_scroll.width() < wide   # the plots get the width
+    # a key parameter still drives the section from the strip
+    keys[0].set_value(keys[0].param.maximum)
+    assert section.values()[keys[0].param.name] == keys[0].param.maximum
+
+    qtbot.keyClick(window, Qt.Key_F6)   # ... and the same key brings everything back
+    qtbot.waitUntil(lambda: section.lesson_box.isVisible())
+    assert [w for w in others if w.label.isVisible()] == shown
+    assert not window.stage_action.isChecked()
+    settle(qtbot, panel)
+
+
+def test_controls_grow_with_the_text(window, qtbot):
+    """Check boxes, slider handles and grooves grow with presentation mode's font (HallStyle)."""
+    style = QApplication.style()
+    box, slider = QCheckBox("x"), QSlider(Qt.Horizontal)
+    qtbot.addWidget(box)
+    qtbot.addWidget(slider)
+    small = (box.sizeHint().height(), slider.sizeHint().height())
+    window.set_presentation(True)
+    qtbot.wait(10)
+    from PySide6.QtWidgets import QStyle
+    assert style.pixelMetric(QStyle.PM_IndicatorWidth) >= 0.8 * box.fontMetrics().height()
+    assert box.sizeHint().height() > small[0] and slider.sizeHint().height() > small[1]
+
+
+def test_pens_scale_with_the_device_pixel_ratio(monkeypatch):
+    from gui import theme as T
+    t = T.theme()
+    one = t.pen_width, t.marker_size
+    monkeypatch.setattr(T, "device_pixel_ratio", lambda: 2.0)
+    assert (t.pen_width, t.marker_size) == (2 * one[0], 2 * one[1])
