@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QPushButton, QSplitter, QVBoxLayout, QWidget
 from engine import overfitting as OF
 from gui.lab import RunSection
 from gui.plots import StyledPlot, finite_or_nan
+from gui.stage_tabs import StageTabs
 from gui.theme import BLACK, BLUE, BLUISH_GREEN, GREY, VERMILLION, theme
-from gui.widgets import fmt, group, plain_axes, plots_over_note, rich_label, swatch
+from gui.widgets import fmt, group, over_note, plain_axes, rich_label, swatch
 
 RUN_COLOURS = {"no dropout": BLUE, "dropout": VERMILLION}
 
@@ -58,6 +59,10 @@ class DropoutSection(RunSection):
         self.curves_note = rich_label("")
         self.curves_note.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
 
+        self.rows_split = rows = QSplitter(Qt.Vertical)
+        # in presentation mode the loss, the accuracy and the mask are tabs (side by side and
+        # stacked, 1024x768 left the heat maps 85 px tall and the largest plot 11 % of the screen)
+        self.plot_tabs = StageTabs(rows)
         heat_row = QSplitter(Qt.Horizontal)
         heat_row.addWidget(self._build_heatmaps())
         heat_row.addWidget(self._build_means())
@@ -74,13 +79,18 @@ class DropoutSection(RunSection):
                 "train_acc": self.acc_plot.curve(colour, name=f"{label}: train", style=Qt.DashLine),
                 "val_acc": self.acc_plot.curve(colour, name=f"{label}: validation"),
             }
-        train_row = plots_over_note(self.curves_note, self.loss_plot, self.acc_plot)
-        self.rows_split = right = QSplitter(Qt.Vertical)
-        right.addWidget(heat_row)
-        right.addWidget(train_row)
-        right.setSizes([320, 380])
+        curves = QSplitter(Qt.Horizontal)
+        curves.addWidget(self.plot_tabs.hold("Loss", self.loss_plot))
+        curves.addWidget(self.plot_tabs.hold("Accuracy", self.acc_plot))
+        # the training curves' key: under the bottom row at the desk, under the tabs in presentation
+        train_row = over_note(curves, self.plot_tabs.hold_footer(self.curves_note))
+        rows.addWidget(self.plot_tabs.hold("One mask", heat_row))
+        rows.addWidget(train_row)
+        rows.setSizes([320, 380])
+        self.mask_page = heat_row
+        self.plot_tabs.tabs.currentChanged.connect(self._tab_changed)
         self.set_body([group("Dropout", rate_form, new_mask, self.mask_note),
-                       group("Over-fitting set-up", self.run_row, setup_form), self.note], right)
+                       group("Over-fitting set-up", self.run_row, setup_form), self.note], self.plot_tabs)
         self.update_demo()
 
     def _build_heatmaps(self) -> QWidget:
@@ -257,6 +267,12 @@ class DropoutSection(RunSection):
         lines.append("solid: validation, dashed: training (with dropout on)")
         self.curves_note.setText("<br>".join(lines))
 
+    @Slot(int)
+    def _tab_changed(self, _index: int) -> None:
+        # the curves' key is no use under the mask's tab: the heat maps get its height
+        tabs = self.plot_tabs
+        self.curves_note.setVisible(not (tabs.tabbed and tabs.tabs.currentWidget() is self.mask_page))
+
     def points(self, label: str = "no dropout") -> int:
         """How many epochs of run ``label`` the curves show."""
         x, _ = self.curves[label]["val_loss"].getData()
@@ -266,8 +282,12 @@ class DropoutSection(RunSection):
     def restyle(self) -> None:
         super().restyle()
         # the result: a header and two rows, the same height while running and after
-        self.curves_note.setFixedHeight(3 * self.curves_note.fontMetrics().lineSpacing() + 6)
+        # (five lines in presentation mode: at 1024x768 each run's line wraps, and the third was cut)
+        lines = 5 if theme().presentation else 3
+        self.curves_note.setFixedHeight(lines * self.curves_note.fontMetrics().lineSpacing() + 6)
         self.show_key()
+        self.plot_tabs.set_tabbed(theme().presentation)
+        self._tab_changed(0)
         total = sum(self.rows_split.sizes())
         if total > 0:  # the training curves are the main event: at 18 pt they get the larger share
             top = round(total * (0.42 if theme().presentation else 0.45))

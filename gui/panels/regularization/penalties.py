@@ -17,12 +17,14 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QHeaderView, QSplitter, QV
 from engine import regularization as R
 from gui.lab import Section
 from gui.plots import StyledPlot
+from gui.stage_tabs import StageTabs
 from gui.tables import FrameTable
 from gui.theme import BLACK, BLUE, GREY, VERMILLION, theme
 from gui.widgets import group, plain_axes, rich_label, swatch
 
 INFORMATIVE, NOISE = BLUE, VERMILLION
 ZOOM_TOP = 3.0
+TAB_TITLES = ("None", "Ridge", "Lasso", "ElasticNet")   # presentation mode: one model a tab
 # the engine's column names as the table shows them
 HEADERS = {"Train R2": "Train R²", "Test R2": "Test R²", "Non-zero Coefs": "Non-zero coefs"}
 
@@ -62,6 +64,8 @@ class PenaltiesSection(PenaltyValuesSection):
         grid = QGridLayout(grid_w)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(4)
+        # in presentation mode one model a tab (a quarter of 1024x768 left each chart 8 % of the screen)
+        self.plot_tabs = StageTabs(grid_w)
         self.bar_plots: dict[str, StyledPlot] = {}
         self.bar_items: dict[str, dict] = {}
         for i, name in enumerate(R.MODEL_NAMES):
@@ -81,7 +85,7 @@ class PenaltiesSection(PenaltyValuesSection):
             plot.setXRange(-0.7, 19.7, padding=0)
             self.bar_plots[name] = plot
             self.bar_items[name] = {"informative": informative, "noise": noise, "truth": truth, "zeros": zeros}
-            grid.addWidget(plot, i // 2, i % 2)
+            grid.addWidget(self.plot_tabs.hold(TAB_TITLES[i], plot), i // 2, i % 2)
         legend = rich_label("&nbsp;&nbsp;".join((
             swatch(INFORMATIVE, "informative feature"), swatch(NOISE, "noise feature"),
             swatch(BLACK, "true value", "&#9644;"), swatch(GREY, "zeroed", "&times;"))))
@@ -97,7 +101,7 @@ class PenaltiesSection(PenaltyValuesSection):
         plots = QWidget()
         rl = QVBoxLayout(plots)
         rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(grid_w, 1)
+        rl.addWidget(self.plot_tabs, 1)
         rl.addWidget(legend)
         self.plots_split = right = QSplitter(Qt.Vertical)  # drag the table away for taller bars
         right.addWidget(plots)
@@ -137,7 +141,7 @@ class PenaltiesSection(PenaltyValuesSection):
         data = R.default_data()
         true_scaled = np.abs(res.true_coef * data.scaler_scale) if res.true_coef is not None else None
         x = np.arange(informative.size)
-        two_lines = theme().presentation
+        two_lines = theme().presentation and not self.plot_tabs.tabbed   # a tab is wide enough for one
         drawn = getattr(self, "_drawn", {})
         for name in R.MODEL_NAMES:
             coef = np.abs(np.asarray(res.coefs[name]))
@@ -204,16 +208,22 @@ class PenaltiesSection(PenaltyValuesSection):
     # ------------------------------------------------------------ theme
     def restyle(self) -> None:
         super().restyle()
+        tabbed = theme().presentation
+        self.plot_tabs.set_tabbed(tabbed)
         self.table.fit_height()
         total = sum(self.plots_split.sizes())
-        if total > self.table.height():  # the plots take all the height the table does not need
+        if tabbed and total > 0:   # the table folds under the plots (its splitter handle brings it back)
+            self.plots_split.setSizes([total, 0])
+        elif total > self.table.height():  # the plots take all the height the table does not need
             self.plots_split.setSizes([total - self.table.height(), self.table.height()])
         size = theme().marker_size
         for item in self.bar_items.values():
             item["truth"].setSize(size * 2.2)
             item["zeros"].setSize(size * 1.3)
         for name in R.MODEL_NAMES[:2]:  # no x tick values: room for the half of the y axis' "0" below its tick
-            self.bar_plots[name].getAxis("bottom").setHeight(theme().font_pt)
+            axis = self.bar_plots[name].getAxis("bottom")
+            axis.setStyle(showValues=tabbed)   # alone in its tab, a chart numbers its features
+            axis.setHeight(None if tabbed else theme().font_pt)
         for name in R.MODEL_NAMES[2:]:  # 18 pt leaves the bars little height: the numbers say "feature"
             self.bar_plots[name].getAxis("bottom").showLabel(not theme().presentation)
         self.draw()

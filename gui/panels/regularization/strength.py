@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QSplitter
 from engine import regularization as R
 from gui.panels.regularization.penalties import PenaltyValuesSection
 from gui.plots import StyledPlot, finite_or_nan
+from gui.stage_tabs import StageTabs
 from gui.theme import BLACK, BLUE, GREY, OKABE_ITO, VERMILLION, theme
 from gui.widgets import SOLID, group, over_note, plain_axes, plain_log_ticks, rich_label, swatch, with_legend
 
@@ -69,17 +70,19 @@ class StrengthSection(PenaltyValuesSection):
         self.path_legend.setAlignment(Qt.AlignCenter)
 
         top = QSplitter(Qt.Horizontal)
-        r2_legend = ((TRAIN_COLOUR, "train", SOLID), (TEST_COLOUR, "test", SOLID), (BLACK, "current α", "&#9679;"))
-        top.addWidget(with_legend(self.r2_plots["ridge"], r2_legend))
-        top.addWidget(with_legend(self.r2_plots["lasso"], r2_legend))
-        path_box = over_note(self.path_plot, self.path_legend)
         right = QSplitter(Qt.Vertical)
+        # in presentation mode one plot a tab (three at 1024x768 left the largest 21 % of the screen)
+        self.plot_tabs = StageTabs(right)
+        r2_legend = ((TRAIN_COLOUR, "train", SOLID), (TEST_COLOUR, "test", SOLID), (BLACK, "current α", "&#9679;"))
+        top.addWidget(self.plot_tabs.hold("Ridge R²", with_legend(self.r2_plots["ridge"], r2_legend)))
+        top.addWidget(self.plot_tabs.hold("Lasso R²", with_legend(self.r2_plots["lasso"], r2_legend)))
+        path_box = over_note(self.path_plot, self.path_legend)
         right.addWidget(top)
-        right.addWidget(path_box)
+        right.addWidget(self.plot_tabs.hold("Coefficient path", path_box))
         right.setSizes([330, 370])
         self.r2_zoom.setChecked(True)   # unzoomed, R² against alpha looks flat until it collapses
         self.set_body([group("Penalties (same as tab 1)", form, self.r2_zoom),
-                       group("Coefficient path of", self.path_combo), self.note], right)
+                       group("Coefficient path of", self.path_combo), self.note], self.plot_tabs)
 
     @staticmethod
     def _log_plot(title: str, y_label: str) -> StyledPlot:
@@ -227,6 +230,7 @@ class StrengthSection(PenaltyValuesSection):
     # ------------------------------------------------------------ theme
     def restyle(self) -> None:
         super().restyle()
+        self.plot_tabs.set_tabbed(theme().presentation)
         for items in self.r2_items.values():
             items["dots"].setSymbolSize(theme().marker_size)
         self._draw_path()

@@ -68,11 +68,13 @@ def test_presentation_mode_keeps_the_main_controls_in_view(qtbot, window, panel)
     assert combo.width() >= combo.sizeHint().width()  # the data choice is not cut
     lesson = stopping.controls_scroll.widget().findChild(Lesson)
     assert lesson.label.isHidden() and not lesson.toggle.isHidden()  # folded, one click away
-    # the penalty plots fit in the window (their titles are on two lines at 18 pt)
+    # the penalty plots fit in the window (one model a tab in presentation mode)
     panel.tabs.setCurrentIndex(PENALTIES)
     penalties = panel.section("penalties")
-    qtbot.waitUntil(lambda: penalties.bar_plots["L2 (Ridge)"].isVisible(), timeout=2000)
+    assert penalties.plot_tabs.tabbed
     for plot in penalties.bar_plots.values():
+        penalties.plot_tabs.show_page(plot)
+        qtbot.waitUntil(plot.isVisible, timeout=2000)
         assert plot.mapTo(window, QPoint(plot.width(), 0)).x() <= window.width()
     # the MLP axis has a label, so it keeps room for its 18 pt tick labels
     axis = panel.section("mlp_l2").plot.getAxis("bottom")
@@ -91,3 +93,29 @@ def test_presentation_mode_makes_text_readable(qtbot, window, panel):
     assert panel.section("early_stopping").val_curve.opts["pen"].widthF() >= 3
     window.presentation_action.trigger()
     assert math.isclose(QApplication.font().pointSize(), 10)
+
+
+def test_presentation_mode_shows_one_plot_a_tab(qtbot, window, panel):
+    """In presentation mode the plots sharing a page become tabs (gui/stage_tabs.py); at the desk
+    they are back side by side, each where it was."""
+    from engine import overfitting as OF
+    penalties, stopping = panel.section("penalties"), panel.section("early_stopping")
+    for key in ("dropout", "early_stopping", "mlp_l2"):
+        panel.section(key).runner.ran = True  # only the layout matters here: no training runs
+    holders = {name: plot.parentWidget() for name, plot in penalties.bar_plots.items()}
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: penalties.plot_tabs.tabbed, timeout=2000)
+    assert all(s.plot_tabs.tabbed for s in (panel.section(k) for k in ("strength", "dropout", "early_stopping")))
+    assert penalties.plot_tabs.tabs.count() == 4
+    stopping.param_widget("data").set_value(OF.DATA_SIMULATED)   # no accuracy: its tab goes
+    tabs = stopping.plot_tabs.tabs
+    assert not tabs.isTabVisible(tabs.indexOf(stopping.acc_plot))
+    stopping.cancel()
+    window.presentation_action.trigger()
+    qtbot.waitUntil(lambda: not penalties.plot_tabs.tabbed, timeout=2000)
+    assert all(plot.parentWidget() is holders[name] for name, plot in penalties.bar_plots.items())
+    assert penalties.plot_tabs.tabs.count() == 0
+    assert stopping.acc_plot.isHidden()   # still switched off at the desk
+    stopping.param_widget("data").set_value(OF.DATA_REAL)
+    stopping.cancel()
+    assert not stopping.acc_plot.isHidden()
