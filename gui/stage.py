@@ -9,7 +9,7 @@ button another feature adds) folds away, and comes back as it was when the view 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QSlider, QSplitter, QTabWidget, QWidget
 
 from gui.theme import theme
 
@@ -142,3 +142,76 @@ class StageFold(QObject):
     def widths(self, normal: tuple[int, int]) -> tuple[int, int]:
         """The column's (minimum, maximum) width: the strip's while folded."""
         return STRIP_WIDTHS if self.folded else normal
+
+
+def tabbed() -> bool:
+    """Whether a section's :class:`StageTabs` show their pages as tabs: the stage view of
+    presentation mode (at the desk everything stays side by side, as before)."""
+    return stage().on and theme().presentation
+
+
+class StageTabs(QObject):
+    """Widgets shown side by side at the desk (in a QSplitter or a box layout) become the tabs of
+    one QTabWidget in the stage view of presentation mode, so the main one (the first page) gets
+    the whole room on a projector; leaving the view puts each back where it was.
+
+    Made by :meth:`gui.lab.Section.stage_tabs`; the Section applies it before its own restyle."""
+
+    def __init__(self, parent: QObject, pages: list[tuple[str, QWidget]]):
+        super().__init__(parent)
+        self.pages = pages
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.homes: list[tuple] = []      # (container, index, stretch) of each page while tabbed
+        self.sizes: dict = {}             # a splitter's sizes before its pages left
+
+    @property
+    def active(self) -> bool:
+        return bool(self.homes)
+
+    def apply(self, on: bool | None = None) -> None:
+        on = tabbed() if on is None else on
+        if on and not self.homes:
+            self._into_tabs()
+        elif not on and self.homes:
+            self._back()
+
+    def _into_tabs(self) -> None:
+        homes = []
+        for _, w in self.pages:
+            parent = w.parentWidget()
+            if isinstance(parent, QSplitter):
+                self.sizes.setdefault(id(parent), (parent, parent.sizes()))
+                homes.append((parent, parent.indexOf(w), None))
+            else:
+                lay = parent.layout()
+                i = lay.indexOf(w)
+                homes.append((lay, i, lay.stretch(i) if isinstance(lay, QBoxLayout) else 0))
+        container, index, stretch = homes[0]
+        if isinstance(container, QSplitter):
+            container.insertWidget(index, self.tabs)
+        else:
+            container.insertWidget(index, self.tabs, stretch or 1)
+        self.tabs.show()
+        for title, w in self.pages:
+            self.tabs.addTab(w, title)
+        self.tabs.setCurrentIndex(0)
+        self.homes = homes
+
+    def _back(self) -> None:
+        while self.tabs.count():
+            self.tabs.removeTab(0)
+        self.tabs.hide()
+        self.tabs.setParent(None)
+        order = sorted(range(len(self.pages)), key=lambda k: self.homes[k][1])
+        for k in order:
+            container, index, stretch = self.homes[k]
+            w = self.pages[k][1]
+            if isinstance(container, QSplitter):
+                container.insertWidget(index, w)
+            else:
+                container.insertWidget(index, w, stretch)
+            w.show()
+        for splitter, sizes in self.sizes.values():
+            splitter.setSizes(sizes)
+        self.homes, self.sizes = [], {}

@@ -85,6 +85,27 @@ def test_stage_view_folds_to_key_params_and_run(window, qtbot):
     settle(qtbot, panel)
 
 
+def test_stage_tabs_give_the_main_plot_the_room_and_put_everything_back(window, qtbot):
+    """In presentation's stage view the race's two plots are tabs (the paths first); leaving
+    presentation mode puts them back side by side in their splitter, at the sizes they had."""
+    from gui import panels
+    window.tabs.setCurrentIndex(panels.REGISTRY.index(panels.find("optimizers")))
+    panel = window.panel_by_key("optimizers")
+    plots = panel.section("race").race_plots
+    settle(qtbot, panel)
+    sizes = plots.sizes()
+    assert plots.indexOf(plots.contour) == 0 and plots.indexOf(plots.convergence) == 1
+    window.set_presentation(True)
+    qtbot.waitUntil(lambda: not plots.convergence.isVisible(), timeout=2000)
+    assert plots.contour.isVisible() and plots.contour.width() > 0.8 * plots.width()
+    window.set_presentation(False)
+    qtbot.waitUntil(lambda: plots.convergence.isVisible(), timeout=2000)
+    assert plots.count() == 2
+    assert plots.indexOf(plots.contour) == 0 and plots.indexOf(plots.convergence) == 1
+    assert plots.sizes() == sizes
+    settle(qtbot, panel)
+
+
 def test_controls_grow_with_the_text(window, qtbot):
     """Check boxes, slider handles and grooves grow with presentation mode's font (HallStyle)."""
     style = QApplication.style()

@@ -124,6 +124,9 @@ class ClassificationSection(LossSection):
         self.cce_box = self._build_cce()
         self.right_split.addWidget(self.cce_box)
         rl.addWidget(self.right_split)
+        # on a projector each BCE plot gets the row's whole width in turn (CCE and its logits, the
+        # key parameters, stay below)
+        self.stage_tabs(*((f"BCE, true label {label}", self.bce_plots[label]) for label in (1, 0)))
         return right
 
     def _build_cce(self) -> QGroupBox:

@@ -118,7 +118,9 @@ class RankingSection(LossSection):
         right = QWidget()
         rl = QHBoxLayout(right)
         rl.setContentsMargins(0, 0, 6, 6)
-        plot_column = QVBoxLayout()
+        plot_widget = QWidget()
+        plot_column = QVBoxLayout(plot_widget)
+        plot_column.setContentsMargins(0, 0, 0, 0)
         self.plot = StyledPlot("Pairs against the margin", "score", "pair: more › less relevant")
         no_mouse(self.plot)
         self.plot.grid.show(x=True, y=False)
@@ -157,7 +159,7 @@ class RankingSection(LossSection):
             f"{nb}close, <span style='color:{C_MISORDERED}'><b>━━</b></span>{nb}wrong{nb}order: "
             f"length{nb}={nb}pair{nb}loss")
         plot_column.addWidget(self.key)
-        rl.addLayout(plot_column, 1)
+        rl.addWidget(plot_widget, 1)
 
         table_column = QVBoxLayout()
         # compact columns, so the table fits beside the plot at 18 pt; "0 › 1" as on the plot's axis
@@ -182,6 +184,8 @@ class RankingSection(LossSection):
         self.table_column.setLayout(table_column)
         table_column.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.table_column)
+        # on a projector the plot gets the whole width, the table of pairs is the next tab
+        self.stage_tabs(("Pairs", plot_widget), ("Table of pairs", self.table_column))
         return right
 
     def plots(self) -> dict[str, QWidget]:

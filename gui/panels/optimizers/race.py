@@ -119,6 +119,8 @@ class RaceSection(RunSection):
         self.race_plots = RacePlots()
         self.race_plots.clicked.connect(self._contour_clicked)
         self.race_plots.hovered.connect(self._contour_hovered)
+        # on a projector the paths get the whole room; the convergence plot is the next tab
+        self.stage_tabs(("Paths", self.race_plots.contour), ("Convergence", self.race_plots.convergence))
         self.cursor_label = QLabel()
         self.cursor_label.setToolTip("The loss under the mouse pointer")
         self.transport = Transport(lambda: self.run_form["speed"].value())

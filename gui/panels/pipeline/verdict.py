@@ -141,13 +141,13 @@ class VerdictBox(QScrollArea):
         pal.setColor(QPalette.Window, QColor(colour))
         self.label.setPalette(pal)
 
-    def fit(self, page_height: int) -> None:
-        """As tall as its text, at most a third of the page (it scrolls beyond that)."""
+    def fit(self, page_height: int, share: float | None = None) -> None:
+        """As tall as its text, at most a third of the page (``share`` of it; it scrolls beyond that)."""
         width = self.viewport().width()
         if width < 100:
             return
         need = self.label.heightForWidth(width) + theme().font_pt // 2
-        cap = int(page_height * (0.36 if theme().presentation else 0.3))
+        cap = int(page_height * (share or (0.36 if theme().presentation else 0.3)))
         # a scroll bar only when the text is capped (a word-wrapped label's minimum size hint is taller
         # than the text needs, which alone made a scroll bar appear)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded if need > cap else Qt.ScrollBarAlwaysOff)

@@ -76,8 +76,12 @@ def test_presentation_gives_ranking_plot_and_band_check_room(qtbot, window, pane
     qtbot.waitUntil(lambda: rk.loss_label.font().pointSizeF() >= 18, timeout=2000)
     panel.show_section("ranking")
     qtbot.waitExposed(rk.plot)
-    # the pair table sits beside the plot, so the plot keeps most of the section's height
+    # the plot keeps most of the section's height; in the stage view (presentation's default) the
+    # pair table is the next tab, so the plot also gets the width
     qtbot.waitUntil(lambda: rk.plot.height() > 0.7 * rk.height(), timeout=2000)
+    assert not rk.table_column.isVisible() and rk.plot.width() > 0.6 * rk.width()
+    window.set_stage(False)   # without it, the table sits beside the plot
+    qtbot.waitUntil(lambda: rk.table_column.isVisible(), timeout=2000)
     assert rk.table_column.x() > rk.plot.x() + rk.plot.width() - 1
     panel.show_section("outlier")
     o = panel.section("outlier")
