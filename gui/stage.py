@@ -9,7 +9,7 @@ button another feature adds) folds away, and comes back as it was when the view 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QBoxLayout, QLabel, QSlider, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QSlider, QSplitter, QTabBar, QTabWidget, QVBoxLayout, QWidget
 
 from gui.theme import theme
 
@@ -215,3 +215,44 @@ class StageTabs(QObject):
         for splitter, sizes in self.sizes.values():
             splitter.setSizes(sizes)
         self.homes, self.sizes = [], {}
+
+
+class ProjectorTabs(QTabBar):
+    """Plots that share the page at the desk take turns in presentation mode: a projector has room
+    for one large plot, and the others are a click away on this tab bar.
+
+    ``pages`` are (widget, tab title), placed in the page as at the desk; the bar sits above them
+    (``above(content)``, or the section's own layout) and is hidden at the desk. ``set_tabbed(True)``
+    shows the bar and only the current tab's page; ``set_tabbed(False)`` hides the bar and shows
+    every page again. Nothing is moved: splitters keep their sizes and grids their cells, so the
+    desk looks exactly as before. The section calls it from ``restyle()``."""
+
+    def __init__(self, pages):
+        super().__init__()
+        self.pages = list(pages)
+        for _w, title in self.pages:
+            self.addTab(title)
+        self.setExpanding(False)
+        self.tabbed = False
+        self.hide()
+        self.currentChanged.connect(self._show_current)
+
+    def above(self, content: QWidget) -> QWidget:
+        """``content`` with this bar over it (no margins: at the desk the box is ``content``'s size)."""
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self)
+        lay.addWidget(content, 1)
+        return box
+
+    def set_tabbed(self, on: bool) -> None:
+        if bool(on) != self.tabbed:
+            self.tabbed = bool(on)
+            self.setVisible(self.tabbed)
+            self._show_current()
+
+    def _show_current(self, *_args) -> None:
+        for i, (w, _title) in enumerate(self.pages):
+            w.setVisible(not self.tabbed or i == self.currentIndex())

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from engine import strategies as ST
 from gui.panels.strategies.common import BATCH_COLOURS, RunEvents, StrategyRun, cell, set_range, with_pending
 from gui.plots import StyledPlot
+from gui.stage import ProjectorTabs
 from gui.tables import FrameTable
 from gui.theme import BLACK, GREY, theme
 from gui.widgets import DASHED, DOT, SOLID, fmt, group, legend_html, plain_axes, plain_log_ticks, rich_label, \
@@ -100,11 +101,12 @@ class BatchSizeSection(StrategyRun):
         self.loss_curves = {label: self.loss_plot.curve(c) for label, c in zip(self.labels, BATCH_COLOURS)}
         self.acc_curves = {label: self.acc_plot.curve(c) for label, c in zip(self.labels, BATCH_COLOURS)}
         plots = QSplitter(Qt.Horizontal)
-        plots.addWidget(with_legend(self.noise_plot, ((GREY, "measured (full batch: 0, off the log axis)", DOT),
-                                                      (BLACK, "formula √(σ²/B · (N−B)/(N−1))", SOLID),
-                                                      (GREY, "√(σ²/B) (batches drawn with replacement)", DASHED))))
+        noise_box = with_legend(self.noise_plot, ((GREY, "measured (full batch: 0, off the log axis)", DOT),
+                                                  (BLACK, "formula √(σ²/B · (N−B)/(N−1))", SOLID),
+                                                  (GREY, "√(σ²/B) (batches drawn with replacement)", DASHED)))
+        plots.addWidget(noise_box)
         plots.addWidget(self.loss_plot)
-        plots.addWidget(self.acc_plot)   # hidden in presentation mode: three plots do not fit
+        plots.addWidget(self.acc_plot)
         plots.setSizes([330, 300, 300])
         self.legend = rich_label(legend_html([(c, f"B = {label}", SOLID) for label, c in zip(self.labels,
                                                                                            BATCH_COLOURS)]))
@@ -115,6 +117,11 @@ class BatchSizeSection(StrategyRun):
         rl.addWidget(self.table)
         rl.addWidget(plots, 1)
         rl.addWidget(self.legend)
+        # presentation: each plot and the table take turns (a table and two plots leave no plot a third of a
+        # 768 px projector)
+        self.deck = ProjectorTabs(((noise_box, "Gradient noise"), (self.loss_plot, "Training loss"),
+                                   (self.acc_plot, "Accuracy"), (self.table, "Table")))
+        rl.insertWidget(0, self.deck)
         self.set_body([group("Runs (SGD, constant lr)", self.run_row, self.form), self.note], right)
 
     def plots(self) -> dict:
@@ -220,8 +227,8 @@ class BatchSizeSection(StrategyRun):
         super().restyle()
         presentation = theme().presentation
         self.noise_dots.setSymbolSize(theme().marker_size * 1.4)
+        self.deck.set_tabbed(presentation)
         # presentation mode: fewer, larger columns (the hidden ones stay in the tooltips and normal mode)
-        self.acc_plot.setVisible(not presentation)
         for c in PRESENTATION_HIDDEN:
             self.table.setColumnHidden(c, presentation)
         self.table.resizeColumnsToContents()

@@ -8,11 +8,12 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSizePolicy, QWidget
 
 from engine import strategies as ST
 from gui.panels.strategies.common import CLIP_COLOURS, STOP_RED, RunEvents, StrategyRun, decade_ticks, set_range
 from gui.plots import StyledPlot, finite_or_nan
+from gui.stage import ProjectorTabs
 from gui.theme import BLACK, BLUE, GREY, theme
 from gui.widgets import BOX, DASHED, SOLID, fmt, group, plain_axes, rich_label, with_legend
 
@@ -90,14 +91,26 @@ class ClippingSection(StrategyRun):
         g.setSpacing(4)
         runs_legend = tuple((CLIP_COLOURS[run], run, SOLID) for run in ST.CLIP_RUNS)
         self.norm_plot.setToolTip("The mean over each epoch's batches of the gradient norm before clipping")
-        g.addWidget(with_legend(self.demo_plot, ((GREY, "before", BOX), (BLUE, "after clipping", BOX),
-                                                 (STOP_RED, "max_norm", DASHED))), 0, 0)
-        g.addWidget(with_legend(self.norm_plot, runs_legend + ((STOP_RED, "max_norm", DASHED),)), 0, 1)
-        g.addWidget(with_legend(self.acc_plot, runs_legend), 1, 0)
-        g.addWidget(with_legend(self.count_plot, ((CLIP_COLOURS["clipping"], "clipped", BOX),
-                                                  (GREY, "batches per epoch", DASHED))), 1, 1)
+        boxes = (with_legend(self.demo_plot, ((GREY, "before", BOX), (BLUE, "after clipping", BOX),
+                                              (STOP_RED, "max_norm", DASHED))),
+                 with_legend(self.norm_plot, runs_legend + ((STOP_RED, "max_norm", DASHED),)),
+                 with_legend(self.acc_plot, runs_legend),
+                 with_legend(self.count_plot, ((CLIP_COLOURS["clipping"], "clipped", BOX),
+                                               (GREY, "batches per epoch", DASHED))))
+        for i, box in enumerate(boxes):
+            # the rows and columns follow their stretch alone (set in restyle), not size hints that a
+            # presentation round trip leaves different
+            box.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)
+            # (a plot drawn while hidden keeps a scene-sized hint that the box's height-for-width would use)
+            box.layout().itemAt(0).widget().setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)
+            g.addWidget(box, i // 2, i % 2)
+        self.plot_grid = g
+        # presentation: the plots take turns (four plots in a grid left each a tenth of a 768 px projector)
+        self.deck = ProjectorTabs(((boxes[1], "Gradient norm"), (boxes[2], "Accuracy"),
+                                   (boxes[3], "Clipped"), (boxes[0], "Example")))
+        self.deck.currentChanged.connect(self._fit_grid)
         self.set_body([group("The tutorial's example", vec_box, self.demo_form, self.demo_label),
-                       group("Training run (digits)", self.run_row, self.form), self.note], plots)
+                       group("Training run (digits)", self.run_row, self.form), self.note], self.deck.above(plots))
         self.update_demo()
 
     def plots(self) -> dict:
@@ -243,6 +256,18 @@ class ClippingSection(StrategyRun):
 
     def restyle(self) -> None:
         super().restyle()
+        self.deck.set_tabbed(theme().presentation)
+        self._fit_grid()
+
+    @Slot()
+    def _fit_grid(self) -> None:
+        """At the desk equal rows and columns (as the size hints gave, also after presentation's turns);
+        in presentation only the shown plot's row and column stretch, so the hidden plots' cells take no room."""
+        g = self.plot_grid
+        shown = g.getItemPosition(g.indexOf(self.deck.pages[self.deck.currentIndex()][0]))
+        for i in (0, 1):
+            g.setRowStretch(i, 1 if not self.deck.tabbed or i == shown[0] else 0)
+            g.setColumnStretch(i, 1 if not self.deck.tabbed or i == shown[1] else 0)
         for curve in self.norm_curves.values():
             curve.setSymbolSize(theme().marker_size * 0.6)
         for line, plot, colour, width in ((self.demo_line, self.demo_plot, STOP_RED, 1.0),

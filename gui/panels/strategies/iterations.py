@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from engine import strategies as ST
 from gui.panels.strategies.common import TEST_COLOUR, TRAIN_COLOUR, StrategyRun, cell, with_pending
 from gui.plots import StyledPlot
+from gui.stage import ProjectorTabs
 from gui.tables import FrameTable
 from gui.theme import BLACK, theme
-from gui.widgets import SOLID, group, plain_axes, with_legend
+from gui.widgets import SOLID, group, legend_html, plain_axes, set_text, with_legend
 
 LESSON = (
     "<b>Not batch size: iterations.</b> The tutorial's cell &lsquo;Different partial_fit iterations to simulate "
@@ -75,9 +76,12 @@ class IterationsSection(StrategyRun):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.table)
-        rl.addWidget(with_legend(self.plot, ((TRAIN_COLOUR, "train accuracy", SOLID),
-                                             (TEST_COLOUR, "test accuracy", SOLID),
-                                             (BLACK, "tutorial's printed values", "&times;"))), 1)
+        self.plot_box = with_legend(self.plot, self.legend_entries())
+        rl.addWidget(self.plot_box, 1)
+        # presentation: the plot and the table take turns (the table left the plot under a third of a
+        # 768 px projector); the plot shows the same accuracies and the tutorial's printed values
+        self.deck = ProjectorTabs(((self.plot_box, "Accuracy plot"), (self.table, "Table")))
+        rl.insertWidget(0, self.deck)
         self.set_body([group("SGDClassifier fits", self.run_row, self.form), self.note], right)
 
     def plots(self) -> dict:
@@ -146,8 +150,17 @@ class IterationsSection(StrategyRun):
                  f"{s.batch_size} throughout. More epochs help here (train 0.833 &rarr; 0.867), not a batch size.")
         self.note.setText(text)
 
+    @staticmethod
+    def legend_entries(short: bool = False) -> tuple:
+        """The plot's key; ``short`` (presentation mode): on one line of a 1024 px projector."""
+        return ((TRAIN_COLOUR, "train" if short else "train accuracy", SOLID),
+                (TEST_COLOUR, "test" if short else "test accuracy", SOLID),
+                (BLACK, "tutorial's values" if short else "tutorial's printed values", "&times;"))
+
     def restyle(self) -> None:
         super().restyle()
+        self.deck.set_tabbed(theme().presentation)
+        set_text(self.plot_box.legend_label, legend_html(self.legend_entries(theme().presentation)))
         self.tutorial_marks.setSymbolSize(theme().marker_size * 1.6)
         for c in PRESENTATION_HIDDEN:
             self.table.setColumnHidden(c, theme().presentation)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QSplitter
 from engine import strategies as ST
 from gui.panels.strategies.common import SCHEDULE_COLOURS, RunEvents, StrategyRun, auto_range, set_range, shown_range
 from gui.plots import StyledPlot, finite_or_nan
+from gui.stage import ProjectorTabs
 from gui.theme import GREY, theme
 from gui.widgets import (DASHED, SOLID, fmt, group, legend_html, plain_axes, plots_over_note, rich_label, set_text,
                          swatch, with_legend)
@@ -90,8 +91,11 @@ class SchedulesSection(StrategyRun):
         right.addWidget(self.lr_box)
         right.addWidget(bottom_box)
         right.setSizes([330, 370])
+        # presentation: the schedules and the loss curves take turns (one plot fills the projector)
+        self.deck = ProjectorTabs(((self.lr_box, "Schedules"), (bottom_box, "Loss curves")))
         self.set_body([group("Schedules", checks), group("Schedule settings", self.settings_form, self.problem),
-                       group("Training run (SGD)", self.run_row, self.run_form, self.zoom), self.note], right)
+                       group("Training run (SGD)", self.run_row, self.run_form, self.zoom), self.note],
+                      self.deck.above(right))
         self.update_figure()
 
     def plots(self) -> dict:
@@ -216,9 +220,7 @@ class SchedulesSection(StrategyRun):
 
     def restyle(self) -> None:
         super().restyle()
-        # presentation: the colours are named once, under the loss plots; the schedule plot keeps its height
-        # (its own key, four lines at 18 pt, was taller than the plot on a 768 px projector)
-        self.lr_box.legend_label.setVisible(not theme().presentation)
+        self.deck.set_tabbed(theme().presentation)
         self.draw()
 
     def points(self, name: str) -> int:

@@ -73,12 +73,15 @@ class SizeSweepPlot:
             self.pre_line.setData(list(self.x_span), [b.pretrained_acc] * 2)
         else:
             self.pre_line.setData([], [])
+        bars = f"bars: ± 1 sd ({tally.seeds} repeats), dots: single runs"
+        self.key.setToolTip(bars)
         set_text(self.key,
                  (f"<b>relatedness {b.relatedness:g}</b>: " if b is not None else "")
                  + "&nbsp; ".join(key_swatch(COLOURS[m], SHORT[m]) for m in METHODS) + "&nbsp; "
                  + key_swatch(BLACK, "pre-trained only", "&#9548;&#9548;") + "&nbsp; "
                  + key_swatch(GREY, "chance", "&#8943;")
-                 + f"<br>bars: ± 1 sd ({tally.seeds} repeats), dots: single runs")
+                 # presentation: the plot keeps this line's height on a 768 px projector (the tooltip says it)
+                 + ("" if theme().presentation else "<br>" + bars))
 
     def restyle(self) -> None:
         size = theme().marker_size
