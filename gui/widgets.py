@@ -247,9 +247,15 @@ def plain_axes(*plots: StyledPlot, x_grid: bool = True, y_grid: bool = True, fro
 
 def plain_log_ticks(plot: StyledPlot, side: str = "bottom") -> None:
     """Every tick of a log axis written the same way (0.0001 ... 1000), as the sliders show
-    the values: pyqtgraph mixes "0.01" with "10²" on one axis."""
+    the values: pyqtgraph mixes "0.01" with "10²" on one axis. Within a decade only 1, 2 and 5
+    are written: all nine ran into each other ("0.90.80.7"), worst at presentation size."""
     def strings(values, scale, _spacing):
-        return [f"{float(f'{10.0 ** v * scale:.3g}'):g}" for v in values]
+        texts = []
+        for v in values:
+            value = float(f"{10.0 ** v * scale:.3g}")
+            leading = f"{value:e}"[0]
+            texts.append(f"{value:g}" if leading in "125" else "")
+        return texts
     plot.getAxis(side).logTickStrings = strings
 
 
