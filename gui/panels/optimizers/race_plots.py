@@ -174,7 +174,28 @@ class RacePlots(QSplitter):
         if changed or len(heads) != len(self.heads.data):
             points = np.array(heads).reshape(-1, 2)
             self.heads.setData(points[:, 0], points[:, 1], brush=[self._head_brushes[n] for n in paths])
+        if changed:
+            self._stack_notes(list(paths))
         return rows
+
+    def _stack_notes(self, names) -> None:
+        """Diverged paths' labels never cover each other: a label that would overlap one placed
+        before it moves down by its own height (two optimizers often diverge to the same corner)."""
+        _, px_h = self.contour.getPlotItem().vb.viewPixelSize()
+        placed = []
+        for name in names:
+            note = self.items[name]["note"]
+            if not note.isVisible():
+                continue
+            note.updateTransform(force=True)
+            rect = note.sceneBoundingRect()
+            for _ in range(len(names)):
+                if not any(rect.intersects(other) for other in placed):
+                    break
+                note.setPos(note.pos() - QPointF(0, (rect.height() + 2) * px_h))
+                note.updateTransform(force=True)
+                rect = note.sceneBoundingRect()
+            placed.append(rect)
 
     def restyle(self) -> None:
         self.heads.setSize(theme().marker_size * 1.6)

@@ -249,3 +249,19 @@ def test_run_defaults_plays_the_race_to_its_end_and_cancel_pauses_it(qtbot, pane
     panel.run_defaults()
     panel.cancel()
     assert not race.transport.playing and panel.is_idle()
+
+
+def test_labels_of_paths_diverging_together_do_not_cover_each_other(qtbot, race):
+    def diverge_both():
+        race.set_values({"SGD.lr": 1.0, "Momentum.lr": 1.0})
+
+    wait_for_new_paths(qtbot, race, diverge_both)
+    qtbot.waitUntil(lambda: race.paths["SGD"].diverged_at is not None
+                    and race.paths["Momentum"].diverged_at is not None, timeout=5000)
+    qtbot.mouseClick(race.transport.end_button, Qt.LeftButton)
+    notes = [race.race_plots.items[name]["note"] for name in ("SGD", "Momentum")]
+    assert all(note.isVisible() for note in notes)
+    first, second = (note.sceneBoundingRect() for note in notes)
+    assert not first.intersects(second)
+    vb = race.race_plots.contour.getPlotItem().vb
+    assert all(vb.sceneBoundingRect().intersects(note.sceneBoundingRect()) for note in notes)
