@@ -131,7 +131,9 @@ class ComparePlot(StyledPlot):
         self.base_line.setVisible(False)
         self.texts = []
         for _ in range(3):
-            t = pg.TextItem("", color=BLACK, anchor=(0.5, 1.25))
+            # on a white ground above the lines: the baseline's label sits on its own dashed line
+            t = pg.TextItem("", color=BLACK, anchor=(0.5, 1.25), fill=pg.mkBrush(255, 255, 255, 220))
+            t.setZValue(20)
             t.setVisible(False)
             self.addItem(t)
             self.texts.append(t)
