@@ -247,6 +247,7 @@ class Section(QWidget):
     def is_idle(self) -> bool:
         return not any(w.busy for w in self._workers) and all(run.is_idle() for run in self.runs)
 
+    @Slot()
     def cancel(self) -> None:
         for run in self.runs:
             run.cancel()      # says "Cancelled after ..." where a run was busy
@@ -349,9 +350,6 @@ class RunSection(Section):
     def run(self) -> None:
         self.runner.start()
 
-    @Slot()
-    def cancel(self) -> None:
-        super().cancel()
 
 
 class SectionPanel(TopicPanel):
