@@ -62,8 +62,8 @@ class EarlyStoppingSection(RunSection):
         self.plot.addItem(self.window_region)
         self.best_line = self.plot.vline(BEST_COLOUR, style=Qt.DashLine, label="best")
         self.stop_line = self.plot.vline(STOP_COLOUR, style=Qt.SolidLine, label="stop")
-        for line, position in ((self.best_line, 0.97), (self.stop_line, 0.78)):
-            line.label.setPosition(position)  # at different heights: the two lines are often close
+        for line, position in ((self.best_line, 0.97), (self.stop_line, 0.88)):
+            line.label.setPosition(position)  # at different heights (the lines are often close), above the curves
             line.label.anchors = [(0, 0), (0, 0)]
             line.label.fill = pg.mkBrush(255, 255, 255, 170)
             line.setVisible(False)
