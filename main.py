@@ -10,6 +10,9 @@ import os
 import sys
 import time
 
+from engine.blas import single_thread_environment
+
+single_thread_environment()   # before numpy loads: see engine/blas.py
 _T0 = time.perf_counter()
 
 

@@ -3,6 +3,10 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from engine.blas import single_thread_environment  # noqa: E402
+
+single_thread_environment()   # as main.py does, before numpy loads: see engine/blas.py
+
 import pytest  # noqa: E402
 
 

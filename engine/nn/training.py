@@ -22,8 +22,8 @@ BATCH_SIZE = Param("batch_size", "batch size", 32, kind="int", minimum=1, maximu
 CLIP_NORM = Param("clip_norm", "max gradient norm", 1.0, minimum=0.0, maximum=1e6,
                   min_inclusive=False,
                   help="Gradients whose global norm exceeds this are scaled down to it.")
-BLAS_THREADS = Param("blas_threads", "BLAS threads", 1, kind="int", minimum=1, maximum=256,
-                     help="Threads numpy's matrix products may use while training.")
+BLAS_THREADS = Param("blas_threads", "BLAS threads", 1, kind="int", minimum=1, maximum=1,
+                     help="Threads numpy's matrix products use while training: one (see engine.blas).")
 
 
 @dataclass(frozen=True)
