@@ -36,7 +36,8 @@ from gui.params import ParamForm, ParamWidget
 from gui.pins import PinBoard
 from gui.theme import theme
 from gui.runs import Run
-from gui.stage import StageFold, StageTabs
+from gui.stage import StageFold
+from gui.turns import PlotTurns, lecture_hall
 from gui.widgets import Lesson, compact as compact_form, controls_column, controls_split, fit_column, lesson_label
 from gui.worker import Worker, owned_worker
 
@@ -85,21 +86,24 @@ class Section(QWidget):
         self.split = None
         self.pins = PinBoard(self)   # pinned runs (gui/pins.py): a streaming section's Run row shows its buttons
         self.tutorial_button = self._tutorial_button()
-        self.stage_tab_sets: list[StageTabs] = []   # pages that become tabs in the stage view (stage_tabs)
+        self.turns: list[PlotTurns] = []   # plots that take turns in the lecture hall (plot_turns)
         self._setup()
         self.build()
         placed = [name for form in self.forms for name in form.widgets]
         missing = [p.name for p in self.params if p.name not in placed]
         if missing or len(placed) != len(set(placed)):
             raise TypeError(f"{type(self).__name__}: every param in exactly one form (missing: {missing})")
+        for turns in self.turns:
+            turns.place()
         self.stage_fold = StageFold(self)   # the stage view: the column folds to key params + Run (gui/stage.py)
 
-    def stage_tabs(self, *pages: tuple[str, QWidget]) -> StageTabs:
-        """Show ``pages`` (title, widget), side by side at the desk, as tabs in the stage view of
-        presentation mode (gui/stage.py); the first is the main one. Applied by :meth:`restyle`."""
-        tabs = StageTabs(self, list(pages))
-        self.stage_tab_sets.append(tabs)
-        return tabs
+    def plot_turns(self, *pages: tuple[str, QWidget]) -> PlotTurns:
+        """``pages`` (title, widget; the first the main one), laid out side by side or stacked at the
+        desk, take turns on a tab bar in presentation mode and the stage view (gui/turns.py). The
+        bar goes above the widget holding them once :meth:`build` is done; :meth:`restyle` switches it."""
+        turns = PlotTurns(pages)
+        self.turns.append(turns)
+        return turns
 
     def _setup(self) -> None:
         """What the base makes before build() (RunSection: its buttons and worker)."""
@@ -157,8 +161,8 @@ class Section(QWidget):
 
     def restyle(self) -> None:
         """Called after a theme change, once the new fonts have reached every widget."""
-        for tabs in self.stage_tab_sets:
-            tabs.apply()
+        for turns in self.turns:
+            turns.set_tabbed(lecture_hall())
         if self.controls_scroll is not None:
             lo, hi = self.stage_fold.widths(self.column_widths[theme().presentation])
             fit_column(self.controls_scroll, lo, hi, fit_combos=self.fit_combos)

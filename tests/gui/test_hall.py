@@ -124,3 +124,26 @@ def test_pens_scale_with_the_device_pixel_ratio(monkeypatch):
     one = t.pen_width, t.marker_size
     monkeypatch.setattr(T, "device_pixel_ratio", lambda: 2.0)
     assert (t.pen_width, t.marker_size) == (2 * one[0], 2 * one[1])
+
+
+def test_seven_optimizers_leave_the_surface_its_room(window, qtbot):
+    """Presentation at 1024x768 with all seven optimizers on: the key takes two entries a line, every
+    optimizer is in it, and the surface keeps MIN_PLOT_SHARE of the window (one line each left it 26 %)."""
+    from engine import optimizers as O
+    from gui import panels
+    window.set_presentation(True)
+    window.resize(1024, 768)
+    window.tabs.setCurrentIndex(panels.REGISTRY.index(panels.find("optimizers")))
+    panel = window.panel_by_key("optimizers")
+    race = panel.section("race")
+    for box in race.boxes.values():
+        box.setChecked(True)
+    qtbot.waitUntil(lambda: len(race.paths) == len(O.ALL) and panel.is_idle(), timeout=60000)
+    race.transport.set_frame(race.transport.last)
+    race.draw_frame()
+    qtbot.wait(50)
+    text = race.summary.text()
+    assert all(f"{name}</b>" in text for name in O.ALL) and text.count("<tr>") == 4
+    contour = race.race_plots.contour
+    assert contour.width() * contour.height() >= MIN_PLOT_SHARE * window.width() * window.height()
+    assert race.summary.geometry().bottom() <= race.height()      # the last line is not cut

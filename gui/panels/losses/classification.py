@@ -126,7 +126,7 @@ class ClassificationSection(LossSection):
         rl.addWidget(self.right_split)
         # on a projector each BCE plot gets the row's whole width in turn (CCE and its logits, the
         # key parameters, stay below)
-        self.stage_tabs(*((f"BCE, true label {label}", self.bce_plots[label]) for label in (1, 0)))
+        self.plot_turns(*((f"BCE, true label {label}", self.bce_plots[label]) for label in (1, 0)))
         return right
 
     def _build_cce(self) -> QGroupBox:

@@ -185,7 +185,7 @@ class RankingSection(LossSection):
         table_column.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.table_column)
         # on a projector the plot gets the whole width, the table of pairs is the next tab
-        self.stage_tabs(("Pairs", plot_widget), ("Table of pairs", self.table_column))
+        self.plot_turns(("Pairs", plot_widget), ("Table of pairs", self.table_column))
         return right
 
     def plots(self) -> dict[str, QWidget]:

@@ -120,7 +120,7 @@ class RaceSection(RunSection):
         self.race_plots.clicked.connect(self._contour_clicked)
         self.race_plots.hovered.connect(self._contour_hovered)
         # on a projector the paths get the whole room; the convergence plot is the next tab
-        self.stage_tabs(("Paths", self.race_plots.contour), ("Convergence", self.race_plots.convergence))
+        self.plot_turns(("Paths", self.race_plots.contour), ("Convergence", self.race_plots.convergence))
         self.cursor_label = QLabel()
         self.cursor_label.setToolTip("The loss under the mouse pointer")
         self.transport = Transport(lambda: self.run_form["speed"].value())
@@ -185,7 +185,12 @@ class RaceSection(RunSection):
     def draw_frame(self) -> None:
         k = self.transport.frame
         rows = self.race_plots.draw(self.paths, k)
-        self.summary.setText(f"<b>Step {k}</b> &nbsp; " + " &nbsp;&nbsp; ".join(rows))
+        if self.race_plots.compact:   # two to a line (the step also reads beside the slider)
+            cells = [f"<td>{row}</td>" for row in rows]
+            lines = ("<tr>" + "".join(cells[i:i + 2]) + "</tr>" for i in range(0, len(cells), 2))
+            self.summary.setText("<table cellspacing='0' cellpadding='2' width='100%'>" + "".join(lines) + "</table>")
+        else:
+            self.summary.setText(f"<b>Step {k}</b> &nbsp; " + " &nbsp;&nbsp; ".join(rows))
         self.transport.show_frame()
 
     def restyle(self) -> None:

@@ -68,6 +68,7 @@ class RacePlots(QSplitter):
         self._head_brushes = {name: pg.mkBrush(COLOURS[name]) for name in O.ALL}
         self._drawn: dict[str, tuple] = {}   # name -> (step shown, diverged mark shown): unchanged items are not touched
         self._rows: dict[str, str] = {}
+        self.compact = False
         self.items: dict[str, dict] = {}
         for name in O.ALL:
             colour = COLOURS[name]
@@ -109,6 +110,7 @@ class RacePlots(QSplitter):
         """Show the optimizers of ``paths`` (hide the others) and fix the axes for the whole race."""
         self.gaps = {}
         self._drawn = {}
+        self.compact = False   # short legend entries (presentation, four paths or more)
         for name, items in self.items.items():
             visible = name in paths
             for key, item in items.items():
@@ -135,13 +137,19 @@ class RacePlots(QSplitter):
         rows = []
         heads = []
         changed = False
+        # in presentation mode four paths or more get short entries that flow two or three to a line:
+        # seven entries of one line each left the surface a quarter of a 768 px projector
+        compact = theme().presentation and len(paths) > 3
+        if compact != self.compact:
+            self.compact = compact
+            self._drawn.clear()
         for name, path in paths.items():
             items = self.items[name]
             k = min(k_frame, len(path.points) - 1)
             pts = path.points[:k + 1]
             heads.append(pts[-1])
             gone = path.diverged_at is not None and k_frame >= path.diverged_at
-            key = f"<span style='color:{COLOURS[name]}'><b>━━&nbsp;{name}</b></span>&nbsp;"
+            key = f"<span style='color:{COLOURS[name]}'><b>{'━' if compact else '━━'}&nbsp;{name}</b></span>&nbsp;"
             if self._drawn.get(name) == (k, gone):
                 rows.append(self._rows[name])
                 continue
@@ -162,14 +170,14 @@ class RacePlots(QSplitter):
                 items["note"].setAnchor((1.1 if px > (x0 + x1) / 2 else -0.1, -0.3 if py > (y0 + y1) / 2 else 1.3))
                 items["note"].setPos(QPointF(px, py))
                 items["note"].setVisible(True)
-                rows.append(f"{key}diverged&nbsp;at&nbsp;step&nbsp;{path.diverged_at} "
-                            f"(lr&nbsp;{path.hyperparameters['lr']:g} is too large here)")
+                rows.append(f"{key}diverged&nbsp;at&nbsp;step&nbsp;{path.diverged_at}" + ("" if compact else
+                            f" (lr&nbsp;{path.hyperparameters['lr']:g} is too large here)"))
             else:
                 if items["note"].isVisible():
                     items["cross"].setVisible(False)
                     items["note"].setVisible(False)
-                rows.append(f"{key}f&nbsp;=&nbsp;{path.losses[k]:.4g}"
-                            f"&nbsp;at&nbsp;({pts[-1, 0]:.4f},&nbsp;{pts[-1, 1]:.4f})")
+                rows.append(f"{key}f&nbsp;=&nbsp;{path.losses[k]:{'.3g' if compact else '.4g'}}" + ("" if compact else
+                            f"&nbsp;at&nbsp;({pts[-1, 0]:.4f},&nbsp;{pts[-1, 1]:.4f})"))
             self._rows[name] = rows[-1]
         if changed or len(heads) != len(self.heads.data):
             points = np.array(heads).reshape(-1, 2)

@@ -122,7 +122,7 @@ class Exercise(Section):
         self.right_split.setChildrenCollapsible(False)
         self.right_split.setSizes([330, 300])
         # on a projector each plot and the results table get the room under the verdict in turn
-        self.plot_tabs = self.stage_tabs(("Training loss", self.loss_plot), ("Test accuracy", self.compare_plot),
+        self.plot_tabs = self.plot_turns(("Training loss", self.loss_plot), ("Test accuracy", self.compare_plot),
                                          ("Results", self.table))
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -365,7 +365,7 @@ class Exercise(Section):
     @Slot()
     def _fit_verdict(self) -> None:
         # with the plots as tabs (the stage view on a projector) the plot under it needs the room
-        self.verdict.fit((self.panel or self).height(), 0.3 if self.plot_tabs.active else None)
+        self.verdict.fit((self.panel or self).height(), 0.3 if self.plot_tabs.tabbed else None)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)

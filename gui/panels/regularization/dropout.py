@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QPushButton, QSplitter, QVBoxLayout, QWidget
 from engine import overfitting as OF
 from gui.lab import RunSection
 from gui.plots import StyledPlot, finite_or_nan
-from gui.stage_tabs import StageTabs
 from gui.theme import BLACK, BLUE, BLUISH_GREEN, GREY, VERMILLION, theme
 from gui.widgets import fmt, group, over_note, plain_axes, rich_label, swatch
 
@@ -62,7 +61,6 @@ class DropoutSection(RunSection):
         self.rows_split = rows = QSplitter(Qt.Vertical)
         # in presentation mode the loss, the accuracy and the mask are tabs (side by side and
         # stacked, 1024x768 left the heat maps 85 px tall and the largest plot 11 % of the screen)
-        self.plot_tabs = StageTabs(rows)
         heat_row = QSplitter(Qt.Horizontal)
         heat_row.addWidget(self._build_heatmaps())
         heat_row.addWidget(self._build_means())
@@ -80,17 +78,18 @@ class DropoutSection(RunSection):
                 "val_acc": self.acc_plot.curve(colour, name=f"{label}: validation"),
             }
         curves = QSplitter(Qt.Horizontal)
-        curves.addWidget(self.plot_tabs.hold("Loss", self.loss_plot))
-        curves.addWidget(self.plot_tabs.hold("Accuracy", self.acc_plot))
+        curves.addWidget(self.loss_plot)
+        curves.addWidget(self.acc_plot)
         # the training curves' key: under the bottom row at the desk, under the tabs in presentation
-        train_row = over_note(curves, self.plot_tabs.hold_footer(self.curves_note))
-        rows.addWidget(self.plot_tabs.hold("One mask", heat_row))
+        train_row = over_note(curves, self.curves_note)
+        rows.addWidget(heat_row)
         rows.addWidget(train_row)
         rows.setSizes([320, 380])
         self.mask_page = heat_row
-        self.plot_tabs.tabs.currentChanged.connect(self._tab_changed)
+        self.plot_tabs = self.plot_turns(("Loss", self.loss_plot), ("Accuracy", self.acc_plot), ("One mask", heat_row))
+        self.plot_tabs.currentChanged.connect(self._tab_changed)
         self.set_body([group("Dropout", rate_form, new_mask, self.mask_note),
-                       group("Over-fitting set-up", self.run_row, setup_form), self.note], self.plot_tabs)
+                       group("Over-fitting set-up", self.run_row, setup_form), self.note], rows)
         self.update_demo()
 
     def _build_heatmaps(self) -> QWidget:
@@ -270,8 +269,8 @@ class DropoutSection(RunSection):
     @Slot(int)
     def _tab_changed(self, _index: int) -> None:
         # the curves' key is no use under the mask's tab: the heat maps get its height
-        tabs = self.plot_tabs
-        self.curves_note.setVisible(not (tabs.tabbed and tabs.tabs.currentWidget() is self.mask_page))
+        self.curves_note.setVisible(self.plot_tabs.current_page() is not self.mask_page)
+        self.plot_tabs.refresh()   # the training row, with neither curves nor key, leaves the room to the mask
 
     def points(self, label: str = "no dropout") -> int:
         """How many epochs of run ``label`` the curves show."""
@@ -286,7 +285,6 @@ class DropoutSection(RunSection):
         lines = 5 if theme().presentation else 3
         self.curves_note.setFixedHeight(lines * self.curves_note.fontMetrics().lineSpacing() + 6)
         self.show_key()
-        self.plot_tabs.set_tabbed(theme().presentation)
         self._tab_changed(0)
         total = sum(self.rows_split.sizes())
         if total > 0:  # the training curves are the main event: at 18 pt they get the larger share

@@ -16,7 +16,6 @@ from engine import early_stopping as ES
 from engine import overfitting as OF
 from gui.lab import RunSection
 from gui.plots import StyledPlot, finite_or_nan
-from gui.stage_tabs import StageTabs
 from gui.theme import BLACK, BLUE, BLUISH_GREEN, GREY, VERMILLION, theme
 from gui.widgets import BOX, DASHED, SOLID, fmt, group, on_white, plain_axes, rich_label, set_param_enabled, with_legend
 
@@ -79,14 +78,15 @@ class EarlyStoppingSection(RunSection):
         right = QSplitter(Qt.Vertical)
         # in presentation mode the accuracy is a tab behind the loss (stacked at 1024x768, the loss
         # plot got 27 % of the screen)
-        self.plot_tabs = StageTabs(right)
-        right.addWidget(self.plot_tabs.hold("Loss", with_legend(self.plot, (
+        loss_page = with_legend(self.plot, (
             (TRAIN_COLOUR, "training loss", SOLID), (VAL_COLOUR, "validation loss", SOLID),
             (GREY, "had training continued", SOLID), (BEST_COLOUR, "best epoch", DASHED),
-            (STOP_COLOUR, "stop", SOLID), (on_white(WINDOW_RGBA), "patience window", BOX)))))
-        right.addWidget(self.plot_tabs.hold("Validation accuracy", self.acc_plot))
+            (STOP_COLOUR, "stop", SOLID), (on_white(WINDOW_RGBA), "patience window", BOX)))
+        right.addWidget(loss_page)
+        right.addWidget(self.acc_plot)
         right.setSizes([470, 230])
-        self.set_body([group("Early stopping", self.run_row, form), self.live, self.note], self.plot_tabs)
+        self.plot_tabs = self.plot_turns(("Loss", loss_page), ("Validation accuracy", self.acc_plot))
+        self.set_body([group("Early stopping", self.run_row, form), self.live, self.note], right)
 
     def plots(self) -> dict:
         return {"loss": self.plot, "accuracy": self.acc_plot}
@@ -219,7 +219,6 @@ class EarlyStoppingSection(RunSection):
     # ------------------------------------------------------------ theme
     def restyle(self) -> None:
         super().restyle()
-        self.plot_tabs.set_tabbed(theme().presentation)
         for line in (self.best_line, self.stop_line):
             line.label.setFont(theme().font())
         self.best_dot.setSize(theme().marker_size * 1.6)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QHeaderView, QSplitter, QV
 from engine import regularization as R
 from gui.lab import Section
 from gui.plots import StyledPlot
-from gui.stage_tabs import StageTabs
 from gui.tables import FrameTable
 from gui.theme import BLACK, BLUE, GREY, VERMILLION, theme
 from gui.widgets import group, plain_axes, rich_label, swatch
@@ -65,7 +64,6 @@ class PenaltiesSection(PenaltyValuesSection):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(4)
         # in presentation mode one model a tab (a quarter of 1024x768 left each chart 8 % of the screen)
-        self.plot_tabs = StageTabs(grid_w)
         self.bar_plots: dict[str, StyledPlot] = {}
         self.bar_items: dict[str, dict] = {}
         for i, name in enumerate(R.MODEL_NAMES):
@@ -85,7 +83,7 @@ class PenaltiesSection(PenaltyValuesSection):
             plot.setXRange(-0.7, 19.7, padding=0)
             self.bar_plots[name] = plot
             self.bar_items[name] = {"informative": informative, "noise": noise, "truth": truth, "zeros": zeros}
-            grid.addWidget(self.plot_tabs.hold(TAB_TITLES[i], plot), i // 2, i % 2)
+            grid.addWidget(plot, i // 2, i % 2)
         legend = rich_label("&nbsp;&nbsp;".join((
             swatch(INFORMATIVE, "informative feature"), swatch(NOISE, "noise feature"),
             swatch(BLACK, "true value", "&#9644;"), swatch(GREY, "zeroed", "&times;"))))
@@ -101,7 +99,8 @@ class PenaltiesSection(PenaltyValuesSection):
         plots = QWidget()
         rl = QVBoxLayout(plots)
         rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.plot_tabs, 1)
+        rl.addWidget(grid_w, 1)
+        self.plot_tabs = self.plot_turns(*((TAB_TITLES[i], self.bar_plots[name]) for i, name in enumerate(R.MODEL_NAMES)))
         rl.addWidget(legend)
         self.plots_split = right = QSplitter(Qt.Vertical)  # drag the table away for taller bars
         right.addWidget(plots)
@@ -208,8 +207,7 @@ class PenaltiesSection(PenaltyValuesSection):
     # ------------------------------------------------------------ theme
     def restyle(self) -> None:
         super().restyle()
-        tabbed = theme().presentation
-        self.plot_tabs.set_tabbed(tabbed)
+        tabbed = self.plot_tabs.tabbed
         self.table.fit_height()
         total = sum(self.plots_split.sizes())
         if tabbed and total > 0:   # the table folds under the plots (its splitter handle brings it back)

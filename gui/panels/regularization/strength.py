@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QSplitter
 from engine import regularization as R
 from gui.panels.regularization.penalties import PenaltyValuesSection
 from gui.plots import StyledPlot, finite_or_nan
-from gui.stage_tabs import StageTabs
 from gui.theme import BLACK, BLUE, GREY, OKABE_ITO, VERMILLION, theme
 from gui.widgets import SOLID, group, over_note, plain_axes, plain_log_ticks, rich_label, swatch, with_legend
 
@@ -72,17 +71,20 @@ class StrengthSection(PenaltyValuesSection):
         top = QSplitter(Qt.Horizontal)
         right = QSplitter(Qt.Vertical)
         # in presentation mode one plot a tab (three at 1024x768 left the largest 21 % of the screen)
-        self.plot_tabs = StageTabs(right)
         r2_legend = ((TRAIN_COLOUR, "train", SOLID), (TEST_COLOUR, "test", SOLID), (BLACK, "current α", "&#9679;"))
-        top.addWidget(self.plot_tabs.hold("Ridge R²", with_legend(self.r2_plots["ridge"], r2_legend)))
-        top.addWidget(self.plot_tabs.hold("Lasso R²", with_legend(self.r2_plots["lasso"], r2_legend)))
+        ridge_page = with_legend(self.r2_plots["ridge"], r2_legend)
+        lasso_page = with_legend(self.r2_plots["lasso"], r2_legend)
+        top.addWidget(ridge_page)
+        top.addWidget(lasso_page)
         path_box = over_note(self.path_plot, self.path_legend)
         right.addWidget(top)
-        right.addWidget(self.plot_tabs.hold("Coefficient path", path_box))
+        right.addWidget(path_box)
+        self.plot_tabs = self.plot_turns(("Ridge R²", ridge_page), ("Lasso R²", lasso_page),
+                                         ("Coefficient path", path_box))
         right.setSizes([330, 370])
         self.r2_zoom.setChecked(True)   # unzoomed, R² against alpha looks flat until it collapses
         self.set_body([group("Penalties (same as tab 1)", form, self.r2_zoom),
-                       group("Coefficient path of", self.path_combo), self.note], self.plot_tabs)
+                       group("Coefficient path of", self.path_combo), self.note], right)
 
     @staticmethod
     def _log_plot(title: str, y_label: str) -> StyledPlot:
@@ -230,7 +232,6 @@ class StrengthSection(PenaltyValuesSection):
     # ------------------------------------------------------------ theme
     def restyle(self) -> None:
         super().restyle()
-        self.plot_tabs.set_tabbed(theme().presentation)
         for items in self.r2_items.values():
             items["dots"].setSymbolSize(theme().marker_size)
         self._draw_path()

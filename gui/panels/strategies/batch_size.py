@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from engine import strategies as ST
 from gui.panels.strategies.common import BATCH_COLOURS, RunEvents, StrategyRun, cell, set_range, with_pending
 from gui.plots import StyledPlot
-from gui.stage import ProjectorTabs
 from gui.tables import FrameTable
 from gui.theme import BLACK, GREY, theme
 from gui.widgets import DASHED, DOT, SOLID, fmt, group, legend_html, plain_axes, plain_log_ticks, rich_label, \
@@ -119,9 +118,8 @@ class BatchSizeSection(StrategyRun):
         rl.addWidget(self.legend)
         # presentation: each plot and the table take turns (a table and two plots leave no plot a third of a
         # 768 px projector)
-        self.deck = ProjectorTabs(((noise_box, "Gradient noise"), (self.loss_plot, "Training loss"),
-                                   (self.acc_plot, "Accuracy"), (self.table, "Table")))
-        rl.insertWidget(0, self.deck)
+        self.deck = self.plot_turns(("Gradient noise", noise_box), ("Training loss", self.loss_plot),
+                                    ("Accuracy", self.acc_plot), ("Table", self.table))
         self.set_body([group("Runs (SGD, constant lr)", self.run_row, self.form), self.note], right)
 
     def plots(self) -> dict:
@@ -227,7 +225,6 @@ class BatchSizeSection(StrategyRun):
         super().restyle()
         presentation = theme().presentation
         self.noise_dots.setSymbolSize(theme().marker_size * 1.4)
-        self.deck.set_tabbed(presentation)
         # presentation mode: fewer, larger columns (the hidden ones stay in the tooltips and normal mode)
         for c in PRESENTATION_HIDDEN:
             self.table.setColumnHidden(c, presentation)

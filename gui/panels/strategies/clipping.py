@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSizePolicy, QWidg
 from engine import strategies as ST
 from gui.panels.strategies.common import CLIP_COLOURS, STOP_RED, RunEvents, StrategyRun, decade_ticks, set_range
 from gui.plots import StyledPlot, finite_or_nan
-from gui.stage import ProjectorTabs
 from gui.theme import BLACK, BLUE, GREY, theme
 from gui.widgets import BOX, DASHED, SOLID, fmt, group, plain_axes, rich_label, with_legend
 
@@ -106,11 +105,11 @@ class ClippingSection(StrategyRun):
             g.addWidget(box, i // 2, i % 2)
         self.plot_grid = g
         # presentation: the plots take turns (four plots in a grid left each a tenth of a 768 px projector)
-        self.deck = ProjectorTabs(((boxes[1], "Gradient norm"), (boxes[2], "Accuracy"),
-                                   (boxes[3], "Clipped"), (boxes[0], "Example")))
+        self.deck = self.plot_turns(("Gradient norm", boxes[1]), ("Accuracy", boxes[2]),
+                                    ("Clipped", boxes[3]), ("Example", boxes[0]))
         self.deck.currentChanged.connect(self._fit_grid)
         self.set_body([group("The tutorial's example", vec_box, self.demo_form, self.demo_label),
-                       group("Training run (digits)", self.run_row, self.form), self.note], self.deck.above(plots))
+                       group("Training run (digits)", self.run_row, self.form), self.note], plots)
         self.update_demo()
 
     def plots(self) -> dict:
@@ -256,7 +255,6 @@ class ClippingSection(StrategyRun):
 
     def restyle(self) -> None:
         super().restyle()
-        self.deck.set_tabbed(theme().presentation)
         self._fit_grid()
 
     @Slot()
@@ -264,7 +262,7 @@ class ClippingSection(StrategyRun):
         """At the desk equal rows and columns (as the size hints gave, also after presentation's turns);
         in presentation only the shown plot's row and column stretch, so the hidden plots' cells take no room."""
         g = self.plot_grid
-        shown = g.getItemPosition(g.indexOf(self.deck.pages[self.deck.currentIndex()][0]))
+        shown = g.getItemPosition(g.indexOf(self.deck.pages[self.deck.currentIndex()][1]))
         for i in (0, 1):
             g.setRowStretch(i, 1 if not self.deck.tabbed or i == shown[0] else 0)
             g.setColumnStretch(i, 1 if not self.deck.tabbed or i == shown[1] else 0)

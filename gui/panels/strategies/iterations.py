@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from engine import strategies as ST
 from gui.panels.strategies.common import TEST_COLOUR, TRAIN_COLOUR, StrategyRun, cell, with_pending
 from gui.plots import StyledPlot
-from gui.stage import ProjectorTabs
 from gui.tables import FrameTable
 from gui.theme import BLACK, theme
 from gui.widgets import SOLID, group, legend_html, plain_axes, set_text, with_legend
@@ -80,8 +79,7 @@ class IterationsSection(StrategyRun):
         rl.addWidget(self.plot_box, 1)
         # presentation: the plot and the table take turns (the table left the plot under a third of a
         # 768 px projector); the plot shows the same accuracies and the tutorial's printed values
-        self.deck = ProjectorTabs(((self.plot_box, "Accuracy plot"), (self.table, "Table")))
-        rl.insertWidget(0, self.deck)
+        self.deck = self.plot_turns(("Accuracy plot", self.plot_box), ("Table", self.table))
         self.set_body([group("SGDClassifier fits", self.run_row, self.form), self.note], right)
 
     def plots(self) -> dict:
@@ -159,7 +157,6 @@ class IterationsSection(StrategyRun):
 
     def restyle(self) -> None:
         super().restyle()
-        self.deck.set_tabbed(theme().presentation)
         set_text(self.plot_box.legend_label, legend_html(self.legend_entries(theme().presentation)))
         self.tutorial_marks.setSymbolSize(theme().marker_size * 1.6)
         for c in PRESENTATION_HIDDEN:

@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QSplitter
 from engine import strategies as ST
 from gui.panels.strategies.common import SCHEDULE_COLOURS, RunEvents, StrategyRun, auto_range, set_range, shown_range
 from gui.plots import StyledPlot, finite_or_nan
-from gui.stage import ProjectorTabs
-from gui.theme import GREY, theme
+from gui.theme import GREY
 from gui.widgets import (DASHED, SOLID, fmt, group, legend_html, plain_axes, plots_over_note, rich_label, set_text,
                          swatch, with_legend)
 
@@ -92,10 +91,10 @@ class SchedulesSection(StrategyRun):
         right.addWidget(bottom_box)
         right.setSizes([330, 370])
         # presentation: the schedules and the loss curves take turns (one plot fills the projector)
-        self.deck = ProjectorTabs(((self.lr_box, "Schedules"), (bottom_box, "Loss curves")))
+        self.deck = self.plot_turns(("Schedules", self.lr_box), ("Loss curves", bottom_box))
         self.set_body([group("Schedules", checks), group("Schedule settings", self.settings_form, self.problem),
                        group("Training run (SGD)", self.run_row, self.run_form, self.zoom), self.note],
-                      self.deck.above(right))
+                      right)
         self.update_figure()
 
     def plots(self) -> dict:
@@ -220,7 +219,6 @@ class SchedulesSection(StrategyRun):
 
     def restyle(self) -> None:
         super().restyle()
-        self.deck.set_tabbed(theme().presentation)
         self.draw()
 
     def points(self, name: str) -> int:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QComboBox, QProgressBar, QSplitter, QTabWidget
 from engine import transfer as T
 from gui.lab import Section
 from gui.runs import Run
-from gui.stage import ProjectorTabs
 from gui.theme import theme
 from gui.widgets import compact, fit_column, group, lesson_label, rich_label, set_text
 from gui.panels.transfer.accuracy_table import AccuracyTableBox
@@ -123,13 +122,13 @@ class TransferSection(Section):
         top.setSizes([470, 450])
         # presentation: the size sweep and the learning curves take turns (side by side, with their keys,
         # neither got a fifth of a 768 px projector)
-        self.deck = ProjectorTabs(((self.size_view.widget, "Accuracy vs size"),
-                                   (self.curves_view.widget, "Learning curves")))
+        self.deck = self.plot_turns(("Accuracy vs size", self.size_view.widget),
+                                    ("Learning curves", self.curves_view.widget))
         self.lower_tabs = QTabWidget()
         self.lower_tabs.addTab(self.table_box, "Accuracy table")
         self.lower_tabs.addTab(self.big_view.widget, "Relatedness × size")
         self.right_split = QSplitter(Qt.Vertical)
-        self.right_split.addWidget(self.deck.above(top))
+        self.right_split.addWidget(top)
         self.right_split.addWidget(self.lower_tabs)
         self.right_split.setSizes([440, 290])
         self.lower_tabs.currentChanged.connect(self._fit_split)
@@ -375,7 +374,6 @@ class TransferSection(Section):
 
     def restyle(self) -> None:
         super().restyle()
-        self.deck.set_tabbed(theme().presentation)
         self._fit_editors()
         self.size_view.restyle()
         self.big_view.restyle()

@@ -80,9 +80,12 @@ def test_presentation_gives_ranking_plot_and_band_check_room(qtbot, window, pane
     # pair table is the next tab, so the plot also gets the width
     qtbot.waitUntil(lambda: rk.plot.height() > 0.7 * rk.height(), timeout=2000)
     assert not rk.table_column.isVisible() and rk.plot.width() > 0.6 * rk.width()
-    window.set_stage(False)   # without it, the table sits beside the plot
-    qtbot.waitUntil(lambda: rk.table_column.isVisible(), timeout=2000)
-    assert rk.table_column.x() > rk.plot.x() + rk.plot.width() - 1
+    window.set_stage(False)   # the controls come back; in presentation mode the plots still take turns
+    qtbot.waitUntil(lambda: rk.controls_scroll.width() > 300, timeout=2000)
+    assert not rk.table_column.isVisible()
+    rk.turns[0].setCurrentIndex(1)                        # the pair table's tab
+    assert rk.table_column.isVisible() and not rk.plot.isVisible()
+    rk.turns[0].setCurrentIndex(0)
     panel.show_section("outlier")
     o = panel.section("outlier")
     qtbot.waitExposed(o.band_check)

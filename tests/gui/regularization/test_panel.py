@@ -96,8 +96,8 @@ def test_presentation_mode_makes_text_readable(qtbot, window, panel):
 
 
 def test_presentation_mode_shows_one_plot_a_tab(qtbot, window, panel):
-    """In presentation mode the plots sharing a page become tabs (gui/stage_tabs.py); at the desk
-    they are back side by side, each where it was."""
+    """In presentation mode the plots sharing a page take turns on a tab bar (gui/turns.py); at the
+    desk they are back side by side, each where it was."""
     from engine import overfitting as OF
     penalties, stopping = panel.section("penalties"), panel.section("early_stopping")
     for key in ("dropout", "early_stopping", "mlp_l2"):
@@ -106,15 +106,19 @@ def test_presentation_mode_shows_one_plot_a_tab(qtbot, window, panel):
     window.presentation_action.trigger()
     qtbot.waitUntil(lambda: penalties.plot_tabs.tabbed, timeout=2000)
     assert all(s.plot_tabs.tabbed for s in (panel.section(k) for k in ("strength", "dropout", "early_stopping")))
-    assert penalties.plot_tabs.tabs.count() == 4
+    bar = penalties.plot_tabs
+    assert bar.count() == 4 and bar.isVisible()
+    assert [p.isVisible() for p in penalties.bar_plots.values()] == [True, False, False, False]
+    bar.setCurrentIndex(2)                      # the third model's tab shows its chart alone
+    assert [p.isVisible() for p in penalties.bar_plots.values()] == [False, False, True, False]
     stopping.param_widget("data").set_value(OF.DATA_SIMULATED)   # no accuracy: its tab goes
-    tabs = stopping.plot_tabs.tabs
-    assert not tabs.isTabVisible(tabs.indexOf(stopping.acc_plot))
+    turns = stopping.plot_tabs
+    assert not turns.isTabVisible(turns.index_of(stopping.acc_plot))
     stopping.cancel()
     window.presentation_action.trigger()
     qtbot.waitUntil(lambda: not penalties.plot_tabs.tabbed, timeout=2000)
     assert all(plot.parentWidget() is holders[name] for name, plot in penalties.bar_plots.items())
-    assert penalties.plot_tabs.tabs.count() == 0
+    assert not bar.isVisible() and all(p.isVisible() for p in penalties.bar_plots.values())
     assert stopping.acc_plot.isHidden()   # still switched off at the desk
     stopping.param_widget("data").set_value(OF.DATA_REAL)
     stopping.cancel()

@@ -1,4 +1,4 @@
-"""Presentation mode: a section's plots take turns on a tab bar (gui/stage.py ProjectorTabs), and the
+"""Presentation mode: a section's plots take turns on a tab bar (gui/turns.py PlotTurns), and the
 desk gets back the layout it had."""
 import pyqtgraph as pg
 
