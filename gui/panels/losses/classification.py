@@ -32,6 +32,10 @@ LOGITS = tuple(Param(f"z{k}", f"logit z{k}", v, minimum=-6.0, maximum=6.0, decim
 BCE_P = np.linspace(0.01, 0.99, 197)             # the tutorial's probability range
 # the BCE curves belong to no model: blue and vermillion are the good and bad model's markers
 C_BCE = "#333333"
+# the softmax box's title at the desk and in presentation mode (at 18 pt the long one alone set the
+# page's width to 1228 px on a projector)
+CCE_TITLES = {False: "Categorical cross-entropy: logits → softmax → probabilities",
+              True: "Cross-entropy: logits → softmax"}
 
 
 def prob_text(p: float) -> str:
@@ -130,7 +134,7 @@ class ClassificationSection(LossSection):
         return right
 
     def _build_cce(self) -> QGroupBox:
-        cce_box = QGroupBox("Categorical cross-entropy: logits → softmax → probabilities")
+        cce_box = QGroupBox(CCE_TITLES[False])
         cl = QHBoxLayout(cce_box)
         controls = QWidget()
         cc = QVBoxLayout(controls)
@@ -151,6 +155,7 @@ class ClassificationSection(LossSection):
         cc.addWidget(self.cce_label)
         self.cce_grad_label = QLabel()
         self.cce_grad_label.setTextFormat(Qt.RichText)
+        self.cce_grad_label.setWordWrap(True)   # one line of it set the page's width: 1228 px on a projector
         cc.addWidget(self.cce_grad_label)
         self.cce_plot = StyledPlot("", "", "")
         no_mouse(self.cce_plot)
@@ -308,6 +313,7 @@ class ClassificationSection(LossSection):
         self.cce_grad_label.setText("dL/dz = p − y = [" + ", ".join(f"{x:+.3f}" for x in g) + "]")
 
     def restyle(self) -> None:
+        self.cce_box.setTitle(CCE_TITLES[theme().presentation])
         for t in self.bar_texts:
             t.setFont(theme().font())
         self.recompute()

@@ -47,7 +47,7 @@ class LiveTable(QTableWidget):
         self.setHorizontalHeaderLabels(headers)
         self.setItemDelegate(_LiveDelegate(self))
         self.itemChanged.connect(self._committed)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
                              | QAbstractItemView.AnyKeyPressed)
@@ -137,11 +137,27 @@ class LiveTable(QTableWidget):
         h = self.horizontalHeader().height() + frame + sum(self.rowHeight(r) for r in range(self.rowCount()))
         self.setFixedHeight(h + 2)
         header = self.horizontalHeader()
-        # Stretch gives every column the same width, so each needs room for the widest
+        # each column as wide as its own content (one width for all, the widest's, made the tables of
+        # presentation mode 720 px wide: the page was wider than a 1024 px projector); the extra
+        # width of the column goes to every column in proportion (Interactive + resizeEvent)
         pad = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 8
-        widest = max(max(self.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(self.columnCount()))
-        columns = self.columnCount() * (widest + pad)
-        self.setMinimumWidth(self.verticalHeader().sizeHint().width() + frame + columns + 2)
+        self._widths = [max(self.sizeHintForColumn(c), header.sectionSizeHint(c)) + pad
+                        for c in range(self.columnCount())]
+        self.setMinimumWidth(self.verticalHeader().sizeHint().width() + frame + sum(self._widths) + 2)
+        self._spread()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._spread()
+
+    def _spread(self) -> None:
+        widths = getattr(self, "_widths", None)
+        if not widths:
+            return
+        extra = max(0, self.viewport().width() - sum(widths))
+        total = sum(widths)
+        for c, w in enumerate(widths):
+            self.horizontalHeader().resizeSection(c, w + extra * w // total)
 
 
 def parse(texts: list[str], col: int, column_name: str) -> tuple[list[float], list[str], set]:

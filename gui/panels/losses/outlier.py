@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from engine import robust_fit as R
 from gui.panels.losses.common import C_HUBER, C_MAE, C_MSE, KeyLabel, LossSection, blocked, checked_bool, checked_list, no_mouse
@@ -93,7 +93,7 @@ class OutlierSection(LossSection):
         self.band_check.setToolTip("Show the Huber band: points outside the dotted lines count linearly "
                                    "in the Huber fit.")
         self.band_check.toggled.connect(self.refit)
-        controls = QHBoxLayout()
+        self.fit_controls = controls = QHBoxLayout()   # the check box goes under the form in presentation
         controls.setContentsMargins(0, 4, 16, 0)  # the check box's text must not touch the window's edge
         controls.setSpacing(12)
         controls.addWidget(self.fit_form, 1)
@@ -208,6 +208,8 @@ class OutlierSection(LossSection):
         self.drawn.emit()
 
     def restyle(self) -> None:
+        # side by side at 18 pt they made the page 1040 px wide (wider than a projector)
+        self.fit_controls.setDirection(QBoxLayout.TopToBottom if theme().presentation else QBoxLayout.LeftToRight)
         self.outlier.set_size(theme().marker_size * 2)
         if self.outlier.label() is not None:
             self.outlier.label().setFont(theme().font())

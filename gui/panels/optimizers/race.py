@@ -66,7 +66,7 @@ class RaceSection(RunSection):
     key_params = ("surface", "SGD.lr", "Momentum.lr", "Adam.lr", "noise")   # the tutorial's three racers
     live_params = ("speed",)
     restart_ms = 0   # a race takes milliseconds: follow a dragged slider at once
-    column_widths = {False: (360, 420), True: (505, 520)}   # the plots come first
+    column_widths = {False: (360, 420), True: (480, 520)}   # the plots come first
     fit_combos = False
 
     def build(self) -> None:

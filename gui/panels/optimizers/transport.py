@@ -55,7 +55,6 @@ class Transport(QWidget):
             lay.addWidget(w)
         lay.addWidget(self.slider, 1)
         lay.addWidget(self.label)
-        self.slider.setMinimumWidth(160)   # the step slider keeps its room beside a long key
         theme().changed.connect(self._show_texts)
         self._show_texts()
 
@@ -64,6 +63,10 @@ class Transport(QWidget):
         """Icons with words at the desk; icons only in presentation mode (the words are the tooltips),
         so the step slider keeps its room on a projector."""
         words = not theme().presentation
+        # the step slider keeps its room beside a long key; on a projector without the stage view the
+        # whole row must fit beside a 505 px controls column in 1024 px
+        self.slider.setMinimumWidth(160 if words else 90)
+        self.show_frame()
         for button, text in ((self.reset_button, "Reset"), (self.back_button, "Back"),
                              (self.play_button, "Pause" if self.playing else "Play"), (self.step_button, "Step"),
                              (self.end_button, "End")):
@@ -123,9 +126,11 @@ class Transport(QWidget):
         self.slider.blockSignals(True)
         self.slider.setValue(self.frame)
         self.slider.blockSignals(False)
-        self.label.setText(f"step {self.frame} / {self.last}")
+        # "step" only at the desk: on a projector the row must fit beside the controls in 1024 px
+        word = "" if theme().presentation else "step "
+        self.label.setText(f"{word}{self.frame} / {self.last}")
         # as wide as its longest text, so a growing number never re-lays out the transport bar
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(f"step {self.last} / {self.last}") + 4)
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(f"{word}{self.last} / {self.last}") + 4)
 
     # ------------------------------------------------------------ playing
     @property
