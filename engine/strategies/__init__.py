@@ -44,12 +44,14 @@ from engine.strategies.schedules import (AFTER_RUN, ALL_LAB_SETTINGS, INITIAL_LR
                                          MODERN_SCHEDULE_SETTINGS, MODERN_SCHEDULES, RUN_SCHEDULES, SCHED_BATCH,
                                          SCHED_EPOCHS, SCHED_HIDDEN, SCHEDULE_CHOICE, SCHEDULE_LABELS,
                                          SCHEDULE_SETTINGS, TUTORIAL_SCHEDULES, ScheduleFigure, ScheduleSummary,
-                                         check_names, lab_schedule_runs, make, plateau_cuts, runnable_schedules,
+                                         check_names, lab_schedule_runs, make, plateau_cuts, plateau_verdict,
+                                         runnable_schedules,
                                          schedule_curves, schedule_figure, schedule_kwargs, schedule_runs,
                                          schedule_summary, split_values)
 
 __all__ = [
     "AFTER_RUN", "ALL_LAB_SETTINGS", "LAB_SCHEDULES", "MODERN_SCHEDULES", "MODERN_SCHEDULE_SETTINGS", "plateau_cuts",
+    "plateau_verdict",
     "BATCH_EPOCHS", "BATCH_LR", "BATCH_SIZES", "BatchRow", "BatchStudy", "BatchSummary", "CLIP_BATCH",
     "CLIP_EPOCHS", "CLIP_LR", "CLIP_MAX_NORM", "CLIP_RUNS", "ClipDemo", "ClippingSummary", "Comparison",
     "DEMO_MAX_NORM", "DIGITS_TRAIN_SIZE", "DRAWS", "FULL", "HIDDEN", "INITIAL_LR", "ITER_CHOICES", "ITER_SET",

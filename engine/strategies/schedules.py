@@ -259,3 +259,26 @@ def plateau_cuts(history) -> tuple:
         if e.lr_reduced:
             cuts.append((e.epoch, history[i + 1].lr if i + 1 < len(history) else None))
     return tuple(cuts)
+
+
+def plateau_verdict(summary: ScheduleSummary, settings: dict) -> str:
+    """What reduce on plateau did in the runs, in words (``settings``: the Comparison's)."""
+    own = settings.get("schedules", {}).get("reduce_on_plateau", {})
+    patience = own.get("patience", SCH.PATIENCE.default)
+    rows = summary.table.set_index("schedule")
+    if "reduce_on_plateau" not in rows.index:
+        return "Reduce on plateau did not train an epoch."
+    best = int(rows.loc["reduce_on_plateau", "best_epoch"])
+    cuts = summary.plateau_cuts
+    if not cuts:
+        return (f"Reduce on plateau never cut the rate: the validation loss never went {patience + 1} epochs "
+                "in a row without a new best.")
+    epochs = ", ".join(str(e) for e, _ in cuts[:8]) + (", …" if len(cuts) > 8 else "")
+    last_lr = next((lr for _, lr in reversed(cuts) if lr is not None), None)
+    text = (f"Reduce on plateau cut the rate {len(cuts)} time{'s' if len(cuts) > 1 else ''}, after epoch"
+            f"{'s' if len(cuts) > 1 else ''} {epochs} (each time after more than {patience} epochs without a new best)"
+            + (f", down to {last_lr:.3g}" if last_lr is not None else "") + ". ")
+    if best <= cuts[0][0]:
+        return text + (f"Its validation loss never beat its best (epoch {best}) after the first cut: the cuts "
+                       "calmed the steps, but the network had stopped improving on new data.")
+    return text + f"A cut helped: its validation loss reached a new best at epoch {best}, after the first cut."
