@@ -246,18 +246,25 @@ def schedule_summary(result) -> ScheduleSummary:
     return ScheduleSummary(table=pd.DataFrame(rows, columns=columns), warmup_start_loss=start,
                            warmup_after_loss=after, warmup_identical=start is not None and after == start,
                            constant_compared="constant" in result.runs and len(result.runs) > 1,
-                           plateau_cuts=plateau_cuts(result.runs["reduce_on_plateau"].history)
-                           if "reduce_on_plateau" in result.runs else ())
+                           plateau_cuts=_cuts_of(result))
 
 
-def plateau_cuts(history) -> tuple:
+def _cuts_of(result) -> tuple:
+    if "reduce_on_plateau" not in result.runs:
+        return ()
+    own = result.settings.get("schedules", {}).get("reduce_on_plateau", {})
+    return plateau_cuts(result.runs["reduce_on_plateau"].history, own.get("factor"), own.get("min_lr", 0.0))
+
+
+def plateau_cuts(history, factor=None, min_lr=0.0) -> tuple:
     """(epoch, new lr) for each epoch after which a plateau schedule cut the learning rate
-    (``history``: the run's EpochResults; the new rate is the next epoch's, None when the run
-    ended right after the cut)."""
+    (``history``: the run's EpochResults). The new rate is the next epoch's; after the last epoch
+    it is ``max(lr * factor, min_lr)`` (None without ``factor``)."""
     cuts = []
     for i, e in enumerate(history):
         if e.lr_reduced:
-            cuts.append((e.epoch, history[i + 1].lr if i + 1 < len(history) else None))
+            new = history[i + 1].lr if i + 1 < len(history) else None if factor is None else max(e.lr * factor, min_lr)
+            cuts.append((e.epoch, new))
     return tuple(cuts)
 
 
@@ -270,15 +277,18 @@ def plateau_verdict(summary: ScheduleSummary, settings: dict) -> str:
         return "Reduce on plateau did not train an epoch."
     best = int(rows.loc["reduce_on_plateau", "best_epoch"])
     cuts = summary.plateau_cuts
+    if patience == 0:
+        why = "an epoch did not beat the best validation loss by the threshold"
+    else:
+        why = (f"more than {patience} epoch{'s' if patience > 1 else ''} in a row had not beaten the best "
+               "validation loss by the threshold")
     if not cuts:
-        return (f"Reduce on plateau never cut the rate: the validation loss never went {patience + 1} epochs "
-                "in a row without a new best.")
+        return f"Reduce on plateau never cut the rate: it never happened that {why}."
     epochs = ", ".join(str(e) for e, _ in cuts[:8]) + (", …" if len(cuts) > 8 else "")
-    last_lr = next((lr for _, lr in reversed(cuts) if lr is not None), None)
-    text = (f"Reduce on plateau cut the rate {len(cuts)} time{'s' if len(cuts) > 1 else ''}, after epoch"
-            f"{'s' if len(cuts) > 1 else ''} {epochs} (each time after more than {patience} epochs without a new best)"
-            + (f", down to {last_lr:.3g}" if last_lr is not None else "") + ". ")
+    times = "once" if len(cuts) == 1 else f"{len(cuts)} times"
+    text = (f"Reduce on plateau cut the rate {times}, after epoch{'s' if len(cuts) > 1 else ''} {epochs} (each "
+            f"time {why}), down to {cuts[-1][1]:.3g}. ")
     if best <= cuts[0][0]:
-        return text + (f"Its validation loss never beat its best (epoch {best}) after the first cut: the cuts "
-                       "calmed the steps, but the network had stopped improving on new data.")
-    return text + f"A cut helped: its validation loss reached a new best at epoch {best}, after the first cut."
+        return text + (f"Its lowest validation loss came at epoch {best}, before the first cut: after it the "
+                       "smaller steps never brought the validation loss lower.")
+    return text + f"Its lowest validation loss came at epoch {best}, after the first cut."

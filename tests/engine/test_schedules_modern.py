@@ -213,3 +213,50 @@ def test_training_with_a_plateau_schedule_follows_the_validation_loss():
     np.testing.assert_array_equal(again.curve("lr"), lrs)
     with pytest.raises(ValueError, match="X_val"):
         fit(MLP([4, 3], seed=1), X, y, SGD(), epochs=2, schedule=plateau)
+
+
+# ------------------------------------------------------------------ the Training strategies lab
+def test_the_lab_draws_todays_schedules_and_explains_what_it_cannot():
+    from engine import strategies as S
+    settings = {"max_lr": 0.3, "pct_start": 0.25, "T_0": 4, "T_mult": 2, "min_lr": 0.01}
+    figure = S.schedule_figure(0.1, 20, settings, names=S.LAB_SCHEDULES)
+    np.testing.assert_array_equal(figure.curves["one_cycle"], [one_cycle(0.3, e, 20, 0.25) for e in range(20)])
+    np.testing.assert_array_equal(figure.curves["cosine_warm_restarts"],
+                                  [cosine_warm_restarts(0.1, e, 4, 2, 0.01) for e in range(20)])
+    assert figure.after_run == ("reduce_on_plateau",) and "reduce_on_plateau" not in figure.curves
+    assert not figure.problems
+    bad = S.schedule_figure(0.1, 10, {"pct_start": 0.1}, names=S.LAB_SCHEDULES)
+    assert set(bad.problems) == {"one_cycle"} and "pct_start" in bad.problems["one_cycle"]
+    with pytest.raises(ValueError, match="validation loss"):
+        S.schedule_curves(names=["reduce_on_plateau"])
+    # the tutorial's figure stays the tutorial's: today's schedules start unticked
+    values = dict(S.SCHEDULE_CHOICE.defaults(), initial_lr=0.1, total_epochs=10)
+    assert S.runnable_schedules(values) == S.RUN_SCHEDULES
+    assert S.runnable_schedules({**values, "reduce_on_plateau": True, "one_cycle": True, "pct_start": 0.1}) == \
+        S.RUN_SCHEDULES + ("reduce_on_plateau",)
+
+
+def test_the_labs_plateau_run_follows_its_validation_loss_and_says_what_it_did():
+    from engine import strategies as S
+    from engine.stream import drain
+    settings = {"factor": 0.5, "patience": 1, "threshold": 0.1}
+    _, result = drain(S.schedule_runs(names=["reduce_on_plateau", "constant"], initial_lr=0.1, total_epochs=10,
+                                      batch_size=256, hidden=8, settings=settings))
+    run = result.runs["reduce_on_plateau"]
+    lrs, val = run.curve("lr"), run.curve("val_loss")
+    np.testing.assert_array_equal(lrs, plateau_lrs(0.1, val, factor=0.5, patience=1, threshold=0.1))
+    assert result.settings["schedules"]["reduce_on_plateau"]["patience"] == 1
+    summary = S.schedule_summary(result)
+    cut_epochs = [e.epoch for e in run.history if e.lr_reduced]
+    assert cut_epochs and [e for e, _ in summary.plateau_cuts] == cut_epochs
+    for epoch, new_lr in summary.plateau_cuts:
+        assert new_lr == pytest.approx(run.history[epoch].lr * 0.5)
+    text = S.plateau_verdict(summary, result.settings)
+    assert f"cut the rate {len(cut_epochs)} times" in text or (len(cut_epochs) == 1 and "once" in text)
+    best = summary.table.set_index("schedule").loc["reduce_on_plateau", "best_epoch"]
+    assert "more than 1 epoch in a row" in text and f"lowest validation loss came at epoch {best}" in text
+    assert not any(e.lr_reduced for e in result.runs["constant"].history)
+    # one that never cuts says so
+    _, calm = drain(S.schedule_runs(names=["reduce_on_plateau"], total_epochs=10, batch_size=256, hidden=8,
+                                    settings={"patience": 50}))
+    assert S.plateau_verdict(S.schedule_summary(calm), calm.settings).startswith("Reduce on plateau never cut")

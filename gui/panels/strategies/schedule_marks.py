@@ -14,6 +14,7 @@ from gui.plots import StyledPlot
 from gui.theme import theme
 
 CUT = "&#9660;"           # the key's symbol for a cut (the plots' "t" triangle)
+CUT_KEY = "plateau&nbsp;cut&nbsp;the&nbsp;lr"
 
 
 def check_list(form: ParamForm) -> ParamForm:

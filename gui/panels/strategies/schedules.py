@@ -6,23 +6,24 @@ rate is drawn by its run, its cuts marked with a triangle."""
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QSplitter
+from PySide6.QtWidgets import QCheckBox, QLabel, QSplitter
 
 from engine import strategies as ST
 from gui.panels.strategies.common import SCHEDULE_COLOURS, RunEvents, StrategyRun, auto_range, set_range, shown_range
-from gui.panels.strategies.schedule_marks import CUT, PlateauMarks, check_list
+from gui.panels.strategies.schedule_marks import CUT, CUT_KEY, PlateauMarks, check_list
 from gui.plots import StyledPlot, finite_or_nan
 from gui.stage import ProjectorTabs
 from gui.theme import GREY, theme
 from gui.widgets import (DASHED, SOLID, fmt, group, legend_html, plain_axes, plots_over_note, rich_label, set_text,
                          swatch, with_legend)
 
-ZOOM_SKIP = 2          # the zoomed loss axes leave out the first epochs' values
-LABELS = ST.SCHEDULE_LABELS
+ZOOM_SKIP = 2          # the zoomed loss axes leave out the first epochs' values (and one-cycle's warm-up)
+LABELS = {name: label.replace(" ", "&nbsp;") for name, label in ST.SCHEDULE_LABELS.items()}   # keys: one line each
 
 LESSON = (
     "<b>Learning-rate schedules</b> take big steps early (fast progress) and small steps late (settle "
@@ -56,6 +57,7 @@ class SchedulesSection(StrategyRun):
 
     def build(self) -> None:
         self.names: tuple[str, ...] = ()       # the schedules of the last run
+        self.warmup_skip = 0                   # one-cycle's warm-up epochs, left out of the zoom
         self.run_events = RunEvents()
         self.figure = None
         checks = self.checks = check_list(self.make_form(ST.RUN_SCHEDULES))
@@ -100,8 +102,10 @@ class SchedulesSection(StrategyRun):
         right.setSizes([330, 370])
         # presentation: the schedules and the loss curves take turns (one plot fills the projector)
         self.deck = ProjectorTabs(((self.lr_box, "Schedules"), (bottom_box, "Loss curves")))
-        self.set_body([group("Schedules", checks), group("Schedule settings", self.settings_form, self.problem),
-                       group("Schedules people use today", self.modern_checks, self.modern_form),
+        today = QLabel("People use today (PyTorch):")
+        self.set_body([group("Schedules", checks, today, self.modern_checks),
+                       group("Schedule settings", self.settings_form, self.problem),
+                       group("Settings of today's schedules", self.modern_form),
                        group("Training run (SGD)", self.run_row, self.run_form, self.zoom), self.note],
                       self.deck.above(right))
         self.update_figure()
@@ -140,16 +144,15 @@ class SchedulesSection(StrategyRun):
         set_range(self.lr_plot, "y", 0, top, 0.05)
         entries = [(SCHEDULE_COLOURS[n], LABELS[n], DASHED if n == "constant" else SOLID)
                    for n in selected if n in figure.curves or n in figure.after_run]
+        cut_key = (SCHEDULE_COLOURS["reduce_on_plateau"], CUT_KEY, CUT)
         if plateau_shown:
-            entries.append((SCHEDULE_COLOURS["reduce_on_plateau"], "plateau cut the lr" if self.names else
-                            "plateau: drawn by its run (&#9660; = a cut)", CUT))
+            entries.append(cut_key if self.names else (cut_key[0], "plateau: drawn by its run (&#9660; = a cut)", CUT))
         if self.names:
             entries.append((GREY, "pale band: the lr each epoch of the run used", SOLID))
         set_text(self.lr_box.legend_label, legend_html(entries))
         names = self.names or selected
         set_text(self.legend, legend_html([(SCHEDULE_COLOURS[n], LABELS[n], SOLID) for n in names]
-                                          + ([(SCHEDULE_COLOURS["reduce_on_plateau"], "plateau cut the lr", CUT)]
-                                             if "reduce_on_plateau" in names else [])))
+                                          + ([cut_key] if "reduce_on_plateau" in names else [])))
         text = ""
         if figure.warmup_wasted:
             warm = figure.curves["warmup_linear"]
@@ -168,6 +171,7 @@ class SchedulesSection(StrategyRun):
 
     def started(self, values: dict) -> None:
         self.names = ST.runnable_schedules(values)
+        self.warmup_skip = math.ceil(values["pct_start"] * values["total_epochs"])
         self.run_events.clear()
         self.plateau.clear()
         self.note.setText(f"Training {len(self.names)} networks for {values['total_epochs']} epochs…")
@@ -188,7 +192,7 @@ class SchedulesSection(StrategyRun):
             self.train_curves[name].setData(x, train)
             epochs = self.run_events.results(name)
             self.lr_bands[name].setData([e.epoch for e in epochs], finite_or_nan([e.lr for e in epochs]))
-            skip = ZOOM_SKIP + (name in self.run_events.starts)
+            skip = ZOOM_SKIP + (name in self.run_events.starts) + (self.warmup_skip if name == "one_cycle" else 0)
             late["val"].extend(val[skip:])
             late["train"].extend(train[skip:])
         self.plateau.draw(self.run_events.results("reduce_on_plateau"))
@@ -228,7 +232,7 @@ class SchedulesSection(StrategyRun):
             start, after = summary.warmup_start_loss, summary.warmup_after_loss
             lines.append(f"<b>Warm-up, epoch 0:</b> lr = 0, validation loss {start:.4f} before and {after:.4f} "
                          f"after: {'identical, ' if summary.warmup_identical else ''}the epoch was wasted.")
-        if summary.plateau_cuts or "reduce_on_plateau" in result.runs:
+        if "reduce_on_plateau" in result.runs:
             lines.append(f"{swatch(SCHEDULE_COLOURS['reduce_on_plateau'], '&#9660;')} "
                          + html.escape(ST.plateau_verdict(summary, result.settings)))
         if summary.constant_compared:
