@@ -146,7 +146,8 @@ class SchedulesSection(StrategyRun):
                    for n in selected if n in figure.curves or n in figure.after_run]
         cut_key = (SCHEDULE_COLOURS["reduce_on_plateau"], CUT_KEY, CUT)
         if plateau_shown:
-            entries.append(cut_key if self.names else (cut_key[0], "plateau: drawn by its run (&#9660; = a cut)", CUT))
+            entries.append(cut_key if "reduce_on_plateau" in self.names
+                           else (cut_key[0], "plateau: drawn by its run (&#9660; = a cut)", CUT))
         if self.names:
             entries.append((GREY, "pale band: the lr each epoch of the run used", SOLID))
         set_text(self.lr_box.legend_label, legend_html(entries))
