@@ -42,6 +42,7 @@ class EpochResult:
     clipped_batches: int = 0
     n_batches: int = 0
     metric: str = "accuracy"     # what train_acc / val_acc measure: "accuracy" or "r2"
+    lr_reduced: bool = False     # did a plateau schedule cut the lr after this epoch (the next is smaller)?
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ def train(model: MLP, X, y, optimizer, epochs=50, batch_size=32, X_val=None, y_v
     * ``schedule``: None (keep ``optimizer.lr``), a callable ``epoch -> lr`` (such as
       ``engine.schedules.make_schedule(...)``) or a schedule name, which is built with
       ``optimizer.lr`` as the initial rate over ``epochs`` epochs. It sets ``optimizer.lr``
-      at the start of every epoch.
+      at the start of every epoch. Or an ``engine.schedules.ReduceOnPlateau`` (it is reset
+      first; needs ``X_val``/``y_val``): the first epoch uses its ``initial_lr``, and it is fed
+      the validation loss after every epoch; ``EpochResult.lr_reduced`` says it cut the rate.
     * ``clip_norm``: clip every batch's gradient to this global norm (PyTorch's rule).
     * ``early_stopping``: an ``engine.early_stopping.EarlyStopping`` (it is reset first),
       fed the validation loss after each epoch; needs ``X_val``/``y_val``. If its
@@ -126,26 +129,34 @@ def train(model: MLP, X, y, optimizer, epochs=50, batch_size=32, X_val=None, y_v
             raise ValueError("early_stopping watches the validation loss: give X_val and y_val")
         if not callable(early_stopping) or not hasattr(early_stopping, "reset"):
             raise ValueError("early_stopping must be an engine.early_stopping.EarlyStopping")
+    from engine.schedules import ReduceOnPlateau, make_schedule
+    plateau = None
     if isinstance(schedule, str):
-        from engine.schedules import make_schedule
         schedule = make_schedule(schedule, optimizer.lr, epochs)
+    elif isinstance(schedule, ReduceOnPlateau):
+        if X_val is None:
+            raise ValueError("a ReduceOnPlateau schedule watches the validation loss: give X_val and y_val")
+        plateau, schedule = schedule, None
     elif schedule is not None and not callable(schedule):
-        raise ValueError("schedule must be None, a schedule name or a callable epoch -> lr")
+        raise ValueError("schedule must be None, a schedule name, a callable epoch -> lr or a ReduceOnPlateau")
     if not isinstance(seed, np.random.Generator) and seed is not None:
         seed = Param("seed", "seed", 0, kind="int", minimum=0, maximum=2**63 - 1).validate(seed)
     rng = model.rng if seed is None else np.random.default_rng(seed)
-    return _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule,
+    return _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, plateau,
                   clip_norm, early_stopping, bool(shuffle), rng, bool(reset_optimizer),
                   bool(score_train), blas_threads)
 
 
-def _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, clip_norm,
+def _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, plateau, clip_norm,
            early_stopping, shuffle, rng, reset_optimizer, score_train, blas_threads):
     """The training loop of :func:`train` (arguments already checked)."""
     if clip_norm is not None:
         from engine.clipping import clip_by_global_norm
     if early_stopping is not None:
         early_stopping.reset()
+    if plateau is not None:
+        plateau.reset()
+        optimizer.lr = plateau.lr
     if reset_optimizer:
         optimizer.reset()
     threads = _blas_limiter(blas_threads)
@@ -246,11 +257,16 @@ def _train(model, X, T, optimizer, epochs, batch_size, X_val, T_val, schedule, c
                       f"reset to the start of epoch {epoch}.")
             break
 
+        reduced, lr_used = False, float(optimizer.lr)
+        if plateau is not None:                     # the next epoch's rate, from this one's loss
+            optimizer.lr = plateau.step(val_loss)
+            reduced = plateau.reduced
         event = EpochResult(
             epoch=epoch, train_loss=loss_sum / n, val_loss=val_loss, train_acc=train_acc,
-            val_acc=val_acc, lr=float(optimizer.lr), grad_norm=norm_sum / n_batches,
-            clipped=n_clipped > 0, seconds=time.perf_counter() - t0, penalty=pen_sum / n,
-            clipped_batches=n_clipped, n_batches=n_batches, metric=metric)
+            val_acc=val_acc, lr=lr_used,
+            grad_norm=norm_sum / n_batches, clipped=n_clipped > 0, seconds=time.perf_counter() - t0,
+            penalty=pen_sum / n, clipped_batches=n_clipped, n_batches=n_batches, metric=metric,
+            lr_reduced=reduced)
         history.append(event)
         stop_now = False
         if early_stopping is not None:

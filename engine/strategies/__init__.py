@@ -9,7 +9,8 @@ One module per experiment; this package re-exports their public names:
   (:class:`RunStart`, :class:`RunEpoch`, :class:`Comparison`) and their pacing.
 * :mod:`~engine.strategies.schedules` - the tutorial's four schedules as arrays (its figure,
   instantly) and one run per schedule (the warm-up's epoch 0 has learning rate 0 and learns
-  nothing, which the runs show).
+  nothing, which the runs show); beside them one-cycle, cosine warm restarts and reduce on
+  plateau (driven by the validation loss, its cuts marked).
 * :mod:`~engine.strategies.noise` - how far a mini-batch gradient lies from the full-batch
   gradient, *measured* at fixed weights, next to its exact prediction.
 * :mod:`~engine.strategies.batch_size` - that measurement plus one real run per batch size:
@@ -39,13 +40,18 @@ from engine.strategies.runs import (DIGITS_TRAIN_SIZE, HIDDEN, SECTION4_CLASSES,
                                     SECTION4_TRAIN_SIZE, SEED, SPEED, Comparison, RunEpoch, RunStart, digits_data,
                                     paced_runs, run_start, section4_data, section4_layers, side_by_side,
                                     train_side_by_side)
-from engine.strategies.schedules import (INITIAL_LR, LAB_SCHEDULE_SETTINGS, RUN_SCHEDULES, SCHED_BATCH, SCHED_EPOCHS,
-                                         SCHED_HIDDEN, SCHEDULE_CHOICE, SCHEDULE_LABELS, SCHEDULE_SETTINGS,
-                                         TUTORIAL_SCHEDULES, ScheduleFigure, ScheduleSummary, check_names,
-                                         lab_schedule_runs, make, runnable_schedules, schedule_curves, schedule_figure,
-                                         schedule_kwargs, schedule_runs, schedule_summary, split_values)
+from engine.strategies.schedules import (AFTER_RUN, ALL_LAB_SETTINGS, INITIAL_LR, LAB_SCHEDULE_SETTINGS, LAB_SCHEDULES,
+                                         MODERN_SCHEDULE_SETTINGS, MODERN_SCHEDULES, RUN_SCHEDULES, SCHED_BATCH,
+                                         SCHED_EPOCHS, SCHED_HIDDEN, SCHEDULE_CHOICE, SCHEDULE_LABELS,
+                                         SCHEDULE_SETTINGS, TUTORIAL_SCHEDULES, ScheduleFigure, ScheduleSummary,
+                                         check_names, lab_schedule_runs, make, plateau_cuts, plateau_verdict,
+                                         runnable_schedules,
+                                         schedule_curves, schedule_figure, schedule_kwargs, schedule_runs,
+                                         schedule_summary, split_values)
 
 __all__ = [
+    "AFTER_RUN", "ALL_LAB_SETTINGS", "LAB_SCHEDULES", "MODERN_SCHEDULES", "MODERN_SCHEDULE_SETTINGS", "plateau_cuts",
+    "plateau_verdict",
     "BATCH_EPOCHS", "BATCH_LR", "BATCH_SIZES", "BatchRow", "BatchStudy", "BatchSummary", "CLIP_BATCH",
     "CLIP_EPOCHS", "CLIP_LR", "CLIP_MAX_NORM", "CLIP_RUNS", "ClipDemo", "ClippingSummary", "Comparison",
     "DEMO_MAX_NORM", "DIGITS_TRAIN_SIZE", "DRAWS", "FULL", "HIDDEN", "INITIAL_LR", "ITER_CHOICES", "ITER_SET",

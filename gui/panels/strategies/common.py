@@ -8,10 +8,12 @@ import numpy as np
 from engine import strategies as ST
 from gui.lab import RunSection
 from gui.plots import StyledPlot, finite_or_nan
-from gui.theme import BLACK, BLUE, BLUISH_GREEN, REDDISH_PURPLE, VERMILLION
+from gui.theme import BLACK, BLUE, BLUISH_GREEN, ORANGE, REDDISH_PURPLE, SKY_BLUE, VERMILLION
 
+# Okabe-Ito has no ninth colour readable on white (its yellow is not): the plateau takes a dark violet
 SCHEDULE_COLOURS = {"constant": BLACK, "step_decay": BLUE, "exponential_decay": VERMILLION,
-                    "cosine_annealing": BLUISH_GREEN, "warmup_linear": REDDISH_PURPLE}
+                    "cosine_annealing": BLUISH_GREEN, "warmup_linear": REDDISH_PURPLE,
+                    "one_cycle": ORANGE, "cosine_warm_restarts": SKY_BLUE, "reduce_on_plateau": "#6A3D9A"}
 BATCH_COLOURS = (BLUE, VERMILLION, BLUISH_GREEN, REDDISH_PURPLE, BLACK)
 CLIP_COLOURS = {"no clipping": VERMILLION, "clipping": BLUE}
 TRAIN_COLOUR, TEST_COLOUR = BLUE, VERMILLION

@@ -97,3 +97,69 @@ def test_nothing_ticked_trains_nothing_and_says_so(qtbot, panel):
         s.set_values({name: False for name in s.checks.widgets})
     assert s.result is None and "Tick at least one schedule" in plain(s.note)
     assert not any(curve.isVisible() for curve in s.lr_curves.values()) and s.points("constant") == 0
+
+
+def test_todays_schedules_are_a_tick_away_and_follow_their_sliders(qtbot, panel):
+    s = panel.section("schedules")
+    s.set_values({"total_epochs": 100})
+    panel.cancel()
+    today = ("one_cycle", "cosine_warm_restarts", "reduce_on_plateau")
+    assert not any(s.tutorial_values()[n] for n in today)                 # the tutorial's figure as it was
+    assert not s.lr_curves["one_cycle"].isVisible() and "One-cycle" not in plain(s.lr_box.legend_label)
+    with qtbot.waitSignal(s.figure_drawn, timeout=2000):
+        s.modern_checks.widgets["one_cycle"].editor.click()
+    cycle = curve_y(s.lr_curves["one_cycle"])
+    assert s.lr_curves["one_cycle"].isVisible() and cycle.size == 100
+    assert cycle[0] == pytest.approx(0.1 / 25) and int(np.argmax(cycle)) == 29 and cycle[-1] < 1e-6
+    # its max lr above the initial lr: the axis grows to show the peak
+    with qtbot.waitSignal(s.figure_drawn, timeout=2000):
+        type_into(qtbot, s.param_widget("max_lr").editor, "0.3")
+    assert curve_y(s.lr_curves["one_cycle"]).max() == pytest.approx(0.3)
+    assert s.lr_plot.getViewBox().viewRange()[1][1] >= 0.3
+    # warm restarts: back to the initial lr every T_0 epochs
+    s.modern_checks.widgets["cosine_warm_restarts"].editor.click()
+    with qtbot.waitSignal(s.figure_drawn, timeout=2000):
+        type_into(qtbot, s.param_widget("T_0").editor, "20")
+    restarts = curve_y(s.lr_curves["cosine_warm_restarts"])
+    assert [e for e in range(1, 100) if restarts[e] > restarts[e - 1]] == [20, 40, 60, 80]
+    # the plateau has no curve before a run: its key says the run draws it
+    s.modern_checks.widgets["reduce_on_plateau"].editor.click()
+    assert "plateau: drawn by its run" in plain(s.lr_box.legend_label)
+    # a warm-up that ends where it starts is explained, not drawn
+    s.set_values({"total_epochs": 10, "pct_start": 0.1})
+    assert "pct_start" in plain(s.problem) and not s.lr_curves["one_cycle"].isVisible()
+    qtbot.waitUntil(panel.is_idle, timeout=30000)
+
+
+def test_the_plateau_run_marks_its_cuts_on_the_plots(qtbot, panel):
+    s = panel.section("schedules")
+    values = {n: False for n in s.checks.widgets}
+    values.update(reduce_on_plateau=True, one_cycle=True, patience=0, factor=0.5, threshold=0.1)
+    with qtbot.waitSignal(s.done, timeout=30000):
+        s.set_values(values)
+    run = s.result.runs["reduce_on_plateau"]
+    cuts = [e.epoch for e in run.history if e.lr_reduced]
+    assert cuts                                                        # a 10 % threshold stalls at once
+    np.testing.assert_array_equal(curve_y(s.plateau.line), run.curve("lr"))
+    x, y = s.plateau.loss_cuts.getData()
+    np.testing.assert_array_equal(x, [e + 1 for e in cuts])           # epochs trained when it cut
+    np.testing.assert_array_equal(y, run.curve("val_loss")[cuts])     # on its validation curve
+    x_lr, y_lr = s.plateau.lr_cuts.getData()
+    inside = [e + 1 for e in cuts if e + 1 < 10]
+    np.testing.assert_array_equal(x_lr, inside)                       # where the smaller rate starts
+    np.testing.assert_allclose(y_lr, run.curve("lr")[inside])
+    assert all(run.history[x].lr == run.history[x - 1].lr / 2 for x in inside)
+    assert "plateau cut the lr" in plain(s.legend) and "plateau cut the lr" in plain(s.lr_box.legend_label)
+    text = plain(s.note)
+    assert "Reduce on plateau cut the rate" in text and "One-cycle" in text
+    # a new run clears the old marks before it draws its own
+    s.set_values({"speed": 5})
+    qtbot.mouseClick(s.run_button, Qt.LeftButton)
+    assert s.plateau.cuts == [] and curve_y(s.plateau.loss_cuts).size == 0
+    s.set_values({"speed": 1000})
+    with qtbot.waitSignal(s.done, timeout=30000):
+        pass
+    # unticked: no line, no marks
+    with qtbot.waitSignal(s.done, timeout=30000):
+        s.modern_checks.widgets["reduce_on_plateau"].editor.click()
+    assert not s.plateau.line.isVisible() and not s.plateau.loss_cuts.isVisible()
