@@ -9,10 +9,13 @@ Each surface has a value, an analytic gradient, a default view box and its known
 :class:`Race`), and :func:`race_job` runs it from the flat values of :data:`RACE_PARAMS` (the
 Optimizers tab's parameters: ``{"surface": "quadratic", "SGD": True, "SGD.lr": 0.05, ...}``).
 A race is cheap (a few thousand 2-D steps): the GUI computes it whole, then animates it.
+:func:`from_formula` makes a surface of a formula the user typed (``engine.formula``); the race's
+``"surface": "custom"`` races on its ``"formula"``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -149,6 +152,47 @@ def get(key: str) -> Surface:
         raise ValueError(f"surface must be one of {', '.join(SURFACES)}, got {key!r}") from None
 
 
+CUSTOM = "custom"   # the race's surface key for a typed formula
+DEFAULT_VIEW = (-5.0, 5.0, -5.0, 5.0)
+
+
+def from_formula(text: str, view=DEFAULT_VIEW) -> Surface:
+    """The surface of a formula in x and y (see :mod:`engine.formula`: a whitelisted tree, exact
+    gradient), with ``view`` as its view box, the minimum estimated on it and a default start.
+    A formula that is not allowed, or not finite anywhere on the view, raises ``ValueError``."""
+    try:
+        box = tuple(float(v) for v in view)
+    except (TypeError, ValueError):
+        raise ValueError(f"view must be four numbers (x_min, x_max, y_min, y_max), got {view!r}") from None
+    if len(box) != 4 or not all(np.isfinite(box)) or box[0] >= box[1] or box[2] >= box[3]:
+        raise ValueError(f"view must be four finite numbers with x_min < x_max and y_min < y_max, got {view!r}")
+    return _from_formula(text, box)
+
+
+@lru_cache(maxsize=32)   # the panel and the worker ask for the same surface; a Surface is frozen
+def _from_formula(text: str, view: tuple) -> Surface:
+    from engine.formula import parse
+    from engine.formula_surface import analyse
+    formula = parse(text)
+    found = analyse(formula, view)
+    where = " and ".join(f"({x:.4g}, {y:.4g})" for x, y in found.minima[:4])
+    lesson = " ".join((f"Your formula. Estimated minimum f* = {found.min_value:.6g} at {where} (a grid search "
+                       "over the view, then refined); the gradient is exact (symbolic differentiation).",
+                       *found.notes))
+    return Surface(CUSTOM, "Custom…", f"f(x, y) = {text.strip()}", formula.value, formula.gradient, view,
+                   found.minima, found.min_value, found.start, lesson)
+
+
+def race_surface(key: str, formula: str = "") -> Surface:
+    """The race's surface: a built-in one by its key, or ``formula``'s for :data:`CUSTOM`."""
+    return from_formula(formula) if key == CUSTOM else get(key)
+
+
+def check_formula(text: str) -> None:
+    """``ValueError`` if ``text`` makes no surface (the formula parameter's check)."""
+    from_formula(text)
+
+
 @dataclass(frozen=True)
 class Path:
     """One optimizer's trajectory: points[k] after k steps, losses[k] = f(points[k])."""
@@ -255,8 +299,12 @@ def race(surface: Surface, optimizers: dict, start, steps: int = 50,
 
 
 # ------------------------------------------------------------------ the race's parameters
-SURFACE = Param("surface", "loss surface", "quadratic", kind="choice", choices=tuple(SURFACES),
+SURFACE = Param("surface", "loss surface", "quadratic", kind="choice", choices=tuple(SURFACES) + (CUSTOM,),
                 help="The function the optimizers minimise.")
+FORMULA = Param("formula", "your formula", "x**2/4 + y**2 - 2*cos(x)*cos(y)", kind="text", maximum=300,
+                check=check_formula,
+                help="The loss surface when the surface is Custom…: a formula in x and y with numbers, pi, e, "
+                     "+ - * / **, parentheses and sin cos tan exp log sqrt abs tanh.")
 START_X = Param("start_x", "start x", SURFACES["quadratic"].default_start[0], minimum=-1e3, maximum=1e3,
                 help="Where every optimizer starts: x.")
 START_Y = Param("start_y", "start y", SURFACES["quadratic"].default_start[1], minimum=-1e3, maximum=1e3,
@@ -270,7 +318,7 @@ def _optimizer_params(name: str) -> tuple[Param, ...]:
 
 # each optimizer's switch ("SGD") and its hyper-parameters under its name ("SGD.lr", "Momentum.momentum")
 OPTIMIZER_PARAMS: dict[str, tuple[Param, ...]] = {name: _optimizer_params(name) for name in OPTIMIZERS}
-RACE_PARAMS = ParamSet((SURFACE, STEPS, NOISE, SEED, START_X, START_Y)
+RACE_PARAMS = ParamSet((SURFACE, FORMULA, STEPS, NOISE, SEED, START_X, START_Y)
                        + tuple(p for params in OPTIMIZER_PARAMS.values() for p in params))
 
 
@@ -279,7 +327,7 @@ def race_settings(values: dict) -> dict:
     v = RACE_PARAMS.validate(values)
     optimizers = {name: {p.name.split(".", 1)[1]: v[p.name] for p in params[1:]}
                   for name, params in OPTIMIZER_PARAMS.items() if v[name]}
-    return dict(surface=get(v["surface"]), optimizers=optimizers, start=(v["start_x"], v["start_y"]),
+    return dict(surface=race_surface(v["surface"], v["formula"]), optimizers=optimizers, start=(v["start_x"], v["start_y"]),
                 steps=v["steps"], noise=v["noise"], seed=v["seed"])
 
 
