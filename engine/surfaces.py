@@ -301,7 +301,7 @@ def race(surface: Surface, optimizers: dict, start, steps: int = 50,
 # ------------------------------------------------------------------ the race's parameters
 SURFACE = Param("surface", "loss surface", "quadratic", kind="choice", choices=tuple(SURFACES) + (CUSTOM,),
                 help="The function the optimizers minimise.")
-FORMULA = Param("formula", "your formula", "x**2/4 + y**2 - 2*cos(x)*cos(y)", kind="text", maximum=300,
+FORMULA = Param("formula", "your formula", "x**2/4 + y**2 - 2*cos(2*x)*cos(y)", kind="text", maximum=300,
                 check=check_formula,
                 help="The loss surface when the surface is Custom…: a formula in x and y with numbers, pi, e, "
                      "+ - * / **, parentheses and sin cos tan exp log sqrt abs tanh.")

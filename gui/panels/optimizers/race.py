@@ -10,6 +10,8 @@ steps, noise, seed, the start point, and per optimizer its switch ``"SGD"`` and 
 ``"SGD.lr"``) plus the animation's speed. Three of them are shown by widgets of the lab's own
 rather than a form (see :mod:`gui.panels.optimizers.bound`): the surface's combo box (it lists the
 surfaces by title), each optimizer box's check, and the start point (a click on the contour plot).
+The combo's last entry, "Custom…", races on the ``formula`` typed in a line edit
+(:mod:`gui.panels.optimizers.custom_surface`).
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from engine.surfaces import OPTIMIZER_PARAMS, Race
 from gui.lab import RunSection
 from gui.live_text import LiveText
 from gui.panels.optimizers.bound import Bound, BoundForm
+from gui.panels.optimizers.custom_surface import FormulaEdit, in_view
 from gui.panels.optimizers.optimizer_box import OptimizerBox
 from gui.panels.optimizers.race_plots import RacePlots
 from gui.panels.optimizers.transport import Transport
@@ -63,7 +66,7 @@ class RaceSection(RunSection):
     title = "Optimizers"
     params = S.RACE_PARAMS.params + (SPEED,)
     initial = {**preset_values(PRESETS, S.SURFACE.default), **{name: True for name in TUTORIAL_OPTIMIZERS}}
-    key_params = ("surface", "SGD.lr", "Momentum.lr", "Adam.lr", "noise")   # the tutorial's three racers
+    key_params = ("surface", "formula", "SGD.lr", "Momentum.lr", "Adam.lr", "noise")   # the tutorial's three racers
     live_params = ("speed",)
     restart_ms = 0   # a race takes milliseconds: follow a dragged slider at once
     column_widths = {False: (360, 420), True: (505, 520)}   # the plots come first
@@ -72,7 +75,7 @@ class RaceSection(RunSection):
     def build(self) -> None:
         self.presets = PRESETS
         values = self.tutorial_values()
-        self.surface = S.get(values["surface"])
+        self.surface = S.race_surface(values["surface"], values["formula"])
         self.start = [values["start_x"], values["start_y"]]
         self.paths: dict = {}
         self.problems: dict = {}
@@ -83,12 +86,16 @@ class RaceSection(RunSection):
         self.surface_combo = QComboBox()
         for key, surf in S.SURFACES.items():
             self.surface_combo.addItem(surf.title, key)
+        self.surface_combo.addItem("Custom…", S.CUSTOM)
         self.surface_combo.setToolTip("The function the optimizers minimise. Switching also loads learning rates "
                                       "that make that surface instructive.")
         own.add(Bound(S.SURFACE, self.surface_combo.currentData,
                       lambda key: self.surface_combo.setCurrentIndex(self.surface_combo.findData(key)),
                       self.surface_combo))
         self.surface_combo.currentIndexChanged.connect(self._surface_picked)
+        self.formula_edit = FormulaEdit(values["formula"])
+        self.formula_edit.accepted.connect(self._formula_typed)
+        own.add(Bound(S.FORMULA, self.formula_edit.text, self._set_formula, self.formula_edit))
         for i, param in enumerate((S.START_X, S.START_Y)):
             own.add(Bound(param, lambda i=i: self.start[i], lambda v, i=i: self._move_start(i, v)))
         self.formula_label = QLabel()
@@ -98,7 +105,7 @@ class RaceSection(RunSection):
         self.start_label.setWordWrap(True)
         surface_box = QGroupBox("Loss surface")
         sl = QVBoxLayout(surface_box)
-        for w in (self.surface_combo, self.formula_label, self.lesson_text, self.start_label):
+        for w in (self.surface_combo, self.formula_edit, self.formula_label, self.lesson_text, self.start_label):
             sl.addWidget(w)
 
         run_box = QGroupBox("Run")
@@ -152,10 +159,11 @@ class RaceSection(RunSection):
         return [self.summary.text()] if self.summary.text() else []
 
     def set_values(self, values: dict) -> None:
-        """As Section's, but the surface first: a new surface loads its preset and its start,
-        which the other values given may then override."""
+        """As Section's, but the formula, then the surface first: a new surface loads its preset
+        and its start, which the other values given may then override."""
         checked = self.validate(values)
-        super().set_values(dict(sorted(checked.items(), key=lambda item: item[0] != "surface")))
+        first = {"formula": 0, "surface": 1}
+        super().set_values(dict(sorted(checked.items(), key=lambda item: first.get(item[0], 2))))
 
     def job(self, speed, **values):
         return S.race_job(**values)
@@ -171,6 +179,8 @@ class RaceSection(RunSection):
     def on_change(self, name: str, value) -> None:
         if name == "surface":
             self._load_surface(value)
+        elif name == "formula" and self.surface.key == S.CUSTOM:
+            self._load_formula()
         super().on_change(name, value)
 
     # ------------------------------------------------------------ drawing
@@ -196,7 +206,10 @@ class RaceSection(RunSection):
 
     def _show_surface(self) -> None:
         self.race_plots.show_surface(self.surface, self.start)
-        self.formula_label.setText(f"<b>{self.surface.formula}</b>")
+        custom = self.surface.key == S.CUSTOM
+        self.formula_edit.setVisible(custom)
+        self.formula_label.setVisible(not custom)
+        self.formula_label.setText(f"<b>{html.escape(self.surface.formula)}</b>")
         self.lesson_text.setText(html.escape(self.surface.lesson))
         self._show_start()
         self.bg_worker.start(C.background_job, self.surface)
@@ -218,13 +231,33 @@ class RaceSection(RunSection):
 
     def _load_surface(self, key: str) -> None:
         self.transport.pause()
-        self.surface = S.get(key)
+        self.surface = S.race_surface(key, self.formula_edit.text())
         self.paths = {}
         self.transport.frame = 0
         self.set_values({**preset_values(self.presets, key),
                          "start_x": self.surface.default_start[0], "start_y": self.surface.default_start[1]})
         self._show_surface()
         self.status.emit(f"{self.surface.title}: learning rates set to values that suit this surface.")
+
+    @Slot(str)
+    def _formula_typed(self, text: str) -> None:
+        """A valid formula typed: the race follows it (the line edit already holds it)."""
+        self._own_changed(S.FORMULA.name, text)
+
+    def _set_formula(self, text: str) -> None:
+        self.formula_edit.set_text(text)
+        self._own_changed(S.FORMULA.name, text)
+
+    def _load_formula(self) -> None:
+        """The custom surface follows a new formula; the start stays where it is if it is still
+        in the view with a finite value and gradient there."""
+        self.transport.pause()
+        self.surface = S.race_surface(S.CUSTOM, self.formula_edit.text())
+        self.paths = {}
+        self.transport.frame = 0
+        if not in_view(self.surface, self.start):
+            self.set_values({"start_x": self.surface.default_start[0], "start_y": self.surface.default_start[1]})
+        self._show_surface()
 
     def _move_start(self, i: int, value: float) -> None:
         self.start[i] = value
