@@ -116,7 +116,8 @@ def analyse(formula, view) -> Analysis:
     edge = [abs(best[0] - x0), abs(best[0] - x1), abs(best[1] - y0), abs(best[1] - y1)]
     if min(edge[0], edge[1]) < 0.5 * step[0] or min(edge[2], edge[3]) < 0.5 * step[1]:
         notes.append(f"No minimum inside the view: f is lowest on its edge, at {_fmt(best)}, and may keep "
-                     "falling outside it (perhaps without bound). f − f* then measures from that edge.")
+                     "falling outside it (perhaps without bound). f − f* is measured from that edge: a path "
+                     "that goes beyond it leaves the log axis.")
     return Analysis(tuple(minima), f_star, _start(formula, view, np.array(best)), tuple(notes))
 
 

@@ -179,7 +179,7 @@ def _from_formula(text: str, view: tuple) -> Surface:
     lesson = " ".join((f"Your formula. Estimated minimum f* = {found.min_value:.6g} at {where} (a grid search "
                        "over the view, then refined); the gradient is exact (symbolic differentiation).",
                        *found.notes))
-    return Surface(CUSTOM, "Custom…", f"f(x, y) = {text.strip()}", formula.value, formula.gradient, view,
+    return Surface(CUSTOM, "Your formula", f"f(x, y) = {text.strip()}", formula.value, formula.gradient, view,
                    found.minima, found.min_value, found.start, lesson)
 
 
@@ -201,6 +201,7 @@ class Path:
     losses: np.ndarray
     diverged_at: int | None = None  # the step at which the path left any sensible range
     hyperparameters: dict = field(default_factory=dict)
+    stopped: str = ""   # why it was cut, when not by a too large step (a typed formula's surface)
 
     @property
     def steps_taken(self) -> int:
@@ -228,7 +229,7 @@ def run_path(surface: Surface, optimizer: Optimizer, start, steps: int, noise: f
     points[0] = start
     losses[0] = surface.f(start)
     limit = DIVERGENCE_FACTOR * max(abs(losses[0] - surface.min_value), 1.0) + surface.min_value
-    diverged_at = None
+    diverged_at, stopped = None, ""
     p = start
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, steps + 1):
@@ -239,12 +240,16 @@ def run_path(surface: Surface, optimizer: Optimizer, start, steps: int, noise: f
             loss = surface.f(p) if np.all(np.isfinite(p)) else np.inf
             if not np.isfinite(loss) or loss > limit or np.max(np.abs(p)) > DIVERGENCE_COORD:
                 diverged_at = k
+                if np.isnan(loss) and np.all(np.isfinite(p)):
+                    stopped = "left the region where f is defined"
+                elif loss < surface.min_value:
+                    stopped = "ran off downhill: f has no minimum that way"
                 break
             points[k] = p
             losses[k] = loss
     n = steps + 1 if diverged_at is None else diverged_at
     return Path(name or optimizer.name, points[:n].copy(), losses[:n].copy(), diverged_at,
-                optimizer.hyperparameters())
+                optimizer.hyperparameters(), stopped)
 
 
 @dataclass(frozen=True)

@@ -213,3 +213,12 @@ def test_bad_views_and_the_race_on_a_formula():
 def test_divergence_on_a_formula_is_cut_before_overflow():
     path = S.run_path(from_formula("x**4 + y**4"), S.make_optimizer("SGD", lr=0.5), (4.0, 4.0), 100)
     assert path.diverged_at is not None and np.all(np.isfinite(path.losses))
+
+
+def test_paths_cut_by_a_formula_say_why():
+    half = S.run_path(from_formula("sqrt(x) + y**2"), S.make_optimizer("SGD", lr=0.5), (1.0, 1.0), 50)
+    assert half.diverged_at is not None and half.stopped == "left the region where f is defined"
+    plane = S.run_path(from_formula("x + y"), S.make_optimizer("Momentum", lr=100.0, momentum=0.99), (0.0, 0.0), 2000)
+    assert plane.diverged_at is not None and "no minimum" in plane.stopped
+    bowl = S.run_path(from_formula("x**2 + y**2"), S.make_optimizer("SGD", lr=1.5), (1.0, 1.0), 100)
+    assert bowl.diverged_at is not None and bowl.stopped == ""   # too large a step: the usual sentence

@@ -96,6 +96,23 @@ def test_no_minimum_in_view_is_said_and_the_race_still_runs(qtbot, race):
     race.run_defaults()
     qtbot.waitUntil(lambda: race.is_idle(), timeout=10000)
     assert "nan" not in race.summary.text()
+    # past the edge's f* a path leaves the log axis: no false "arrival" at the floor
+    momentum = race.paths["Momentum"].losses
+    assert momentum[-1] < race.surface.min_value
+    _, shown = race.race_plots.items["Momentum"]["conv"].getData()
+    assert np.isnan(shown[-1]) and np.nanmin(shown) > -15   # log10 of what is drawn
+
+
+def test_leaving_where_the_formula_is_defined_is_said_in_words(qtbot, race):
+    pick_custom(qtbot, race)
+    race.set_values({"Adam.lr": 0.1})
+    with qtbot.waitSignal(race.done, timeout=5000):
+        type_formula(qtbot, race, "sqrt(x) + (y - 1)**2")
+        qtbot.keyClick(race.formula_edit.line, Qt.Key_Return)
+    assert race.paths["Adam"].stopped == "left the region where f is defined"
+    race.transport.set_frame(race.transport.last)
+    assert "Adam left the region where f is defined at step" in plain(race.summary)
+    assert "too large" not in plain(race.summary).split("Adam")[-1]
 
 
 def test_a_setup_restores_the_formula(qtbot, window, race, tmp_path):
