@@ -165,7 +165,7 @@ class RacePlots(QSplitter):
                 py = min(max(pts[-1, 1], y0 + my), y1 - my)
                 items["cross"].setData([px], [py])
                 items["cross"].setVisible(True)
-                items["note"].setText(f"{name} {path.stopped or 'diverged'} at step {path.diverged_at}")
+                items["note"].setText(f"{name} {'stopped' if path.stopped else 'diverged'} at step {path.diverged_at}")
                 # beside the cross, never over it, and turned towards the middle of the plot
                 items["note"].setAnchor((1.1 if px > (x0 + x1) / 2 else -0.1, -0.3 if py > (y0 + y1) / 2 else 1.3))
                 items["note"].setPos(QPointF(px, py))
