@@ -1,6 +1,4 @@
 """Typed formulas: the whitelist, exact gradients, the estimated minimum, and a fuzzed parser."""
-import time
-
 import numpy as np
 import pytest
 
@@ -69,19 +67,17 @@ def test_values_follow_python_arithmetic_and_shapes_broadcast():
     assert all(g.shape == (3, 4) and not g.any() for g in parse("3").gradient(grid, grid))
 
 
-def test_huge_powers_are_inf_at_once_not_a_hang():
-    t = time.perf_counter()
-    assert parse("9**9**9**9").value(0.0, 0.0) == np.inf
+def test_huge_powers_are_float_inf_not_a_python_integer_power():
+    # with Python ints this would never finish; with numpy floats it is inf (benchmarks/bench_formula.py times it)
+    f = parse("9**9**9**9")
+    assert f.value(0.0, 0.0) == np.inf and all(np.ndim(g) == 0 for g in f.gradient(0.0, 0.0))
     assert np.isnan(parse("log(-1) + x").value(1.0, 0.0))
-    assert time.perf_counter() - t < 0.5
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_inputs_raise_value_error_saying_what(text):
-    t = time.perf_counter()
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError) as info:   # in well under a millisecond: benchmarks/bench_formula.py
         parse(text)
-    assert time.perf_counter() - t < 0.05     # milliseconds, not a hang
     assert len(str(info.value)) > 15 and "Traceback" not in str(info.value)
 
 
@@ -107,7 +103,6 @@ def test_fuzzed_token_strings_parse_or_raise_value_error_quickly():
     accepted = 0
     for _ in range(3000):
         text = "".join(rng.choice(tokens, size=rng.integers(1, 25)))
-        t = time.perf_counter()
         try:
             f = parse(text)
         except ValueError:
@@ -117,7 +112,6 @@ def test_fuzzed_token_strings_parse_or_raise_value_error_quickly():
             v = f.value(np.linspace(-2, 2, 7), 0.5)
             gx, gy = f.gradient(0.3, -0.7)
             assert v.shape == (7,) and np.ndim(gx) == 0 and np.ndim(gy) == 0
-        assert time.perf_counter() - t < 0.2, text
     assert accepted > 20   # the fuzzer does reach the evaluator
 
 
