@@ -281,8 +281,9 @@ class RaceSection(RunSection):
             self.cursor_label.setText("")
             return
         x, y = point
-        self.cursor_label.setText(f"pointer ({x:.3f}, {y:.3f}): f = {self.surface.f((x, y)):.5g}"
-                                  "   (click to start there)")
+        f = self.surface.f((x, y))   # a typed formula may be undefined (nan) or overflow there
+        value = f"f = {f:.5g}" if f == f else "f is not defined here"
+        self.cursor_label.setText(f"pointer ({x:.3f}, {y:.3f}): {value}   (click to start there)")
 
     @Slot(object)
     def _on_background(self, bg) -> None:

@@ -113,6 +113,8 @@ def test_leaving_where_the_formula_is_defined_is_said_in_words(qtbot, race):
     race.transport.set_frame(race.transport.last)
     assert "Adam left the region where f is defined at step" in plain(race.summary)
     assert "too large" not in plain(race.summary).split("Adam")[-1]
+    race.race_plots.hovered.emit((-2.0, 1.0))   # the pointer over the blank half
+    assert "f is not defined here" in race.cursor_label.text()
 
 
 def test_a_setup_restores_the_formula(qtbot, window, race, tmp_path):
