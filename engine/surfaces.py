@@ -183,14 +183,17 @@ def _from_formula(text: str, view: tuple) -> Surface:
                    found.minima, found.min_value, found.start, lesson)
 
 
-def race_surface(key: str, formula: str = "") -> Surface:
-    """The race's surface: a built-in one by its key, or ``formula``'s for :data:`CUSTOM`."""
-    return from_formula(formula) if key == CUSTOM else get(key)
+def race_surface(key: str, formula: str = "", view: float = DEFAULT_VIEW[1]) -> Surface:
+    """The race's surface: a built-in one by its key, or for :data:`CUSTOM` ``formula``'s on the
+    square view box [-view, view]²."""
+    return from_formula(formula, (-view, view, -view, view)) if key == CUSTOM else get(key)
 
 
 def check_formula(text: str) -> None:
-    """``ValueError`` if ``text`` makes no surface (the formula parameter's check)."""
-    from_formula(text)
+    """``ValueError`` if ``text`` is not an allowed formula (the formula parameter's check; whether
+    it is finite somewhere depends on the view, and :func:`from_formula` says so)."""
+    from engine.formula import parse
+    parse(text)
 
 
 @dataclass(frozen=True)
@@ -310,6 +313,8 @@ FORMULA = Param("formula", "your formula", "x**2/4 + y**2 - 2*cos(2*x)*cos(y)", 
                 check=check_formula,
                 help="The loss surface when the surface is Custom…: a formula in x and y with numbers, pi, e, "
                      "+ - * / **, parentheses and sin cos tan exp log sqrt abs tanh.")
+VIEW = Param("view", "view ±", DEFAULT_VIEW[1], minimum=0.1, maximum=1000.0, log=True, decimals=2,
+             help="Your formula's view box: x and y from −view to +view. The minimum is searched there.")
 START_X = Param("start_x", "start x", SURFACES["quadratic"].default_start[0], minimum=-1e3, maximum=1e3,
                 help="Where every optimizer starts: x.")
 START_Y = Param("start_y", "start y", SURFACES["quadratic"].default_start[1], minimum=-1e3, maximum=1e3,
@@ -323,7 +328,7 @@ def _optimizer_params(name: str) -> tuple[Param, ...]:
 
 # each optimizer's switch ("SGD") and its hyper-parameters under its name ("SGD.lr", "Momentum.momentum")
 OPTIMIZER_PARAMS: dict[str, tuple[Param, ...]] = {name: _optimizer_params(name) for name in OPTIMIZERS}
-RACE_PARAMS = ParamSet((SURFACE, FORMULA, STEPS, NOISE, SEED, START_X, START_Y)
+RACE_PARAMS = ParamSet((SURFACE, FORMULA, VIEW, STEPS, NOISE, SEED, START_X, START_Y)
                        + tuple(p for params in OPTIMIZER_PARAMS.values() for p in params))
 
 
@@ -332,7 +337,7 @@ def race_settings(values: dict) -> dict:
     v = RACE_PARAMS.validate(values)
     optimizers = {name: {p.name.split(".", 1)[1]: v[p.name] for p in params[1:]}
                   for name, params in OPTIMIZER_PARAMS.items() if v[name]}
-    return dict(surface=race_surface(v["surface"], v["formula"]), optimizers=optimizers, start=(v["start_x"], v["start_y"]),
+    return dict(surface=race_surface(v["surface"], v["formula"], v["view"]), optimizers=optimizers, start=(v["start_x"], v["start_y"]),
                 steps=v["steps"], noise=v["noise"], seed=v["seed"])
 
 

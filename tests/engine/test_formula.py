@@ -216,3 +216,11 @@ def test_paths_cut_by_a_formula_say_why():
     assert plane.diverged_at is not None and "no minimum" in plane.stopped
     bowl = S.run_path(from_formula("x**2 + y**2"), S.make_optimizer("SGD", lr=1.5), (1.0, 1.0), 100)
     assert bowl.diverged_at is not None and bowl.stopped == ""   # too large a step: the usual sentence
+
+
+def test_the_race_surface_of_a_formula_on_a_view():
+    s = S.race_surface("custom", ROSENBROCK, 2.0)
+    assert s.view == (-2.0, 2.0, -2.0, 2.0) and -2 < s.default_start[0] < 2
+    assert S.race_settings({"surface": "custom", "formula": "x**2 + y**2", "view": 3.0})["surface"].view[1] == 3.0
+    with pytest.raises(ValueError, match="view"):
+        S.RACE_PARAMS.validate({"view": 0.0})

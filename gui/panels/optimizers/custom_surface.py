@@ -2,11 +2,13 @@
 
 :class:`FormulaEdit` checks the text 300 ms after the typing pauses (or at once on Return) with
 ``engine.surfaces.from_formula``: a formula it refuses shows the engine's sentence under the
-line edit while the previous surface stays; a good one is reported by ``accepted(text)``.
+line edit while the previous surface stays; a good one is reported by ``accepted(text)``. The
+surface is made by the function given (the race's: the formula on the view box set).
 """
 from __future__ import annotations
 
 import html
+from typing import Callable
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -26,9 +28,10 @@ class FormulaEdit(QWidget):
     that makes a surface, ``text()`` is the one last accepted."""
     accepted = Signal(str)
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, make_surface: Callable[[str], object] = S.from_formula):
         super().__init__()
         self._accepted = text
+        self.make_surface = make_surface
         self.line = QLineEdit(text)
         self.line.setMaxLength(MAX_LENGTH)
         self.line.setClearButtonEnabled(True)
@@ -61,7 +64,7 @@ class FormulaEdit(QWidget):
         self._accepted = text
         if self.line.text() != text:
             self.line.setText(text)
-        self._show_error("")
+        self.show_error("")
 
     def error_text(self) -> str:
         """The engine's sentence for the text typed, or "" while it is valid."""
@@ -77,16 +80,17 @@ class FormulaEdit(QWidget):
         self.timer.stop()
         text = self.line.text()
         try:
-            S.from_formula(text)
+            self.make_surface(text)
         except ValueError as exc:
-            self._show_error(str(exc))
+            self.show_error(str(exc))
             return
-        self._show_error("")
+        self.show_error("")
         if text != self._accepted:
             self._accepted = text
             self.accepted.emit(text)
 
-    def _show_error(self, message: str) -> None:
+    def show_error(self, message: str) -> None:
+        """Show the engine's ``message`` under the line edit ("" hides it)."""
         self.error.setProperty("message", message)
         self.error.setText(f"<span style='color:{ERROR_COLOUR}'>{html.escape(message)[:1].upper()}"
                            f"{html.escape(message)[1:]}. The surface shown is the last valid one.</span>"

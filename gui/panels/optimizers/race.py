@@ -75,7 +75,7 @@ class RaceSection(RunSection):
     def build(self) -> None:
         self.presets = PRESETS
         values = self.tutorial_values()
-        self.surface = S.race_surface(values["surface"], values["formula"])
+        self.surface = S.race_surface(values["surface"], values["formula"], values["view"])
         self.start = [values["start_x"], values["start_y"]]
         self.paths: dict = {}
         self.problems: dict = {}
@@ -93,7 +93,8 @@ class RaceSection(RunSection):
                       lambda key: self.surface_combo.setCurrentIndex(self.surface_combo.findData(key)),
                       self.surface_combo))
         self.surface_combo.currentIndexChanged.connect(self._surface_picked)
-        self.formula_edit = FormulaEdit(values["formula"])
+        self.view_form = self.make_form(("view",))
+        self.formula_edit = FormulaEdit(values["formula"], self._formula_surface)
         self.formula_edit.accepted.connect(self._formula_typed)
         own.add(Bound(S.FORMULA, self.formula_edit.text, self._set_formula, self.formula_edit))
         for i, param in enumerate((S.START_X, S.START_Y)):
@@ -105,7 +106,8 @@ class RaceSection(RunSection):
         self.start_label.setWordWrap(True)
         surface_box = QGroupBox("Loss surface")
         sl = QVBoxLayout(surface_box)
-        for w in (self.surface_combo, self.formula_edit, self.formula_label, self.lesson_text, self.start_label):
+        for w in (self.surface_combo, self.formula_edit, self.view_form, self.formula_label, self.lesson_text,
+                  self.start_label):
             sl.addWidget(w)
 
         run_box = QGroupBox("Run")
@@ -179,7 +181,7 @@ class RaceSection(RunSection):
     def on_change(self, name: str, value) -> None:
         if name == "surface":
             self._load_surface(value)
-        elif name == "formula" and self.surface.key == S.CUSTOM:
+        elif name in ("formula", "view") and self.surface_combo.currentData() == S.CUSTOM:
             self._load_formula()
         super().on_change(name, value)
 
@@ -208,6 +210,7 @@ class RaceSection(RunSection):
         self.race_plots.show_surface(self.surface, self.start)
         custom = self.surface.key == S.CUSTOM
         self.formula_edit.setVisible(custom)
+        self.view_form.setVisible(custom)
         self.formula_label.setVisible(not custom)
         self.formula_label.setText(f"<b>{html.escape(self.surface.formula)}</b>")
         self.lesson_text.setText(html.escape(self.surface.lesson))
@@ -231,7 +234,7 @@ class RaceSection(RunSection):
 
     def _load_surface(self, key: str) -> None:
         self.transport.pause()
-        self.surface = S.race_surface(key, self.formula_edit.text())
+        self.surface = (self._custom_surface() or self.surface) if key == S.CUSTOM else S.get(key)
         self.paths = {}
         self.transport.frame = 0
         self.set_values({**preset_values(self.presets, key),
@@ -248,11 +251,28 @@ class RaceSection(RunSection):
         self.formula_edit.set_text(text)
         self._own_changed(S.FORMULA.name, text)
 
+    def _formula_surface(self, text: str):
+        return S.race_surface(S.CUSTOM, text, self.view_form["view"].value())
+
+    def _custom_surface(self):
+        """The formula's surface on the view set, or None with the reason under the formula (a
+        formula not finite anywhere on a new view: the race then fails with the same reason)."""
+        try:
+            surface = self._formula_surface(self.formula_edit.text())
+        except ValueError as exc:
+            self.formula_edit.show_error(str(exc))
+            return None
+        self.formula_edit.show_error("")
+        return surface
+
     def _load_formula(self) -> None:
-        """The custom surface follows a new formula; the start stays where it is if it is still
-        in the view with a finite value and gradient there."""
+        """The custom surface follows a new formula or view; the start stays where it is if it is
+        still in the view with a finite value and gradient there."""
         self.transport.pause()
-        self.surface = S.race_surface(S.CUSTOM, self.formula_edit.text())
+        surface = self._custom_surface()
+        if surface is None:
+            return
+        self.surface = surface
         self.paths = {}
         self.transport.frame = 0
         if not in_view(self.surface, self.start):

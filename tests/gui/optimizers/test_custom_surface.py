@@ -93,9 +93,8 @@ def test_no_minimum_in_view_is_said_and_the_race_still_runs(qtbot, race):
         qtbot.keyClick(race.formula_edit.line, Qt.Key_Return)
     assert "No minimum inside the view" in plain(race.lesson_text)
     assert all(np.all(np.isfinite(p.losses)) for p in race.paths.values())
-    race.run_defaults()
-    qtbot.waitUntil(lambda: race.is_idle(), timeout=10000)
-    assert "nan" not in race.summary.text()
+    race.transport.set_frame(race.transport.last)   # the last step, as the animation ends
+    assert "nan" not in race.summary.text() and "too large" not in race.summary.text()
     # past the edge's f* a path leaves the log axis: no false "arrival" at the floor
     momentum = race.paths["Momentum"].losses
     assert momentum[-1] < race.surface.min_value
@@ -140,3 +139,19 @@ def test_a_setup_restores_the_formula(qtbot, window, race, tmp_path):
     assert race.values()["noise"] == saved["topics"]["optimizers"]["race"]["noise"]
     with pytest.raises(ValueError, match="expected a text"):
         window.apply_setup({**bad, "topics": {"optimizers": {"race": {"formula": 3}}}})
+
+
+def test_the_view_box_zooms_and_a_formula_needing_a_wider_view_says_so(qtbot, race):
+    pick_custom(qtbot, race)
+    assert not race.view_form.isHidden() and race.surface.view == (-5, 5, -5, 5)
+    type_formula(qtbot, race, "log(x - 6) + y**2")   # defined only right of x = 6
+    qtbot.waitUntil(lambda: race.formula_edit.error.isVisible(), timeout=3000)
+    assert "no finite value anywhere on the view" in plain(race.formula_edit.error)
+    with qtbot.waitSignal(race.done, timeout=5000):
+        race.view_form["view"].set_value(10.0)   # the old formula on the wider view
+    assert race.surface.view == (-10, 10, -10, 10) and race.surface.formula.endswith(S.FORMULA.default)
+    with qtbot.waitSignal(race.done, timeout=5000):
+        qtbot.keyClick(race.formula_edit.line, Qt.Key_Return)   # the typed one, checked on the new view
+    assert race.values()["formula"] == "log(x - 6) + y**2" and race.values()["view"] == 10
+    assert race.surface.minima[0][0] > 6 and not race.formula_edit.error.isVisible()
+    assert race.start[0] > 6 and np.isfinite(race.surface.f(race.start))   # a start where f is defined
