@@ -37,7 +37,9 @@ _WHAT = {ast.Attribute: "an attribute", ast.Subscript: "a subscript ([...])", as
          ast.Dict: "a dict", ast.Starred: "'*' unpacking", ast.NamedExpr: "':='", ast.JoinedStr: "an f-string",
          ast.Await: "'await'", ast.Yield: "'yield'", ast.YieldFrom: "'yield'", ast.Slice: "a slice"}
 # what a student may copy from a built-in surface's formula, as Python
-_TYPOGRAPHY = {"−": "-", "·": "*", "×": "*", "²": "**2", "³": "**3", "⁴": "**4", "π": "pi"}
+# (line breaks and tabs become spaces: a formula is one line, so positions are characters of it)
+_TYPOGRAPHY = {"−": "-", "·": "*", "×": "*", "²": "**2", "³": "**3", "⁴": "**4", "π": "pi",
+               "\n": " ", "\r": " ", "\t": " "}
 _ALLOWED = ("numbers, x, y, pi, e, + - * / **, parentheses and the functions "
             + " ".join(FUNCTIONS))
 

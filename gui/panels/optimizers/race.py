@@ -66,7 +66,7 @@ class RaceSection(RunSection):
     title = "Optimizers"
     params = S.RACE_PARAMS.params + (SPEED,)
     initial = {**preset_values(PRESETS, S.SURFACE.default), **{name: True for name in TUTORIAL_OPTIMIZERS}}
-    key_params = ("surface", "formula", "SGD.lr", "Momentum.lr", "Adam.lr", "noise")   # the tutorial's three racers
+    key_params = ("surface", "SGD.lr", "Momentum.lr", "Adam.lr", "noise")   # the tutorial's three racers
     live_params = ("speed",)
     restart_ms = 0   # a race takes milliseconds: follow a dragged slider at once
     column_widths = {False: (360, 420), True: (505, 520)}   # the plots come first
@@ -161,10 +161,10 @@ class RaceSection(RunSection):
         return [self.summary.text()] if self.summary.text() else []
 
     def set_values(self, values: dict) -> None:
-        """As Section's, but the formula, then the surface first: a new surface loads its preset
+        """As Section's, but the formula and its view, then the surface first: a new surface loads its preset
         and its start, which the other values given may then override."""
         checked = self.validate(values)
-        first = {"formula": 0, "surface": 1}
+        first = {"formula": 0, "view": 0, "surface": 1}
         super().set_values(dict(sorted(checked.items(), key=lambda item: first.get(item[0], 2))))
 
     def job(self, speed, **values):
