@@ -94,8 +94,13 @@ def background(surface, resolution: int = 200, n_levels: int = 18, box=None) -> 
     xs, ys, Z = surface.grid(resolution, box)
     levels = log_levels(Z, surface.min_value, n_levels)
     segments = np.concatenate([contour_segments(xs, ys, Z, lv) for lv in levels])
-    spread = max(float(np.ptp(Z)), 1e-12)
-    shade = np.log10(Z - surface.min_value + 1e-3 * spread)
+    # a typed formula may be inf or nan in places: no segment ends there, and its shade is nan (blank)
+    segments = segments.reshape(-1, 2, 2)[np.isfinite(segments).reshape(-1, 4).all(axis=1)].reshape(-1, 2)
+    finite = np.isfinite(Z)
+    spread = max(float(np.ptp(Z[finite])), 1e-12) if finite.any() else 1.0
+    with np.errstate(all="ignore"):
+        shade = np.log10(Z - surface.min_value + 1e-3 * spread)
+    shade = np.where(finite & np.isfinite(shade), shade, np.nan)
     return Background(xs, ys, shade, segments, levels)
 
 

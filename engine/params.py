@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class Param:
     name: str
     label: str
     default: Any
-    kind: str = "float"  # "float" | "int" | "bool" | "choice"
+    kind: str = "float"  # "float" | "int" | "bool" | "choice" | "text" (maximum: its length)
     minimum: float | None = None
     maximum: float | None = None
     log: bool = False
@@ -26,9 +26,10 @@ class Param:
     decimals: int = 4
     min_inclusive: bool = True
     max_inclusive: bool = True
+    check: Callable[[Any], Any] | None = None   # a further check of a text (raises ValueError)
 
     def __post_init__(self):
-        if self.kind not in ("float", "int", "bool", "choice"):
+        if self.kind not in ("float", "int", "bool", "choice", "text"):
             raise ValueError(f"Param {self.name}: unknown kind {self.kind!r}")
         if self.log and (self.minimum is None or self.minimum <= 0):
             raise ValueError(f"Param {self.name}: a log-scale parameter needs a positive minimum")
@@ -38,6 +39,8 @@ class Param:
             return "one of " + ", ".join(map(str, self.choices))
         if self.kind == "bool":
             return "True or False"
+        if self.kind == "text":
+            return "a text" + ("" if self.maximum is None else f" of at most {self.maximum:g} characters")
         lo = "-inf" if self.minimum is None else f"{self.minimum:g}"
         hi = "inf" if self.maximum is None else f"{self.maximum:g}"
         left = "[" if self.min_inclusive and self.minimum is not None else "("
@@ -54,6 +57,15 @@ class Param:
             if value in self.choices:
                 return value
             raise ValueError(f"{self.name} must be {self.range_text()}, got {value!r}")
+        if self.kind == "text":
+            if not isinstance(value, str) or (self.maximum is not None and len(value) > self.maximum):
+                raise ValueError(f"{self.name} must be {self.range_text()}, got {value!r:.80}")
+            if self.check is not None:
+                try:
+                    self.check(value)
+                except ValueError as exc:
+                    raise ValueError(f"{self.name}: {exc}") from None
+            return value
         try:
             number = float(value)
         except (TypeError, ValueError):

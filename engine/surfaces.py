@@ -9,10 +9,13 @@ Each surface has a value, an analytic gradient, a default view box and its known
 :class:`Race`), and :func:`race_job` runs it from the flat values of :data:`RACE_PARAMS` (the
 Optimizers tab's parameters: ``{"surface": "quadratic", "SGD": True, "SGD.lr": 0.05, ...}``).
 A race is cheap (a few thousand 2-D steps): the GUI computes it whole, then animates it.
+:func:`from_formula` makes a surface of a formula the user typed (``engine.formula``); the race's
+``"surface": "custom"`` races on its ``"formula"``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -149,6 +152,50 @@ def get(key: str) -> Surface:
         raise ValueError(f"surface must be one of {', '.join(SURFACES)}, got {key!r}") from None
 
 
+CUSTOM = "custom"   # the race's surface key for a typed formula
+DEFAULT_VIEW = (-5.0, 5.0, -5.0, 5.0)
+
+
+def from_formula(text: str, view=DEFAULT_VIEW) -> Surface:
+    """The surface of a formula in x and y (see :mod:`engine.formula`: a whitelisted tree, exact
+    gradient), with ``view`` as its view box, the minimum estimated on it and a default start.
+    A formula that is not allowed, or not finite anywhere on the view, raises ``ValueError``."""
+    try:
+        box = tuple(float(v) for v in view)
+    except (TypeError, ValueError):
+        raise ValueError(f"view must be four numbers (x_min, x_max, y_min, y_max), got {view!r}") from None
+    if len(box) != 4 or not all(np.isfinite(box)) or box[0] >= box[1] or box[2] >= box[3]:
+        raise ValueError(f"view must be four finite numbers with x_min < x_max and y_min < y_max, got {view!r}")
+    return _from_formula(text, box)
+
+
+@lru_cache(maxsize=32)   # the panel and the worker ask for the same surface; a Surface is frozen
+def _from_formula(text: str, view: tuple) -> Surface:
+    from engine.formula import parse
+    from engine.formula_surface import analyse
+    formula = parse(text)
+    found = analyse(formula, view)
+    where = " and ".join(f"({x:.4g}, {y:.4g})" for x, y in found.minima[:4])
+    lesson = " ".join((f"Your formula. Estimated minimum f* = {found.min_value:.6g} at {where} (a grid search "
+                       "over the view, then refined); the gradient is exact (symbolic differentiation).",
+                       *found.notes))
+    return Surface(CUSTOM, "Your formula", f"f(x, y) = {text.strip()}", formula.value, formula.gradient, view,
+                   found.minima, found.min_value, found.start, lesson)
+
+
+def race_surface(key: str, formula: str = "", view: float = DEFAULT_VIEW[1]) -> Surface:
+    """The race's surface: a built-in one by its key, or for :data:`CUSTOM` ``formula``'s on the
+    square view box [-view, view]²."""
+    return from_formula(formula, (-view, view, -view, view)) if key == CUSTOM else get(key)
+
+
+def check_formula(text: str) -> None:
+    """``ValueError`` if ``text`` is not an allowed formula (the formula parameter's check; whether
+    it is finite somewhere depends on the view, and :func:`from_formula` says so)."""
+    from engine.formula import parse
+    parse(text)
+
+
 @dataclass(frozen=True)
 class Path:
     """One optimizer's trajectory: points[k] after k steps, losses[k] = f(points[k])."""
@@ -157,6 +204,7 @@ class Path:
     losses: np.ndarray
     diverged_at: int | None = None  # the step at which the path left any sensible range
     hyperparameters: dict = field(default_factory=dict)
+    stopped: str = ""   # why it was cut, when not by a too large step (a typed formula's surface)
 
     @property
     def steps_taken(self) -> int:
@@ -184,7 +232,7 @@ def run_path(surface: Surface, optimizer: Optimizer, start, steps: int, noise: f
     points[0] = start
     losses[0] = surface.f(start)
     limit = DIVERGENCE_FACTOR * max(abs(losses[0] - surface.min_value), 1.0) + surface.min_value
-    diverged_at = None
+    diverged_at, stopped = None, ""
     p = start
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, steps + 1):
@@ -195,12 +243,16 @@ def run_path(surface: Surface, optimizer: Optimizer, start, steps: int, noise: f
             loss = surface.f(p) if np.all(np.isfinite(p)) else np.inf
             if not np.isfinite(loss) or loss > limit or np.max(np.abs(p)) > DIVERGENCE_COORD:
                 diverged_at = k
+                if np.isnan(loss) and np.all(np.isfinite(p)):
+                    stopped = "left the region where f is defined"
+                elif loss < surface.min_value:
+                    stopped = "ran off downhill: f has no minimum that way"
                 break
             points[k] = p
             losses[k] = loss
     n = steps + 1 if diverged_at is None else diverged_at
     return Path(name or optimizer.name, points[:n].copy(), losses[:n].copy(), diverged_at,
-                optimizer.hyperparameters())
+                optimizer.hyperparameters(), stopped)
 
 
 @dataclass(frozen=True)
@@ -255,8 +307,14 @@ def race(surface: Surface, optimizers: dict, start, steps: int = 50,
 
 
 # ------------------------------------------------------------------ the race's parameters
-SURFACE = Param("surface", "loss surface", "quadratic", kind="choice", choices=tuple(SURFACES),
+SURFACE = Param("surface", "loss surface", "quadratic", kind="choice", choices=tuple(SURFACES) + (CUSTOM,),
                 help="The function the optimizers minimise.")
+FORMULA = Param("formula", "your formula", "x**2/4 + y**2 - 2*cos(2*x)*cos(y)", kind="text", maximum=300,
+                check=check_formula,
+                help="The loss surface when the surface is Custom…: a formula in x and y with numbers, pi, e, "
+                     "+ - * / **, parentheses and sin cos tan exp log sqrt abs tanh.")
+VIEW = Param("view", "view ±", DEFAULT_VIEW[1], minimum=0.1, maximum=1000.0, log=True, decimals=2,
+             help="Your formula's view box: x and y from −view to +view. The minimum is searched there.")
 START_X = Param("start_x", "start x", SURFACES["quadratic"].default_start[0], minimum=-1e3, maximum=1e3,
                 help="Where every optimizer starts: x.")
 START_Y = Param("start_y", "start y", SURFACES["quadratic"].default_start[1], minimum=-1e3, maximum=1e3,
@@ -270,7 +328,7 @@ def _optimizer_params(name: str) -> tuple[Param, ...]:
 
 # each optimizer's switch ("SGD") and its hyper-parameters under its name ("SGD.lr", "Momentum.momentum")
 OPTIMIZER_PARAMS: dict[str, tuple[Param, ...]] = {name: _optimizer_params(name) for name in OPTIMIZERS}
-RACE_PARAMS = ParamSet((SURFACE, STEPS, NOISE, SEED, START_X, START_Y)
+RACE_PARAMS = ParamSet((SURFACE, FORMULA, VIEW, STEPS, NOISE, SEED, START_X, START_Y)
                        + tuple(p for params in OPTIMIZER_PARAMS.values() for p in params))
 
 
@@ -279,7 +337,7 @@ def race_settings(values: dict) -> dict:
     v = RACE_PARAMS.validate(values)
     optimizers = {name: {p.name.split(".", 1)[1]: v[p.name] for p in params[1:]}
                   for name, params in OPTIMIZER_PARAMS.items() if v[name]}
-    return dict(surface=get(v["surface"]), optimizers=optimizers, start=(v["start_x"], v["start_y"]),
+    return dict(surface=race_surface(v["surface"], v["formula"], v["view"]), optimizers=optimizers, start=(v["start_x"], v["start_y"]),
                 steps=v["steps"], noise=v["noise"], seed=v["seed"])
 
 

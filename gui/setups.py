@@ -107,6 +107,8 @@ def _kind_ok(param, value) -> bool:
         return isinstance(value, bool)
     if param.kind == "choice":
         return type(value) in {type(c) for c in param.choices}
+    if param.kind == "text":
+        return isinstance(value, str)
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
         return False
     try:
@@ -117,7 +119,7 @@ def _kind_ok(param, value) -> bool:
 
 def _expected(param) -> str:
     return {"bool": "true or false", "choice": "one of " + ", ".join(map(repr, param.choices)),
-            "int": "a whole number", "float": "a number"}[param.kind]
+            "int": "a whole number", "float": "a number", "text": "a text"}[param.kind]
 
 
 def _check_params(where: str, cls: type[Section], values: dict) -> tuple[dict, dict]:

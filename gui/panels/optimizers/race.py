@@ -10,6 +10,8 @@ steps, noise, seed, the start point, and per optimizer its switch ``"SGD"`` and 
 ``"SGD.lr"``) plus the animation's speed. Three of them are shown by widgets of the lab's own
 rather than a form (see :mod:`gui.panels.optimizers.bound`): the surface's combo box (it lists the
 surfaces by title), each optimizer box's check, and the start point (a click on the contour plot).
+The combo's last entry, "Custom…", races on the ``formula`` typed in a line edit
+(:mod:`gui.panels.optimizers.custom_surface`).
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from engine.surfaces import OPTIMIZER_PARAMS, Race
 from gui.lab import RunSection
 from gui.live_text import LiveText
 from gui.panels.optimizers.bound import Bound, BoundForm
+from gui.panels.optimizers.custom_surface import FormulaEdit, in_view
 from gui.panels.optimizers.optimizer_box import OptimizerBox
 from gui.panels.optimizers.race_plots import RacePlots
 from gui.panels.optimizers.transport import Transport
@@ -72,7 +75,7 @@ class RaceSection(RunSection):
     def build(self) -> None:
         self.presets = PRESETS
         values = self.tutorial_values()
-        self.surface = S.get(values["surface"])
+        self.surface = S.race_surface(values["surface"], values["formula"], values["view"])
         self.start = [values["start_x"], values["start_y"]]
         self.paths: dict = {}
         self.problems: dict = {}
@@ -83,12 +86,17 @@ class RaceSection(RunSection):
         self.surface_combo = QComboBox()
         for key, surf in S.SURFACES.items():
             self.surface_combo.addItem(surf.title, key)
+        self.surface_combo.addItem("Custom…", S.CUSTOM)
         self.surface_combo.setToolTip("The function the optimizers minimise. Switching also loads learning rates "
                                       "that make that surface instructive.")
         own.add(Bound(S.SURFACE, self.surface_combo.currentData,
                       lambda key: self.surface_combo.setCurrentIndex(self.surface_combo.findData(key)),
                       self.surface_combo))
         self.surface_combo.currentIndexChanged.connect(self._surface_picked)
+        self.view_form = self.make_form(("view",))
+        self.formula_edit = FormulaEdit(values["formula"], self._formula_surface)
+        self.formula_edit.accepted.connect(self._formula_typed)
+        own.add(Bound(S.FORMULA, self.formula_edit.text, self._set_formula, self.formula_edit))
         for i, param in enumerate((S.START_X, S.START_Y)):
             own.add(Bound(param, lambda i=i: self.start[i], lambda v, i=i: self._move_start(i, v)))
         self.formula_label = QLabel()
@@ -98,7 +106,8 @@ class RaceSection(RunSection):
         self.start_label.setWordWrap(True)
         surface_box = QGroupBox("Loss surface")
         sl = QVBoxLayout(surface_box)
-        for w in (self.surface_combo, self.formula_label, self.lesson_text, self.start_label):
+        for w in (self.surface_combo, self.formula_edit, self.view_form, self.formula_label, self.lesson_text,
+                  self.start_label):
             sl.addWidget(w)
 
         run_box = QGroupBox("Run")
@@ -152,10 +161,11 @@ class RaceSection(RunSection):
         return [self.summary.text()] if self.summary.text() else []
 
     def set_values(self, values: dict) -> None:
-        """As Section's, but the surface first: a new surface loads its preset and its start,
-        which the other values given may then override."""
+        """As Section's, but the formula and its view, then the surface first: a new surface loads its preset
+        and its start, which the other values given may then override."""
         checked = self.validate(values)
-        super().set_values(dict(sorted(checked.items(), key=lambda item: item[0] != "surface")))
+        first = {"formula": 0, "view": 0, "surface": 1}
+        super().set_values(dict(sorted(checked.items(), key=lambda item: first.get(item[0], 2))))
 
     def job(self, speed, **values):
         return S.race_job(**values)
@@ -171,6 +181,8 @@ class RaceSection(RunSection):
     def on_change(self, name: str, value) -> None:
         if name == "surface":
             self._load_surface(value)
+        elif name in ("formula", "view") and self.surface_combo.currentData() == S.CUSTOM:
+            self._load_formula()
         super().on_change(name, value)
 
     # ------------------------------------------------------------ drawing
@@ -201,7 +213,11 @@ class RaceSection(RunSection):
 
     def _show_surface(self) -> None:
         self.race_plots.show_surface(self.surface, self.start)
-        self.formula_label.setText(f"<b>{self.surface.formula}</b>")
+        custom = self.surface.key == S.CUSTOM
+        self.formula_edit.setVisible(custom)
+        self.view_form.setVisible(custom)
+        self.formula_label.setVisible(not custom)
+        self.formula_label.setText(f"<b>{html.escape(self.surface.formula)}</b>")
         self.lesson_text.setText(html.escape(self.surface.lesson))
         self._show_start()
         self.bg_worker.start(C.background_job, self.surface)
@@ -223,13 +239,50 @@ class RaceSection(RunSection):
 
     def _load_surface(self, key: str) -> None:
         self.transport.pause()
-        self.surface = S.get(key)
+        self.surface = (self._custom_surface() or self.surface) if key == S.CUSTOM else S.get(key)
         self.paths = {}
         self.transport.frame = 0
         self.set_values({**preset_values(self.presets, key),
                          "start_x": self.surface.default_start[0], "start_y": self.surface.default_start[1]})
         self._show_surface()
         self.status.emit(f"{self.surface.title}: learning rates set to values that suit this surface.")
+
+    @Slot(str)
+    def _formula_typed(self, text: str) -> None:
+        """A valid formula typed: the race follows it (the line edit already holds it)."""
+        self._own_changed(S.FORMULA.name, text)
+
+    def _set_formula(self, text: str) -> None:
+        self.formula_edit.set_text(text)
+        self._own_changed(S.FORMULA.name, text)
+
+    def _formula_surface(self, text: str):
+        return S.race_surface(S.CUSTOM, text, self.view_form["view"].value())
+
+    def _custom_surface(self):
+        """The formula's surface on the view set, or None with the reason under the formula (a
+        formula not finite anywhere on a new view: the race then fails with the same reason)."""
+        try:
+            surface = self._formula_surface(self.formula_edit.text())
+        except ValueError as exc:
+            self.formula_edit.show_error(str(exc))
+            return None
+        self.formula_edit.show_error("")
+        return surface
+
+    def _load_formula(self) -> None:
+        """The custom surface follows a new formula or view; the start stays where it is if it is
+        still in the view with a finite value and gradient there."""
+        self.transport.pause()
+        surface = self._custom_surface()
+        if surface is None:
+            return
+        self.surface = surface
+        self.paths = {}
+        self.transport.frame = 0
+        if not in_view(self.surface, self.start):
+            self.set_values({"start_x": self.surface.default_start[0], "start_y": self.surface.default_start[1]})
+        self._show_surface()
 
     def _move_start(self, i: int, value: float) -> None:
         self.start[i] = value
@@ -253,8 +306,9 @@ class RaceSection(RunSection):
             self.cursor_label.setText("")
             return
         x, y = point
-        self.cursor_label.setText(f"pointer ({x:.3f}, {y:.3f}): f = {self.surface.f((x, y)):.5g}"
-                                  "   (click to start there)")
+        f = self.surface.f((x, y))   # a typed formula may be undefined (nan) or overflow there
+        value = f"f = {f:.5g}" if f == f else "f is not defined here"
+        self.cursor_label.setText(f"pointer ({x:.3f}, {y:.3f}): {value}   (click to start there)")
 
     @Slot(object)
     def _on_background(self, bg) -> None:

@@ -19,6 +19,13 @@ MARKERS_UP_TO = 150  # draw a dot at every step only while paths are short enoug
 GAP_FLOOR = 1e-16    # f - f* is drawn on a log axis: exact zeros are shown at this floor
 
 
+def gaps(losses: np.ndarray, min_value: float) -> np.ndarray:
+    """f − f* for the log axis: exact zeros at the floor; below an estimated f* (a typed formula
+    without a minimum in view) nan, a gap in the curve rather than a false arrival."""
+    gap = losses - min_value
+    return np.where(gap < -1e-9 * (1 + abs(min_value)), np.nan, np.maximum(gap, GAP_FLOOR))
+
+
 class RacePlots(QSplitter):
     """The contour plot (paths, heads, divergence marks, start and minima) beside the convergence plot."""
     clicked = Signal(float, float)   # a left click inside the view box, in data coordinates
@@ -120,13 +127,14 @@ class RacePlots(QSplitter):
                 items["path"].setSymbolSize(theme().marker_size * 0.6)
                 items["path"].setSymbolBrush(COLOURS[name])
                 items["path"].setSymbolPen(None)
-                self.gaps[name] = np.maximum(paths[name].losses - min_value, GAP_FLOOR)
+                self.gaps[name] = gaps(paths[name].losses, min_value)
         self.convergence.setXRange(0, steps, padding=0.02)
         # the whole race's range from the start: the axis stays put while the curves grow
         # (and no auto-range pass per animation frame)
         if paths:
-            gaps = np.concatenate(list(self.gaps.values()))
-            lo, hi = np.log10(gaps.min()), np.log10(gaps.max())
+            shown = np.concatenate(list(self.gaps.values()))
+            shown = shown[np.isfinite(shown)] if np.isfinite(shown).any() else np.array([1.0])
+            lo, hi = np.log10(shown.min()), np.log10(shown.max())
             self.convergence.getPlotItem().vb.enableAutoRange(y=False)
             self.convergence.setYRange(lo, hi if hi > lo else lo + 1, padding=0.05)
 
@@ -165,13 +173,16 @@ class RacePlots(QSplitter):
                 py = min(max(pts[-1, 1], y0 + my), y1 - my)
                 items["cross"].setData([px], [py])
                 items["cross"].setVisible(True)
-                items["note"].setText(f"{name} diverged at step {path.diverged_at}")
+                items["note"].setText(f"{name} {'stopped' if path.stopped else 'diverged'} at step {path.diverged_at}")
                 # beside the cross, never over it, and turned towards the middle of the plot
                 items["note"].setAnchor((1.1 if px > (x0 + x1) / 2 else -0.1, -0.3 if py > (y0 + y1) / 2 else 1.3))
                 items["note"].setPos(QPointF(px, py))
                 items["note"].setVisible(True)
-                rows.append(f"{key}diverged&nbsp;at&nbsp;step&nbsp;{path.diverged_at}" + ("" if compact else
-                            f" (lr&nbsp;{path.hyperparameters['lr']:g} is too large here)"))
+                if path.stopped:
+                    rows.append(f"{key}{path.stopped} at&nbsp;step&nbsp;{path.diverged_at}")
+                else:
+                    rows.append(f"{key}diverged&nbsp;at&nbsp;step&nbsp;{path.diverged_at}" + ("" if compact else
+                                f" (lr&nbsp;{path.hyperparameters['lr']:g} is too large here)"))
             else:
                 if items["note"].isVisible():
                     items["cross"].setVisible(False)
