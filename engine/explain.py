@@ -20,6 +20,11 @@ import numpy as np
 
 from engine.arrays import readonly
 from engine.optimizers import ALL as OPTIMIZERS, Optimizer
+from engine.params import Param
+
+EXPLAIN = Param("explain", "explain", "none", kind="choice", choices=("none",) + tuple(OPTIMIZERS),
+                help="The optimizer whose update rule is written out with its numbers at the current step, "
+                     "with arrows at its current point (the gradient, its velocity, the step it takes).")
 
 
 @dataclass(frozen=True)

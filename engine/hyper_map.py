@@ -37,19 +37,30 @@ MAPPABLE: dict[str, tuple[str, ...]] = {
 assert set(MAPPABLE) == set(OPTIMIZERS)
 
 
+def readable(values, digits: int = 3) -> np.ndarray:
+    """``values`` rounded to ``digits`` significant digits: a map's cells are settings a student
+    can read and type (a clicked cell sets exactly these values)."""
+    return np.array([float(f"{v:.{digits}g}") for v in np.asarray(values, dtype=float)])
+
+
 def default_values(param: str, n: int) -> np.ndarray:
-    """``n`` values of ``param`` worth mapping: momentum and beta1 evenly from 0 to 0.99; beta2 and
-    rho from 0.5 to 0.9999 evenly in log(1 − value) (what matters is how close to 1 they are);
-    eps and weight decay on log / linear scales."""
+    """``n`` readable values of ``param`` worth mapping: momentum and beta1 evenly from 0 to 0.99;
+    beta2 and rho from 0.5 to 0.9999 evenly in log(1 − value) (what matters is how close to 1 they
+    are); eps on a log scale; weight decay evenly from 0 to 0.5."""
     if param in ("momentum", "beta1"):
-        return np.linspace(0.0, 0.99, n)
+        return np.round(np.linspace(0.0, 0.99, n), 3)
     if param in ("beta2", "rho"):
-        return 1.0 - np.logspace(math.log10(0.5), -4, n)
+        return 1.0 - readable(np.logspace(math.log10(0.5), -4, n))
     if param == "eps":
-        return np.logspace(-10, 0, n)
+        return readable(np.logspace(-10, 0, n))
     if param == "weight_decay":
-        return np.linspace(0.0, 0.5, n)
+        return np.round(np.linspace(0.0, 0.5, n), 3)
     raise ValueError(f"no default range for {param!r}")
+
+
+def default_lrs(lr_from: float, lr_to: float, n: int) -> np.ndarray:
+    """``n`` log-spaced, readable learning rates from ``lr_from`` to ``lr_to``."""
+    return readable(np.logspace(math.log10(lr_from), math.log10(lr_to), n))
 
 
 MAP_OPTIMIZER = Param("map_optimizer", "map", "Momentum", kind="choice",
@@ -74,10 +85,12 @@ CHUNKS = 8            # the streamed map arrives in about this many bands of row
 @dataclass(frozen=True)
 class MapRows:
     """Rows ``first .. first + len(gaps) − 1`` of the map are done (none: progress only); ``done``
-    is the fraction of the whole map computed."""
+    is the fraction of the whole map computed; ``lrs`` and ``values`` are the map's axes."""
     first: int
     gaps: np.ndarray
     done: float
+    lrs: np.ndarray
+    values: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -248,6 +261,7 @@ def map_stream(surface, optimizer, lrs, param, values, start=None, steps=50):
     cls, fixed, lrs, values, start, steps = _validated(optimizer, lrs, param, values, start, steps, surface)
     n_rows = len(values)
     band = max(1, math.ceil(n_rows / CHUNKS))
+    lrs, values = readonly(lrs), readonly(values)
     gaps = np.empty((n_rows, len(lrs)))
     for first in range(0, n_rows, band):
         rows = np.arange(first, min(first + band, n_rows))
@@ -259,11 +273,10 @@ def map_stream(surface, optimizer, lrs, param, values, start=None, steps=50):
             except StopIteration as done:
                 block = done.value.reshape(len(rows), len(lrs))
                 break
-            yield MapRows(first, np.empty((0, len(lrs))), (first + len(rows) * k / steps) / n_rows)
+            yield MapRows(first, np.empty((0, len(lrs))), (first + len(rows) * k / steps) / n_rows, lrs, values)
         gaps[rows] = block
-        yield MapRows(first, readonly(block), (rows[-1] + 1) / n_rows)
-    name = cls.name
-    return HyperparameterMap(name, param, readonly(lrs), readonly(values), readonly(gaps), steps,
+        yield MapRows(first, readonly(block), (rows[-1] + 1) / n_rows, lrs, values)
+    return HyperparameterMap(cls.name, param, lrs, values, readonly(gaps), steps,
                              tuple(float(v) for v in start), surface.title)
 
 
@@ -280,5 +293,5 @@ def map_job(surface, optimizer, hyper: dict, map_param: str, map_lr_from: float,
         raise ValueError(f"{optimizer} cannot be mapped against {map_param}: choose one of "
                          f"{', '.join(MAPPABLE.get(optimizer, ())) or 'nothing (it has only a learning rate)'}")
     opt = make_optimizer(optimizer, **hyper)
-    lrs = np.logspace(math.log10(lo), math.log10(hi), size)
+    lrs = default_lrs(lo, hi, size)
     return map_stream(surface, opt, lrs, map_param, default_values(map_param, size), start, steps)

@@ -21,11 +21,15 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from engine import contours as C
 from engine import surfaces as S
+from engine.explain import EXPLAIN
+from engine.hyper_map import MAP_PARAMS
 from engine.params import Param
 from engine.surfaces import OPTIMIZER_PARAMS, Race
 from gui.lab import RunSection
 from gui.live_text import LiveText
 from gui.panels.optimizers.bound import Bound, BoundForm
+from gui.panels.optimizers.explain import Explainer
+from gui.panels.optimizers.map_view import MAP_NAMES, MapView, refresh_side, side_splitter
 from gui.panels.optimizers.optimizer_box import OptimizerBox
 from gui.panels.optimizers.race_plots import RacePlots
 from gui.panels.optimizers.transport import Transport
@@ -61,10 +65,10 @@ PRESETS = load_presets()
 class RaceSection(RunSection):
     key = "race"
     title = "Optimizers"
-    params = S.RACE_PARAMS.params + (SPEED,)
+    params = S.RACE_PARAMS.params + (SPEED, EXPLAIN) + MAP_PARAMS
     initial = {**preset_values(PRESETS, S.SURFACE.default), **{name: True for name in TUTORIAL_OPTIMIZERS}}
     key_params = ("surface", "SGD.lr", "Momentum.lr", "Adam.lr", "noise")   # the tutorial's three racers
-    live_params = ("speed",)
+    live_params = ("speed", EXPLAIN.name) + MAP_NAMES   # the map recomputes itself (map_view.py)
     restart_ms = 0   # a race takes milliseconds: follow a dragged slider at once
     column_widths = {False: (360, 420), True: (505, 520)}   # the plots come first
     fit_combos = False
@@ -121,6 +125,12 @@ class RaceSection(RunSection):
         self.race_plots.hovered.connect(self._contour_hovered)
         # on a projector the paths get the whole room; the convergence plot is the next tab
         self.stage_tabs(("Paths", self.race_plots.contour), ("Convergence", self.race_plots.convergence))
+        self.explainer = Explainer(self)   # "Explain" on each optimizer's row, its text and arrows
+        own.add(self.explainer.bound)
+        self.map_view = MapView(self)      # the hyper-parameter map: a box in the column, a plot beside
+        self.side = side_splitter(self.race_plots.convergence, self.explainer.widget, self.map_view.plot)
+        self.race_plots.addWidget(self.side)
+        self.race_plots.setSizes([560, 400])
         self.cursor_label = QLabel()
         self.cursor_label.setToolTip("The loss under the mouse pointer")
         self.transport = Transport(lambda: self.run_form["speed"].value())
@@ -133,7 +143,7 @@ class RaceSection(RunSection):
         rl.addWidget(self.race_plots, 1)
         for w in (self.cursor_label, self.transport, self.summary):
             rl.addWidget(w)
-        self.set_body([surface_box, run_box, *self.boxes.values()], right)
+        self.set_body([surface_box, run_box, *self.boxes.values(), self.map_view.box], right)
         self._show_surface()
         self.run()
 
@@ -149,7 +159,8 @@ class RaceSection(RunSection):
         return self.draw_frame
 
     def verdicts(self) -> list[str]:
-        return [self.summary.text()] if self.summary.text() else []
+        return ([self.summary.text()] if self.summary.text() else []) + (
+            [self.map_view.run.note.text()] if self.map_view.result is not None else [])
 
     def set_values(self, values: dict) -> None:
         """As Section's, but the surface first: a new surface loads its preset and its start,
@@ -157,8 +168,8 @@ class RaceSection(RunSection):
         checked = self.validate(values)
         super().set_values(dict(sorted(checked.items(), key=lambda item: item[0] != "surface")))
 
-    def job(self, speed, **values):
-        return S.race_job(**values)
+    def job(self, speed, explain, map_optimizer, map_param, map_lr_from, map_lr_to, map_size, **values):
+        return S.race_job(**values)   # (the map's values are the map's job's: map_view.py)
 
     def show_result(self, race: Race) -> None:
         for name, why in race.problems.items():
@@ -171,7 +182,16 @@ class RaceSection(RunSection):
     def on_change(self, name: str, value) -> None:
         if name == "surface":
             self._load_surface(value)
+        self.map_view.race_changed(name, value)
         super().on_change(name, value)
+
+    def on_live_change(self, name: str, value) -> None:
+        if name == EXPLAIN.name:
+            self.draw_frame()
+            self.refresh_side()
+
+    def refresh_side(self) -> None:
+        refresh_side(self.side)
 
     # ------------------------------------------------------------ drawing
     def _show_race(self, race: Race) -> None:
@@ -185,12 +205,15 @@ class RaceSection(RunSection):
     def draw_frame(self) -> None:
         k = self.transport.frame
         rows = self.race_plots.draw(self.paths, k)
+        self.explainer.draw(self.paths, k)
         self.summary.setText(f"<b>Step {k}</b> &nbsp; " + " &nbsp;&nbsp; ".join(rows))
         self.transport.show_frame()
 
     def restyle(self) -> None:
         super().restyle()
         self.race_plots.restyle()
+        self.explainer.restyle()
+        self.refresh_side()
         if self.paths:
             self._show_race(Race(self.paths, self.problems))
 

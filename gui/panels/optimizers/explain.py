@@ -1,0 +1,195 @@
+"""Explain one optimizer: its update rule with the numbers of the current step, and arrows at its
+current point on the contour plot (the gradient, its velocity, the step it takes).
+
+Every number comes from the path's recorded optimizer state (``engine.explain.explain``): the panel
+only writes them out and draws. An "Explain" button on each optimizer's row picks the optimizer
+(the race's ``explain`` parameter, so set-ups and "Tutorial values" cover it); the text and the
+arrows follow the animation, scrubbing and stepping back, and cost a few small items per frame.
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+from engine.explain import EXPLAIN, explain, fmt
+from gui.live_text import LiveText
+from gui.panels.optimizers.bound import Bound
+from gui.panels.optimizers.optimizer_box import COLOURS
+from gui.theme import BLACK, GREY, theme
+
+ARROW_SHARE = 0.22     # the longer of −g and the velocity is drawn this share of the view's smaller side
+HEAD_PX = 11           # arrow heads, in pixels (times the device-pixel ratio)
+STYLES = {"gradient": (BLACK, 1.6, Qt.SolidLine), "velocity": (BLACK, 1.6, Qt.DashLine), "step": (None, 2.6, Qt.SolidLine)}
+
+
+def arrow_segments(origin, vector, px_w: float, px_h: float, head_px: float) -> np.ndarray:
+    """The shaft and the two barbs of an arrow from ``origin`` along ``vector`` (data units; the
+    head is ``head_px`` pixels long whatever the view's scale): six points, drawn as pairs."""
+    v = np.array([vector[0] / px_w, vector[1] / px_h])     # in pixels (y up)
+    length = float(np.hypot(*v))
+    if not np.isfinite(length) or length < 1e-9:
+        return np.empty((0, 2))
+    u = v / length
+    head = min(head_px, 0.6 * length)
+    barbs = []
+    for angle in (0.45, -0.45):
+        c, s = np.cos(angle), np.sin(angle)
+        back = -head * np.array([c * u[0] - s * u[1], s * u[0] + c * u[1]])
+        barbs.append(back * (px_w, px_h))
+    o = np.asarray(origin, dtype=float)
+    tip = o + np.asarray(vector, dtype=float)
+    return np.array([o, tip, tip, tip + barbs[0], tip, tip + barbs[1]])
+
+
+class Explainer(QObject):
+    """The explain view of the race: buttons on the optimizer rows, the text, the arrows."""
+
+    def __init__(self, section):
+        super().__init__(section)
+        self.section = section
+        self.choice = "none"
+        self.buttons: dict[str, QPushButton] = {}
+        for name, box in section.boxes.items():
+            button = QPushButton("Explain")
+            button.setCheckable(True)
+            button.setToolTip(f"Write out {name}'s update rule with the numbers of the current step, and draw "
+                              "its gradient, velocity and step on the surface")
+            button.setVisible(box.isChecked())
+            box.layout().addWidget(button, 0, Qt.AlignRight)
+            box.toggled.connect(lambda on, name=name: self._box_toggled(name, on))
+            button.toggled.connect(lambda on, name=name: self._clicked(name, on))
+            self.buttons[name] = button
+        self.bound = Bound(EXPLAIN, lambda: self.choice, self._write)
+        self.title = LiveText()
+        self.text = LiveText()
+        self.key = LiveText()
+        self.widget = QWidget()
+        self.widget.setMinimumHeight(60)
+        lay = QVBoxLayout(self.widget)
+        lay.setContentsMargins(4, 2, 4, 2)
+        for w in (self.title, self.text, self.key):
+            lay.addWidget(w)
+        lay.addStretch(1)
+        self.widget.setVisible(False)
+        plot = section.race_plots.contour
+        self.plot = plot
+        self.items = {}
+        for key in STYLES:
+            item = pg.PlotDataItem([], [], connect="pairs")
+            item.setZValue(25)
+            plot.addItem(item)
+            self.items[key] = item
+        self._shown = None
+        self.restyle()
+
+    # ------------------------------------------------------------ the choice
+    def _clicked(self, name: str, on: bool) -> None:
+        if on:
+            self._write(name)
+        elif self.choice == name:
+            self._write("none")
+
+    def _box_toggled(self, name: str, on: bool) -> None:
+        self.buttons[name].setVisible(on)
+        if not on and self.choice == name:
+            self._write("none")
+
+    def _write(self, value: str) -> None:
+        """Explain ``value`` ("none": nothing); reported as a change of the race's ``explain``."""
+        if value == self.choice:
+            return
+        self.choice = value
+        for name, button in self.buttons.items():
+            button.blockSignals(True)
+            button.setChecked(name == value)
+            button.blockSignals(False)
+        self.widget.setVisible(value != "none")
+        self.widget.setMinimumHeight(60)   # grows to the new optimizer's text (_fit_height)
+        self._shown = None
+        self.section._own_changed(EXPLAIN.name, value)
+
+    # ------------------------------------------------------------ drawing
+    def draw(self, paths: dict, frame: int) -> None:
+        """The chosen optimizer at ``frame`` (nothing when none is chosen)."""
+        if self.choice == "none":
+            if self._shown is not None:
+                self._hide_arrows()
+                self._shown = None
+            return
+        path = paths.get(self.choice)
+        vb = self.plot.getPlotItem().vb
+        key = (id(path), frame, tuple(map(tuple, vb.viewRange())), vb.width(), vb.height())
+        if key == self._shown:
+            return
+        self._shown = key
+        colour = COLOURS[self.choice]
+        if path is None:
+            self._hide_arrows()
+            self.title.setText(f"<b style='color:{colour}'>{self.choice}</b> is not in the race: tick its box.")
+            self.text.setText("")
+            self.key.setText("")
+            return
+        k = min(frame, len(path.points) - 1)
+        e = explain(path, k)
+        self.title.setText(f"<b style='color:{colour}'>{html.escape(path.name)}</b>, update {e.step}, "
+                           f"from p = {fmt(e.point)}")
+        lines = [f"<b>{t.symbol}</b> = {t.rule} = {t.plugged} = <b>{fmt(t.value)}</b>"
+                 f" <span style='color:{GREY}'>({t.meaning})</span>" for t in e.terms]
+        if e.note:
+            lines.append(f"<i>{html.escape(e.note)}</i>")
+        self.text.setText("<br>".join(lines))
+        self.key.setText(self._draw_arrows(e, colour, vb))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """The text's whole height at its width, never less than before for this optimizer: the
+        column beside it re-lays out only when a longer text needs more room, not every frame."""
+        lay = self.widget.layout()
+        width = max(self.widget.width() - 8, 50)
+        m = lay.contentsMargins()
+        need = (sum(w.heightForWidth(width) for w in (self.title, self.text, self.key))
+                + 2 * lay.spacing() + m.top() + m.bottom())
+        if need > self.widget.minimumHeight():
+            self.widget.setMinimumHeight(need)
+
+    def _draw_arrows(self, e, colour: str, vb) -> str:
+        """Draw the arrows of ``e``; returns the key that says what they are."""
+        (x0, x1), (y0, y1) = vb.viewRange()
+        px_w, px_h = vb.viewPixelSize()
+        directions = [e.arrows[k] for k in ("gradient", "velocity") if k in e.arrows]
+        longest = max((float(np.hypot(*v)) for v in directions), default=0.0)
+        scale = ARROW_SHARE * min(x1 - x0, y1 - y0) / longest if longest > 0 else 1.0
+        head = HEAD_PX * theme().pen_width
+        for key, item in self.items.items():
+            v = e.arrows.get(key)
+            if v is None:
+                item.setData([], [])
+                continue
+            seg = arrow_segments(e.point, v * (1.0 if key == "step" else scale), px_w, px_h, head)
+            item.setData(seg[:, 0], seg[:, 1]) if len(seg) else item.setData([], [])
+            if key == "step":
+                item.setPen(pg.mkPen(colour, width=theme().pen_width * STYLES["step"][1]))
+        parts = []
+        if "step" in e.arrows:
+            parts.append(f"<span style='color:{colour}'><b>━</b></span> the step Δ (true size)")
+        parts.append(f"<b>━</b> −g (the steepest descent)")
+        if "velocity" in e.arrows:
+            parts.append("<b>┅</b> " + ("−b (the velocity)" if "buffer" in self.section.paths[self.choice].trace.states
+                                        else "−m̂ (the average gradient)"))
+        return ("Arrows: " + " &nbsp; ".join(parts) + f" &nbsp; (−g{' and the velocity' if 'velocity' in e.arrows else ''}"
+                f" drawn × {scale:.3g})")
+
+    def _hide_arrows(self) -> None:
+        for item in self.items.values():
+            item.setData([], [])
+
+    def restyle(self) -> None:
+        self.widget.setMinimumHeight(60)
+        for key, (colour, width, style) in STYLES.items():
+            if colour is not None:
+                self.items[key].setPen(pg.mkPen(colour, width=theme().pen_width * width, style=style))
+        self._shown = None
