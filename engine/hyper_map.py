@@ -85,12 +85,14 @@ CHUNKS = 8            # the streamed map arrives in about this many bands of row
 @dataclass(frozen=True)
 class MapRows:
     """Rows ``first .. first + len(gaps) − 1`` of the map are done (none: progress only); ``done``
-    is the fraction of the whole map computed; ``lrs`` and ``values`` are the map's axes."""
+    is the fraction of the whole map computed; ``lrs`` and ``values`` are the map's axes and
+    ``start_gap`` the start's f − f* (a cell above it ended worse than it began)."""
     first: int
     gaps: np.ndarray
     done: float
     lrs: np.ndarray
     values: np.ndarray
+    start_gap: float
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class HyperparameterMap:
     steps: int
     start: tuple
     surface: str
+    start_gap: float = math.nan   # f − f* at the start
 
     def best(self):
         """(i, j) of the cell that got closest to the minimum, or None when every cell diverged."""
@@ -262,6 +265,7 @@ def map_stream(surface, optimizer, lrs, param, values, start=None, steps=50):
     n_rows = len(values)
     band = max(1, math.ceil(n_rows / CHUNKS))
     lrs, values = readonly(lrs), readonly(values)
+    start_gap = float(S.values_at(surface, start)[0] - surface.min_value)
     gaps = np.empty((n_rows, len(lrs)))
     for first in range(0, n_rows, band):
         rows = np.arange(first, min(first + band, n_rows))
@@ -273,11 +277,12 @@ def map_stream(surface, optimizer, lrs, param, values, start=None, steps=50):
             except StopIteration as done:
                 block = done.value.reshape(len(rows), len(lrs))
                 break
-            yield MapRows(first, np.empty((0, len(lrs))), (first + len(rows) * k / steps) / n_rows, lrs, values)
+            yield MapRows(first, np.empty((0, len(lrs))), (first + len(rows) * k / steps) / n_rows, lrs, values,
+                          start_gap)
         gaps[rows] = block
-        yield MapRows(first, readonly(block), (rows[-1] + 1) / n_rows, lrs, values)
+        yield MapRows(first, readonly(block), (rows[-1] + 1) / n_rows, lrs, values, start_gap)
     return HyperparameterMap(cls.name, param, lrs, values, readonly(gaps), steps,
-                             tuple(float(v) for v in start), surface.title)
+                             tuple(float(v) for v in start), surface.title, start_gap)
 
 
 def map_job(surface, optimizer, hyper: dict, map_param: str, map_lr_from: float, map_lr_to: float,

@@ -13,7 +13,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from engine.explain import EXPLAIN, explain, fmt
 from gui.live_text import LiveText
@@ -67,13 +67,19 @@ class Explainer(QObject):
         self.title = LiveText()
         self.text = LiveText()
         self.key = LiveText()
-        self.widget = QWidget()
-        self.widget.setMinimumHeight(60)
-        lay = QVBoxLayout(self.widget)
+        inner = QWidget()
+        lay = QVBoxLayout(inner)
         lay.setContentsMargins(4, 2, 4, 2)
         for w in (self.title, self.text, self.key):
             lay.addWidget(w)
         lay.addStretch(1)
+        # scrolls where the column is short (a projector): its height never pushes the window
+        self.widget = QScrollArea()
+        self.widget.setWidget(inner)
+        self.widget.setWidgetResizable(True)
+        self.widget.setFrameShape(QFrame.NoFrame)
+        self.widget.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.widget.setMinimumHeight(60)
         self.widget.setVisible(False)
         plot = section.race_plots.contour
         self.plot = plot
@@ -108,7 +114,6 @@ class Explainer(QObject):
             button.setChecked(name == value)
             button.blockSignals(False)
         self.widget.setVisible(value != "none")
-        self.widget.setMinimumHeight(60)   # grows to the new optimizer's text (_fit_height)
         self._shown = None
         self.section._own_changed(EXPLAIN.name, value)
 
@@ -143,18 +148,6 @@ class Explainer(QObject):
             lines.append(f"<i>{html.escape(e.note)}</i>")
         self.text.setText("<br>".join(lines))
         self.key.setText(self._draw_arrows(e, colour, vb))
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        """The text's whole height at its width, never less than before for this optimizer: the
-        column beside it re-lays out only when a longer text needs more room, not every frame."""
-        lay = self.widget.layout()
-        width = max(self.widget.width() - 8, 50)
-        m = lay.contentsMargins()
-        need = (sum(w.heightForWidth(width) for w in (self.title, self.text, self.key))
-                + 2 * lay.spacing() + m.top() + m.bottom())
-        if need > self.widget.minimumHeight():
-            self.widget.setMinimumHeight(need)
 
     def _draw_arrows(self, e, colour: str, vb) -> str:
         """Draw the arrows of ``e``; returns the key that says what they are."""
@@ -188,7 +181,6 @@ class Explainer(QObject):
             item.setData([], [])
 
     def restyle(self) -> None:
-        self.widget.setMinimumHeight(60)
         for key, (colour, width, style) in STYLES.items():
             if colour is not None:
                 self.items[key].setPen(pg.mkPen(colour, width=theme().pen_width * width, style=style))

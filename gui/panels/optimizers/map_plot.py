@@ -18,7 +18,7 @@ from gui.plots import StyledPlot
 from gui.theme import SURFACE_COLORMAP, theme
 
 GAP_FLOOR = 1e-16                 # exact zeros are shown at this floor of the log scale
-DECADES = 8                       # the colours span at most this many powers of ten below the worst cell:
+DECADES = 10                      # the colours span at most this many powers of ten below the start's f − f*:
                                   # one cell at 1e-23 would otherwise leave every other cell the same colour
 DIVERGED = (205, 205, 205, 255)   # a diverged cell: light grey (and a cross)
 
@@ -47,11 +47,12 @@ class ColourBar(QWidget):
         super().__init__()
         self.lo = self.hi = 0.0       # log10 of the ends
         self.clipped = False          # the lowest colour also stands for everything below it
+        self.top_text = ""            # what the top colour stands for ("≥ start")
         self.colours = pg.colormap.get(SURFACE_COLORMAP).getLookupTable(nPts=64, alpha=False)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("≤1e-16") + 26)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("≥ start") + 26)
 
-    def set_range(self, lo: float, hi: float, clipped: bool = False) -> None:
-        self.lo, self.hi, self.clipped = lo, hi, clipped
+    def set_range(self, lo: float, hi: float, clipped: bool = False, top_text: str = "") -> None:
+        self.lo, self.hi, self.clipped, self.top_text = lo, hi, clipped, top_text
         self.update()
 
     def paintEvent(self, _event) -> None:  # noqa: N802 (Qt name)
@@ -70,6 +71,8 @@ class ColourBar(QWidget):
         ticks = [(e, f"1e{e}") for e in range(math.floor(self.hi), math.ceil(self.lo) - 1, -step)]
         if self.clipped:   # the bottom colour stands for everything below it
             ticks = [t for t in ticks if t[0] > self.lo + 0.6 * step] + [(self.lo, f"≤1e{self.lo:.0f}")]
+        if self.top_text:  # the top one for everything above it
+            ticks = [(self.hi, self.top_text)] + [t for t in ticks if t[0] < self.hi - 0.6 * step]
         for e, text in ticks:
             y = bottom - (e - self.lo) / (self.hi - self.lo) * (bottom - top)
             p.drawLine(14, int(y), 18, int(y))
@@ -113,19 +116,19 @@ class MapPlot(QWidget):
         self.lrs = self.values = None
         self.gaps = np.empty((0, 0))
         self.param = ""
+        self.start_gap = math.nan
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.plot.scene().sigMouseMoved.connect(self._hovered)
 
     # ------------------------------------------------------------ a map
-    def start(self, lrs: np.ndarray, values: np.ndarray, param: str, title: str) -> None:
-        """A new map of these cells: empty until rows arrive."""
-        self.lrs, self.values, self.param = np.asarray(lrs), np.asarray(values), param
+    def start(self, lrs: np.ndarray, values: np.ndarray, param: str, title: str, start_gap: float) -> None:
+        """A new map of these cells (``start_gap``: f − f* at the start): empty until rows arrive."""
+        self.lrs, self.values, self.param, self.start_gap = np.asarray(lrs), np.asarray(values), param, start_gap
         self.gaps = np.full((len(values), len(lrs)), np.nan)
         self.plot.setTitle(title)
         self.plot.setLabel("left", param, **{"font-size": f"{theme().font_pt}pt"})
         self.plot.getAxis("bottom").setTicks([decade_ticks(lrs[0], lrs[-1], len(lrs))])
         self.plot.getAxis("left").setTicks([value_ticks(self.values)])
-        self.image.setRect(QRectF(0, 0, len(lrs), len(values)))
         self.plot.setRange(xRange=(0, len(lrs)), yRange=(0, len(values)), padding=0)
         self.best.setData([], [])
         self.show_rows(0, np.empty((0, len(lrs))))
@@ -139,15 +142,17 @@ class MapPlot(QWidget):
         rgba = np.zeros(g.shape + (4,), dtype=np.ubyte)
         if finite.any():
             logs = np.log10(np.maximum(g[finite], GAP_FLOOR))
-            lo, hi = float(logs.min()), float(logs.max())
+            # from the best cell up to the start's f − f*: the top colour is "no better than the start"
+            hi = math.log10(max(self.start_gap, GAP_FLOOR)) if np.isfinite(self.start_gap) else float(logs.max())
+            lo = float(logs.min())
             clipped = lo < hi - DECADES
-            lo = max(lo, hi - DECADES)
-            hi = hi if hi > lo else lo + 1.0
+            lo = min(max(lo, hi - DECADES), hi - 1.0)
             idx = np.clip(((logs - lo) / (hi - lo) * 255).round(), 0, 255).astype(int)
             rgba[finite] = self.lut[idx]
-            self.bar.set_range(lo, hi, clipped)
+            self.bar.set_range(lo, hi, clipped, "≥ start" if np.isfinite(self.start_gap) else "")
         rgba[done & ~finite] = DIVERGED
-        self.image.setImage(rgba, levels=None, autoLevels=False)
+        self.image.setImage(rgba, levels=(0, 255), autoLevels=False)
+        self.image.setRect(QRectF(0, 0, g.shape[1], g.shape[0]))   # after the image: the rect scales its pixels
         i, j = np.nonzero(done & ~finite)
         self.crosses.setData(j + 0.5, i + 0.5)
 

@@ -19,6 +19,7 @@ from engine.hyper_map import MAP_PARAMS, MAPPABLE, HyperparameterMap, MapRows, m
 from engine.surfaces import OPTIMIZER_PARAMS
 from gui.panels.optimizers.map_plot import MapPlot
 from gui.runs import Run
+from gui.stage import tabbed
 from gui.widgets import lesson_label, set_text
 
 MAP_NAMES = tuple(p.name for p in MAP_PARAMS)
@@ -48,7 +49,8 @@ class MapView(QObject):
         self.inner = QWidget()
         lay = QVBoxLayout(self.inner)
         lay.setContentsMargins(0, 0, 0, 0)
-        for w in (lesson_label(HINT), self.form, self.run.button_row, self.run.note):
+        self.hint = lesson_label(HINT)
+        for w in (self.hint, self.form, self.run.button_row, self.run.note):
             lay.addWidget(w)
         box_lay = QVBoxLayout(self.box)
         box_lay.setContentsMargins(6, 2, 6, 2)
@@ -87,7 +89,8 @@ class MapView(QObject):
             if self.plot.lrs is None:
                 name, param = self.mapped
                 steps = self.section.values()["steps"]
-                self.plot.start(event.lrs, event.values, param, f"{name}: f − f* after {steps} steps")
+                self.plot.start(event.lrs, event.values, param, f"{name}: f − f* after {steps} steps",
+                                event.start_gap)
                 self._show_current()
             if len(event.gaps):
                 self.plot.show_rows(event.first, event.gaps)
@@ -109,12 +112,28 @@ class MapView(QObject):
     @Slot(bool)
     def _toggled(self, on: bool) -> None:
         self.inner.setVisible(on)
-        self.plot.setVisible(on)
+        fold = self.section.stage_fold
+        if on and fold.active:   # the stage view's strip keeps only the Compute map row (gui/stage.py)
+            for w in (self.hint, self.form, self.run.note):
+                if not w.isHidden():
+                    w.hide()
+                    fold.folded.append(w)
+        self.sync_plot()
         self.section.refresh_side()
         if on and self.result is None and not self.run.busy:
             self.run.start()
         elif not on:
             self.run.cancel()
+
+    def sync_plot(self) -> None:
+        """The plot beside the paths while the box is checked; in the stage view of presentation
+        mode it is the "Map" tab (shown on checking the box)."""
+        tabs = self.section.stage_tab_sets[0]
+        if tabs.active:
+            if self.box.isChecked():
+                tabs.tabs.setCurrentWidget(self.plot)
+        else:
+            self.plot.setVisible(self.box.isChecked())
 
     def race_changed(self, name: str, value) -> None:
         """A race value changed: fix the mapped parameter to one the optimizer has, move the star,
@@ -172,6 +191,24 @@ def side_splitter(*widgets: QWidget) -> QSplitter:
     return split
 
 
-def refresh_side(split: QSplitter) -> None:
-    """Hide the column when nothing in it is shown (in the stage view the convergence plot is a tab)."""
-    split.setVisible(any(not split.widget(i).isHidden() for i in range(split.count())))
+SIDE_SHARES = (1.0, 1.3, 1.5)   # the convergence plot, the explanation, the map: their shares of the column
+
+
+def refresh_side(split: QSplitter, outer: QSplitter) -> None:
+    """Hide the column when nothing in it is shown (in the stage view the convergence plot is a
+    tab); when what it shows changes, share its height out again, and give the paths (``outer``'s
+    first widget) 60 % of the width."""
+    shown = tuple(not split.widget(i).isHidden() for i in range(split.count()))
+    split.setVisible(any(shown))
+    vertical = tabbed()   # on a projector the column goes under the paths (its text needs the width)
+    if (shown, vertical) != getattr(split, "shown", None):
+        split.shown = (shown, vertical)
+        outer.setOrientation(Qt.Vertical if vertical else Qt.Horizontal)
+        if any(shown) and outer.count() == 2:
+            room = max(outer.height() if vertical else outer.width(), 400)
+            main = 0.62 if vertical else 0.6
+            outer.setSizes([int(room * main), int(room * (1 - main))])
+        total = max(split.height(), 300)
+        weights = [share if on else 0.0 for share, on in zip(SIDE_SHARES, shown)]
+        if sum(weights):
+            split.setSizes([int(total * w / sum(weights)) for w in weights])

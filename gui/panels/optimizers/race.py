@@ -130,6 +130,7 @@ class RaceSection(RunSection):
         self.map_view = MapView(self)      # the hyper-parameter map: a box in the column, a plot beside
         self.side = side_splitter(self.race_plots.convergence, self.explainer.widget, self.map_view.plot)
         self.race_plots.addWidget(self.side)
+        self.stage_tab_sets[0].pages.append(("Map", self.map_view.plot))   # a tab of its own on a projector
         self.race_plots.setSizes([560, 400])
         self.cursor_label = QLabel()
         self.cursor_label.setToolTip("The loss under the mouse pointer")
@@ -191,7 +192,7 @@ class RaceSection(RunSection):
             self.refresh_side()
 
     def refresh_side(self) -> None:
-        refresh_side(self.side)
+        refresh_side(self.side, self.race_plots)
 
     # ------------------------------------------------------------ drawing
     def _show_race(self, race: Race) -> None:
@@ -213,6 +214,7 @@ class RaceSection(RunSection):
         super().restyle()
         self.race_plots.restyle()
         self.explainer.restyle()
+        self.map_view.sync_plot()
         self.refresh_side()
         if self.paths:
             self._show_race(Race(self.paths, self.problems))
