@@ -121,9 +121,9 @@ class Explainer(QObject):
     def draw(self, paths: dict, frame: int) -> None:
         """The chosen optimizer at ``frame`` (nothing when none is chosen)."""
         if self.choice == "none":
-            if self._shown is not None:
+            if self._shown != "none":
                 self._hide_arrows()
-                self._shown = None
+                self._shown = "none"
             return
         path = paths.get(self.choice)
         vb = self.plot.getPlotItem().vb
