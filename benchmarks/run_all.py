@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 ORDER = ["first_paint", "bench_optimizers"]
-DISPLAY = ["bench_optimizers", "bench_losses_gui", "bench_regularization_gui"]
+DISPLAY = ["bench_optimizers", "bench_explain", "bench_losses_gui", "bench_regularization_gui"]
 XVFB = ["xvfb-run", "-a", "-s", "-screen 0 1920x1200x24"]
 
 

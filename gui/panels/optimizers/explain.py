@@ -5,6 +5,10 @@ Every number comes from the path's recorded optimizer state (``engine.explain.ex
 only writes them out and draws. An "Explain" button on each optimizer's row picks the optimizer
 (the race's ``explain`` parameter, so set-ups and "Tutorial values" cover it); the text and the
 arrows follow the animation, scrubbing and stepping back, and cost a few small items per frame.
+The text (laying out and painting rich text costs about 4 ms) is rewritten at once after a pause,
+then at most every 250 ms while frames follow each other (playing, scrubbing), and once more for
+the frame the animation stops at: nobody reads numbers changing 60 times a second, and a frame
+stays within its budget.
 """
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from engine.explain import EXPLAIN, explain, fmt
@@ -21,8 +25,10 @@ from gui.panels.optimizers.bound import Bound
 from gui.panels.optimizers.optimizer_box import COLOURS
 from gui.theme import BLACK, GREY, theme
 
-ARROW_SHARE = 0.22     # the longer of −g and the velocity is drawn this share of the view's smaller side
+ARROW_SHARE = 0.14     # the longer of −g and the velocity is drawn this share of the view's smaller side (short:
+                       # each frame repaints the surface under the arrows' old and new boxes)
 HEAD_PX = 11           # arrow heads, in pixels (times the device-pixel ratio)
+TEXT_MS = 250          # the text is rewritten at once, then at most every TEXT_MS while the frames run on
 STYLES = {"gradient": (BLACK, 1.6, Qt.SolidLine), "velocity": (BLACK, 1.6, Qt.DashLine), "step": (None, 2.6, Qt.SolidLine)}
 
 
@@ -64,14 +70,11 @@ class Explainer(QObject):
             button.toggled.connect(lambda on, name=name: self._clicked(name, on))
             self.buttons[name] = button
         self.bound = Bound(EXPLAIN, lambda: self.choice, self._write)
-        self.title = LiveText()
-        self.text = LiveText()
-        self.key = LiveText()
+        self.text = LiveText()   # one document: the title, the rule's lines, the arrows' key (one layout a frame)
         inner = QWidget()
         lay = QVBoxLayout(inner)
         lay.setContentsMargins(4, 2, 4, 2)
-        for w in (self.title, self.text, self.key):
-            lay.addWidget(w)
+        lay.addWidget(self.text)
         lay.addStretch(1)
         # scrolls where the column is short (a projector): its height never pushes the window
         self.widget = QScrollArea()
@@ -85,11 +88,16 @@ class Explainer(QObject):
         self.plot = plot
         self.items = {}
         for key in STYLES:
-            item = pg.PlotDataItem([], [], connect="pairs")
+            item = pg.PlotCurveItem([], [], connect="pairs")   # (lighter than a PlotDataItem: set every frame)
             item.setZValue(25)
             plot.addItem(item)
             self.items[key] = item
         self._shown = None
+        self._text = None             # the explanation waiting for the text's next turn
+        self.text_timer = QTimer(self)
+        self.text_timer.setSingleShot(True)
+        self.text_timer.setInterval(TEXT_MS)
+        self.text_timer.timeout.connect(self._flush_text)
         self.restyle()
 
     # ------------------------------------------------------------ the choice
@@ -134,28 +142,48 @@ class Explainer(QObject):
         colour = COLOURS[self.choice]
         if path is None:
             self._hide_arrows()
-            self.title.setText(f"<b style='color:{colour}'>{self.choice}</b> is not in the race: tick its box.")
-            self.text.setText("")
-            self.key.setText("")
+            self._write_text((f"<b style='color:{colour}'>{self.choice}</b> is not in the race: tick its box.",))
             return
-        k = min(frame, len(path.points) - 1)
-        e = explain(path, k)
-        self.title.setText(f"<b style='color:{colour}'>{html.escape(path.name)}</b>, update {e.step}, "
-                           f"from p = {fmt(e.point)}")
+        e = explain(path, min(frame, len(path.points) - 1))
+        scale = self._draw_arrows(e, colour, vb)
+        self._write_text((e, colour, path.name, scale, "buffer" in path.trace.states))
+
+    def _write_text(self, what: tuple) -> None:
+        """The text now if it has had its turn, else at the end of the current one."""
+        self._text = what
+        if not self.text_timer.isActive():
+            self._flush_text()
+
+    @Slot()
+    def _flush_text(self) -> None:
+        if self._text is None:
+            return
+        what, self._text = self._text, None
+        self.text_timer.start()   # the next text waits for its turn
+        if len(what) == 1:
+            self.text.setText(what[0])
+            return
+        e, colour, name, scale, buffer = what
+        title = f"<b style='color:{colour}'>{html.escape(name)}</b>, update {e.step}, from p = {fmt(e.point)}"
         lines = [f"<b>{t.symbol}</b> = {t.rule} = {t.plugged} = <b>{fmt(t.value)}</b>"
                  f" <span style='color:{GREY}'>({t.meaning})</span>" for t in e.terms]
         if e.note:
             lines.append(f"<i>{html.escape(e.note)}</i>")
-        self.text.setText("<br>".join(lines))
-        self.key.setText(self._draw_arrows(e, colour, vb))
+        key = self._key(e, colour, scale, buffer)
+        self.text.setText(f"<p style='margin-bottom:4px'>{title}</p>" + "<br>".join(lines)
+                          + (f"<p style='margin-top:4px'>{key}</p>" if key else ""))
 
-    def _draw_arrows(self, e, colour: str, vb) -> str:
-        """Draw the arrows of ``e``; returns the key that says what they are."""
+    def _draw_arrows(self, e, colour: str, vb) -> float:
+        """Draw the arrows of ``e``; returns the factor the directions are drawn at."""
+        if not e.arrows:
+            self._hide_arrows()
+            return 1.0
         (x0, x1), (y0, y1) = vb.viewRange()
         px_w, px_h = vb.viewPixelSize()
         directions = [e.arrows[k] for k in ("gradient", "velocity") if k in e.arrows]
         longest = max((float(np.hypot(*v)) for v in directions), default=0.0)
         scale = ARROW_SHARE * min(x1 - x0, y1 - y0) / longest if longest > 0 else 1.0
+        scale = float(f"{scale:.1g}")   # a round factor: the key reads easily and rarely changes
         head = HEAD_PX * theme().pen_width
         for key, item in self.items.items():
             v = e.arrows.get(key)
@@ -164,15 +192,22 @@ class Explainer(QObject):
                 continue
             seg = arrow_segments(e.point, v * (1.0 if key == "step" else scale), px_w, px_h, head)
             item.setData(seg[:, 0], seg[:, 1]) if len(seg) else item.setData([], [])
-            if key == "step":
+            if key == "step" and colour != self._step_colour:
+                self._step_colour = colour
                 item.setPen(pg.mkPen(colour, width=theme().pen_width * STYLES["step"][1]))
+        return scale
+
+    @staticmethod
+    def _key(e, colour: str, scale: float, buffer: bool) -> str:
+        """What the arrows are, in words."""
+        if not e.arrows:
+            return ""
         parts = []
         if "step" in e.arrows:
             parts.append(f"<span style='color:{colour}'><b>━</b></span> the step Δ (true size)")
         parts.append(f"<b>━</b> −g (the steepest descent)")
         if "velocity" in e.arrows:
-            parts.append("<b>┅</b> " + ("−b (the velocity)" if "buffer" in self.section.paths[self.choice].trace.states
-                                        else "−m̂ (the average gradient)"))
+            parts.append("<b>┅</b> " + ("−b (the velocity)" if buffer else "−m̂ (the average gradient)"))
         return ("Arrows: " + " &nbsp; ".join(parts) + f" &nbsp; (−g{' and the velocity' if 'velocity' in e.arrows else ''}"
                 f" drawn × {scale:.3g})")
 
@@ -181,6 +216,7 @@ class Explainer(QObject):
             item.setData([], [])
 
     def restyle(self) -> None:
+        self._step_colour = None
         for key, (colour, width, style) in STYLES.items():
             if colour is not None:
                 self.items[key].setPen(pg.mkPen(colour, width=theme().pen_width * width, style=style))
