@@ -1,6 +1,6 @@
 """The race's hyper-parameter map: its group box in the controls column (which optimizer, which
-hyper-parameter against the learning rate, the lr range and size, Compute map / Cancel, the
-verdict) and its plot beside the convergence plot.
+hyper-parameter against the learning rate, the lr range and size, Compute map / Cancel, Hide map,
+the verdict) and its plot beside the convergence plot (from Compute map to Hide map).
 
 The map is computed on its own worker (``engine.hyper_map.map_job``, a :class:`gui.runs.Run` of
 the race section: progress, Cancel, the failure sentence), from the race's surface, start, steps
@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QGroupBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from engine.hyper_map import MAP_PARAMS, MAPPABLE, HyperparameterMap, MapRows, map_job
 from engine.surfaces import OPTIMIZER_PARAMS
@@ -42,21 +42,18 @@ class MapView(QObject):
         self.plot.setVisible(False)
         self.plot.cell.connect(self._cell_clicked)
         self.box = QGroupBox("Hyper-parameter map")
-        self.box.setCheckable(True)
-        self.box.setChecked(False)
-        self.box.setToolTip("Show the final f − f* of one optimizer for a grid of learning rates and values of "
+        self.box.setToolTip("The final f − f* of one optimizer for a grid of learning rates and values of "
                             "its other hyper-parameter")
-        self.inner = QWidget()
-        lay = QVBoxLayout(self.inner)
-        lay.setContentsMargins(0, 0, 0, 0)
         self.hint = lesson_label(HINT)
-        for w in (self.hint, self.form, self.run.button_row, self.run.note):
+        self.hide_button = QPushButton("Hide map")
+        self.hide_button.setToolTip("Take the map away from beside the paths (Compute map brings it back)")
+        self.hide_button.clicked.connect(self.hide)
+        lay = QVBoxLayout(self.box)
+        lay.setContentsMargins(6, 2, 6, 2)
+        # the Compute map row stays in the stage view's strip (gui/stage.py); the rest folds away
+        for w in (self.hint, self.form, self.run.button_row, self.hide_button, self.run.note):
             lay.addWidget(w)
-        box_lay = QVBoxLayout(self.box)
-        box_lay.setContentsMargins(6, 2, 6, 2)
-        box_lay.addWidget(self.inner)
-        self.inner.setVisible(False)
-        self.box.toggled.connect(self._toggled)
+        self.shown = False             # whether the map is shown (from Compute map to Hide map)
         self.result: HyperparameterMap | None = None
         self.mapped: tuple[str, str] | None = None    # (optimizer, param) of the map shown
         self._rows: list[MapRows] = []
@@ -74,6 +71,10 @@ class MapView(QObject):
                     steps=v["steps"], start=(v["start_x"], v["start_y"]))
 
     def _started(self, values: dict) -> None:
+        if not self.shown:
+            self.shown = True
+            self.sync_plot()
+            self.section.refresh_side()
         self.result = None
         self.mapped = (values["optimizer"], values["map_param"])
         self._rows, self._done = [], 0.0
@@ -109,31 +110,22 @@ class MapView(QObject):
         self.run.note.setText(f"Map cancelled at {done}% (Compute map starts it again).")
 
     # ------------------------------------------------------------ changes
-    @Slot(bool)
-    def _toggled(self, on: bool) -> None:
-        self.inner.setVisible(on)
-        fold = self.section.stage_fold
-        if on and fold.active:   # the stage view's strip keeps only the Compute map row (gui/stage.py)
-            for w in (self.hint, self.form, self.run.note):
-                if not w.isHidden():
-                    w.hide()
-                    fold.folded.append(w)
+    @Slot()
+    def hide(self) -> None:
+        self.run.cancel()
+        self.shown = False
         self.sync_plot()
         self.section.refresh_side()
-        if on and self.result is None and not self.run.busy:
-            self.run.start()
-        elif not on:
-            self.run.cancel()
 
     def sync_plot(self) -> None:
-        """The plot beside the paths while the box is checked; in the stage view of presentation
-        mode it is the "Map" tab (shown on checking the box)."""
+        """The plot beside the paths while the map is shown; in the stage view of presentation
+        mode it is the "Map" tab (brought to the front when a map starts)."""
         tabs = self.section.stage_tab_sets[0]
         if tabs.active:
-            if self.box.isChecked():
+            if self.shown:
                 tabs.tabs.setCurrentWidget(self.plot)
         else:
-            self.plot.setVisible(self.box.isChecked())
+            self.plot.setVisible(self.shown)
 
     def race_changed(self, name: str, value) -> None:
         """A race value changed: fix the mapped parameter to one the optimizer has, move the star,
@@ -146,7 +138,7 @@ class MapView(QObject):
         if name in (f"{mapped}.lr", f"{mapped}.{values['map_param']}"):
             self._show_current()
         elif name in MAP_NAMES or name in ("surface", "steps", "start_x", "start_y") or name.startswith(mapped + "."):
-            if self.box.isChecked():
+            if self.shown:
                 self.run.schedule_restart()
 
     def _show_current(self) -> None:

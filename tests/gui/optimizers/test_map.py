@@ -21,7 +21,7 @@ def open_map(qtbot, race, **values):
     if values:
         race.set_values(values)
     with qtbot.waitSignal(view.run.done, timeout=10000):
-        view.box.setChecked(True)
+        qtbot.mouseClick(view.run.run_button, Qt.LeftButton)
     return view
 
 
@@ -30,7 +30,8 @@ def cell_pos(plot, i, j):
     return plot.plot.mapFromScene(vb.mapViewToScene(QPointF(j + 0.5, i + 0.5)))
 
 
-def test_checking_the_box_computes_the_map_of_the_race_settings(qtbot, race):
+def test_compute_map_shows_the_map_of_the_race_settings_and_hide_takes_it_away(qtbot, race):
+    assert not race.map_view.plot.isVisible()
     view = open_map(qtbot, race, map_size=12)
     assert view.plot.isVisible()
     v = race.values()
@@ -46,6 +47,11 @@ def test_checking_the_box_computes_the_map_of_the_race_settings(qtbot, race):
     (x,), (y,) = view.plot.current.getData()
     assert lrs[int(x - 0.5)] <= 0.05 <= lrs[int(x - 0.5) + 1]
     assert values[int(y - 0.5)] <= 0.9 <= values[int(y - 0.5) + 1]
+    qtbot.mouseClick(view.hide_button, Qt.LeftButton)
+    assert not view.plot.isVisible()
+    with qtbot.assertNotEmitted(view.run.worker.busy_changed, wait=400):
+        race.set_values({"map_size": 14})   # a hidden map is not recomputed
+    assert not view.run.busy
 
 
 def test_clicking_a_cell_sets_its_values_and_races(qtbot, race):
