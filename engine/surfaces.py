@@ -211,22 +211,31 @@ def run_path(surface: Surface, optimizer: Optimizer, start, steps: int, noise: f
 # arrays of points (a path's one point is an array of one): numpy computes x ** 2 or cos x on a lone
 # scalar by another route than on an array, a last-bit difference a diverging path can blow up, and
 # the map must equal run_path cell by cell.
+def _coordinates(points) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """(x, y) as contiguous arrays, and the shape of the points' leading axes."""
+    pts = np.asarray(points, dtype=float)
+    if pts.shape == (2,):                       # one point (run_path): views of length one
+        return pts[0:1], pts[1:2], ()
+    flat = pts.reshape(-1, 2)
+    return np.ascontiguousarray(flat[:, 0]), np.ascontiguousarray(flat[:, 1]), pts.shape[:-1]
+
+
 def values_at(surface: Surface, points) -> np.ndarray:
-    """f at each point of ``points`` (shape (..., 2)): an array of shape (...,), at least (1,)."""
-    pts = np.asarray(points, dtype=float).reshape(-1, 2)
-    x, y = np.ascontiguousarray(pts[:, 0]), np.ascontiguousarray(pts[:, 1])
-    return np.broadcast_to(np.asarray(surface.value(x, y), dtype=float), x.shape).copy()
+    """f at each point of ``points`` (shape (..., 2)): a flat array, (1,) for one point (2,)."""
+    x, y, _ = _coordinates(points)
+    v = surface.value(x, y)
+    if not (isinstance(v, np.ndarray) and v.shape == x.shape):   # e.g. a constant surface
+        v = np.broadcast_to(np.asarray(v, dtype=float), x.shape).copy()
+    return v
 
 
 def gradients_at(surface: Surface, points) -> np.ndarray:
     """∇f at each point: shape (n, 2) for points (n, 2), (2,) for one point (2,)."""
-    arr = np.asarray(points, dtype=float)
-    pts = arr.reshape(-1, 2)
-    x, y = np.ascontiguousarray(pts[:, 0]), np.ascontiguousarray(pts[:, 1])
+    x, y, lead = _coordinates(points)
     gx, gy = surface.gradient(x, y)
-    out = np.empty(pts.shape)
+    out = np.empty((len(x), 2))
     out[:, 0], out[:, 1] = gx, gy
-    return out.reshape(arr.shape)
+    return out.reshape(lead + (2,))
 
 
 def divergence_limit(surface: Surface, start_loss: float) -> float:
