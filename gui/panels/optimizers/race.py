@@ -10,6 +10,11 @@ steps, noise, seed, the start point, and per optimizer its switch ``"SGD"`` and 
 ``"SGD.lr"``) plus the animation's speed. Three of them are shown by widgets of the lab's own
 rather than a form (see :mod:`gui.panels.optimizers.bound`): the surface's combo box (it lists the
 surfaces by title), each optimizer box's check, and the start point (a click on the contour plot).
+
+Two views hang off the race: "Explain" on an optimizer's row (:mod:`~gui.panels.optimizers.explain`:
+its update rule with the numbers of the current step, arrows at its point) and the hyper-parameter
+map (:mod:`~gui.panels.optimizers.map_view`, a second Run of this section), both in the column
+right of the paths.
 """
 from __future__ import annotations
 
