@@ -27,9 +27,10 @@ from gui.theme import BLACK, GREY, theme
 
 ARROW_SHARE = 0.14     # the longer of −g and the velocity is drawn this share of the view's smaller side (short:
                        # each frame repaints the surface under the arrows' old and new boxes)
+MIN_ARROW_PX = 45      # ... and at least this many pixels long (a small plot on a projector)
 HEAD_PX = 11           # arrow heads, in pixels (times the device-pixel ratio)
 TEXT_MS = 250          # the text is rewritten at once, then at most every TEXT_MS while the frames run on
-STYLES = {"gradient": (BLACK, 1.6, Qt.SolidLine), "velocity": (BLACK, 1.6, Qt.DashLine), "step": (None, 2.6, Qt.SolidLine)}
+STYLES = {"gradient": (BLACK, 1.6, Qt.SolidLine), "velocity": (GREY, 1.6, Qt.DashLine), "step": (None, 2.6, Qt.SolidLine)}
 
 
 def arrow_segments(origin, vector, px_w: float, px_h: float, head_px: float) -> np.ndarray:
@@ -165,8 +166,10 @@ class Explainer(QObject):
             return
         e, colour, name, scale, buffer = what
         title = f"<b style='color:{colour}'>{html.escape(name)}</b>, update {e.step}, from p = {fmt(e.point)}"
+        # the words after each line at the desk; a projector has room for the numbers only
+        words = not theme().presentation
         lines = [f"<b>{t.symbol}</b> = {t.rule} = {t.plugged} = <b>{fmt(t.value)}</b>"
-                 f" <span style='color:{GREY}'>({t.meaning})</span>" for t in e.terms]
+                 + (f" <span style='color:{GREY}'>({t.meaning})</span>" if words else "") for t in e.terms]
         if e.note:
             lines.append(f"<i>{html.escape(e.note)}</i>")
         key = self._key(e, colour, scale, buffer)
@@ -182,7 +185,8 @@ class Explainer(QObject):
         px_w, px_h = vb.viewPixelSize()
         directions = [e.arrows[k] for k in ("gradient", "velocity") if k in e.arrows]
         longest = max((float(np.hypot(*v)) for v in directions), default=0.0)
-        scale = ARROW_SHARE * min(x1 - x0, y1 - y0) / longest if longest > 0 else 1.0
+        length = max(ARROW_SHARE * min(x1 - x0, y1 - y0), MIN_ARROW_PX * theme().pen_width * max(px_w, px_h))
+        scale = length / longest if longest > 0 else 1.0
         scale = float(f"{scale:.1g}")   # a round factor: the key reads easily and rarely changes
         head = HEAD_PX * theme().pen_width
         for key, item in self.items.items():
@@ -207,7 +211,7 @@ class Explainer(QObject):
             parts.append(f"<span style='color:{colour}'><b>━</b></span> the step Δ (true size)")
         parts.append(f"<b>━</b> −g (the steepest descent)")
         if "velocity" in e.arrows:
-            parts.append("<b>┅</b> " + ("−b (the velocity)" if buffer else "−m̂ (the average gradient)"))
+            parts.append(f"<b style='color:{GREY}'>┅</b> " + ("−b (the velocity)" if buffer else "−m̂ (the average gradient)"))
         return ("Arrows: " + " &nbsp; ".join(parts) + f" &nbsp; (−g{' and the velocity' if 'velocity' in e.arrows else ''}"
                 f" drawn × {scale:.3g})")
 
@@ -217,7 +221,7 @@ class Explainer(QObject):
 
     def restyle(self) -> None:
         self._step_colour = None
+        self._shown = None      # (the text's words depend on the mode)
         for key, (colour, width, style) in STYLES.items():
             if colour is not None:
                 self.items[key].setPen(pg.mkPen(colour, width=theme().pen_width * width, style=style))
-        self._shown = None
