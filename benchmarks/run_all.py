@@ -24,7 +24,7 @@ from engine.blas import single_thread_environment  # noqa: E402
 single_thread_environment()   # as the app runs: one BLAS thread (engine/blas.py)
 
 ORDER = ["first_paint", "bench_optimizers"]
-DISPLAY = ["bench_optimizers", "bench_losses_gui", "bench_regularization_gui"]
+DISPLAY = ["bench_optimizers", "bench_explain", "bench_losses_gui", "bench_regularization_gui"]
 XVFB = ["xvfb-run", "-a", "-s", "-screen 0 1920x1200x24"]
 
 

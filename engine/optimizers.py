@@ -19,8 +19,11 @@ torch parameter has its own ``state["step"]``. Adam's bias correction reads that
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
+from engine.arrays import readonly
 from engine.params import Param, ParamSet
 
 LR = Param("lr", "learning rate", 0.01, minimum=1e-8, maximum=100.0, log=True, decimals=5,
@@ -37,6 +40,20 @@ EPS = Param("eps", "epsilon", 1e-8, minimum=1e-12, maximum=1.0, log=True, decima
             help="Added to the denominator so the step never divides by zero.")
 WEIGHT_DECAY = Param("weight_decay", "weight decay", 0.01, minimum=0.0, maximum=1.0,
                      help="Decoupled weight decay: parameters shrink by lr * weight_decay each step.")
+
+
+@dataclass(frozen=True)
+class OptimizerState:
+    """A read-only snapshot of an optimizer (:meth:`Optimizer.state`): its hyper-parameters, the
+    number of steps taken and a frozen copy of each state array (``None``: not created yet, as
+    torch creates a momentum buffer at the first step)."""
+    optimizer: str                  # the optimizer's name ("Adam")
+    t: int                          # steps taken
+    hyperparameters: dict
+    arrays: dict = field(default_factory=dict)   # state name ("buffer", "m", "v", ...) -> read-only array
+
+    def __getitem__(self, name: str):
+        return self.arrays[name]
 
 
 class Optimizer:
@@ -62,6 +79,12 @@ class Optimizer:
     def reset(self) -> None:
         self.t = 0              # calls of step()
         self.counts = None      # per-element step counts, once a step skipped some elements
+
+    def state(self) -> OptimizerState:
+        """A read-only view of the state now (copies: later steps do not change it)."""
+        return OptimizerState(self.name, self.t, self.hyperparameters(),
+                              {name: None if getattr(self, name) is None else readonly(getattr(self, name))
+                               for name in self.STATE})
 
     def step_count(self):
         """Steps taken by each element: ``t`` while all were always stepped, else an int array."""

@@ -20,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 
+from engine.explain import StateTrace, TraceRecorder
 from engine.optimizers import ALL as OPTIMIZERS, Optimizer, make as make_optimizer
 from engine.params import Param, ParamSet
 from engine.stream import drain
@@ -205,6 +206,7 @@ class Path:
     diverged_at: int | None = None  # the step at which the path left any sensible range
     hyperparameters: dict = field(default_factory=dict)
     stopped: str = ""   # why it was cut, when not by a too large step (a typed formula's surface)
+    trace: StateTrace | None = None  # the optimizer's gradient and state at every point (engine.explain)
 
     @property
     def steps_taken(self) -> int:
@@ -229,18 +231,20 @@ def run_path(surface: Surface, optimizer: Optimizer, start, steps: int, noise: f
     rng = np.random.default_rng(seed)
     points = np.empty((steps + 1, 2))
     losses = np.empty(steps + 1)
+    recorder = TraceRecorder(optimizer, steps, noise)
     points[0] = start
-    losses[0] = surface.f(start)
-    limit = DIVERGENCE_FACTOR * max(abs(losses[0] - surface.min_value), 1.0) + surface.min_value
+    losses[0] = values_at(surface, start)[0]
+    limit = divergence_limit(surface, losses[0])
     diverged_at, stopped = None, ""
     p = start
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, steps + 1):
-            g = surface.grad(p)
+            g = gradients_at(surface, p)
             if noise > 0:
                 g = g + rng.normal(0.0, noise, size=2)
             p = optimizer.step(p, g)
-            loss = surface.f(p) if np.all(np.isfinite(p)) else np.inf
+            recorder.record(k - 1, g)
+            loss = values_at(surface, p)[0] if np.all(np.isfinite(p)) else np.inf
             if not np.isfinite(loss) or loss > limit or np.max(np.abs(p)) > DIVERGENCE_COORD:
                 diverged_at = k
                 if np.isnan(loss) and np.all(np.isfinite(p)):
@@ -252,7 +256,43 @@ def run_path(surface: Surface, optimizer: Optimizer, start, steps: int, noise: f
             losses[k] = loss
     n = steps + 1 if diverged_at is None else diverged_at
     return Path(name or optimizer.name, points[:n].copy(), losses[:n].copy(), diverged_at,
-                optimizer.hyperparameters(), stopped)
+                optimizer.hyperparameters(), stopped=stopped, trace=recorder.trace(n))
+
+
+# run_path and the hyper-parameter map (engine.hyper_map) evaluate a surface through these two, on
+# arrays of points (a path's one point is an array of one): numpy computes x ** 2 or cos x on a lone
+# scalar by another route than on an array, a last-bit difference a diverging path can blow up, and
+# the map must equal run_path cell by cell.
+def _coordinates(points) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """(x, y) as contiguous arrays, and the shape of the points' leading axes."""
+    pts = np.asarray(points, dtype=float)
+    if pts.shape == (2,):                       # one point (run_path): views of length one
+        return pts[0:1], pts[1:2], ()
+    flat = pts.reshape(-1, 2)
+    return np.ascontiguousarray(flat[:, 0]), np.ascontiguousarray(flat[:, 1]), pts.shape[:-1]
+
+
+def values_at(surface: Surface, points) -> np.ndarray:
+    """f at each point of ``points`` (shape (..., 2)): a flat array, (1,) for one point (2,)."""
+    x, y, _ = _coordinates(points)
+    v = surface.value(x, y)
+    if not (isinstance(v, np.ndarray) and v.shape == x.shape):   # e.g. a constant surface
+        v = np.broadcast_to(np.asarray(v, dtype=float), x.shape).copy()
+    return v
+
+
+def gradients_at(surface: Surface, points) -> np.ndarray:
+    """∇f at each point: shape (n, 2) for points (n, 2), (2,) for one point (2,)."""
+    x, y, lead = _coordinates(points)
+    gx, gy = surface.gradient(x, y)
+    out = np.empty((len(x), 2))
+    out[:, 0], out[:, 1] = gx, gy
+    return out.reshape(lead + (2,))
+
+
+def divergence_limit(surface: Surface, start_loss: float) -> float:
+    """The loss above which a path from a start of loss ``start_loss`` counts as diverged."""
+    return DIVERGENCE_FACTOR * max(abs(start_loss - surface.min_value), 1.0) + surface.min_value
 
 
 @dataclass(frozen=True)
@@ -344,3 +384,15 @@ def race_settings(values: dict) -> dict:
 def race_job(**values):
     """:func:`race_stream` from flat race values (see :data:`RACE_PARAMS`): the GUI's job."""
     return race_stream(**race_settings(values))
+
+
+# the hyper-parameter map (engine/hyper_map.py) is part of this module's API, loaded on first use
+# (it builds on everything above, so either module may be imported first)
+_MAP_NAMES = ("hyperparameter_map", "map_stream", "map_job", "MapRows", "HyperparameterMap", "MAPPABLE")
+
+
+def __getattr__(name):
+    if name in _MAP_NAMES:
+        from engine import hyper_map
+        return getattr(hyper_map, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

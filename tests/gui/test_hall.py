@@ -89,17 +89,21 @@ def test_stage_tabs_give_the_main_plot_the_room_and_put_everything_back(window, 
     from gui import panels
     window.tabs.setCurrentIndex(panels.REGISTRY.index(panels.find("optimizers")))
     panel = window.panel_by_key("optimizers")
-    plots = panel.section("race").race_plots
+    race = panel.section("race")
+    plots = race.race_plots
     settle(qtbot, panel)
     sizes = plots.sizes()
-    assert plots.indexOf(plots.contour) == 0 and plots.indexOf(plots.convergence) == 1
+    # the paths, then the column beside them (convergence first, then the explanation and the map)
+    assert plots.indexOf(plots.contour) == 0 and plots.indexOf(race.side) == 1
+    assert race.side.indexOf(plots.convergence) == 0
     window.set_presentation(True)
     qtbot.waitUntil(lambda: not plots.convergence.isVisible(), timeout=2000)
     assert plots.contour.isVisible() and plots.contour.width() > 0.8 * plots.width()
     window.set_presentation(False)
     qtbot.waitUntil(lambda: plots.convergence.isVisible(), timeout=2000)
     assert plots.count() == 2
-    assert plots.indexOf(plots.contour) == 0 and plots.indexOf(plots.convergence) == 1
+    assert plots.indexOf(plots.contour) == 0 and plots.indexOf(race.side) == 1
+    assert race.side.indexOf(plots.convergence) == 0
     assert plots.sizes() == sizes
     settle(qtbot, panel)
 

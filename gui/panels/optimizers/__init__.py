@@ -4,7 +4,9 @@ One section (:mod:`gui.panels.optimizers.race`, shown without a tab bar). The en
 every path at once on the worker (``engine.surfaces.race_job``); the section then reveals them
 frame by frame (:mod:`~gui.panels.optimizers.transport`), drawn by
 :mod:`~gui.panels.optimizers.race_plots`; each optimizer's hyper-parameters sit in its
-:mod:`~gui.panels.optimizers.optimizer_box`.
+:mod:`~gui.panels.optimizers.optimizer_box`. "Explain" writes one optimizer's update out with its
+numbers (:mod:`~gui.panels.optimizers.explain`); the hyper-parameter map
+(:mod:`~gui.panels.optimizers.map_view`, :mod:`~gui.panels.optimizers.map_plot`) races a grid of settings at once.
 """
 from __future__ import annotations
 

@@ -12,6 +12,11 @@ rather than a form (see :mod:`gui.panels.optimizers.bound`): the surface's combo
 surfaces by title), each optimizer box's check, and the start point (a click on the contour plot).
 The combo's last entry, "Custom…", races on the ``formula`` typed in a line edit
 (:mod:`gui.panels.optimizers.custom_surface`).
+
+Two views hang off the race: "Explain" on an optimizer's row (:mod:`~gui.panels.optimizers.explain`:
+its update rule with the numbers of the current step, arrows at its point) and the hyper-parameter
+map (:mod:`~gui.panels.optimizers.map_view`, a second Run of this section), both in the column
+right of the paths.
 """
 from __future__ import annotations
 
@@ -23,12 +28,16 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from engine import contours as C
 from engine import surfaces as S
+from engine.explain import EXPLAIN
+from engine.hyper_map import MAP_PARAMS
 from engine.params import Param
 from engine.surfaces import OPTIMIZER_PARAMS, Race
 from gui.lab import RunSection
 from gui.live_text import LiveText
 from gui.panels.optimizers.bound import Bound, BoundForm
 from gui.panels.optimizers.custom_surface import FormulaEdit, in_view
+from gui.panels.optimizers.explain import Explainer
+from gui.panels.optimizers.map_view import MAP_NAMES, MapView, refresh_side, side_splitter
 from gui.panels.optimizers.optimizer_box import OptimizerBox
 from gui.panels.optimizers.race_plots import RacePlots
 from gui.panels.optimizers.transport import Transport
@@ -64,10 +73,10 @@ PRESETS = load_presets()
 class RaceSection(RunSection):
     key = "race"
     title = "Optimizers"
-    params = S.RACE_PARAMS.params + (SPEED,)
+    params = S.RACE_PARAMS.params + (SPEED, EXPLAIN) + MAP_PARAMS
     initial = {**preset_values(PRESETS, S.SURFACE.default), **{name: True for name in TUTORIAL_OPTIMIZERS}}
     key_params = ("surface", "SGD.lr", "Momentum.lr", "Adam.lr", "noise")   # the tutorial's three racers
-    live_params = ("speed",)
+    live_params = ("speed", EXPLAIN.name) + MAP_NAMES   # the map recomputes itself (map_view.py)
     restart_ms = 0   # a race takes milliseconds: follow a dragged slider at once
     column_widths = {False: (360, 420), True: (480, 520)}   # the plots come first
     fit_combos = False
@@ -129,7 +138,15 @@ class RaceSection(RunSection):
         self.race_plots.clicked.connect(self._contour_clicked)
         self.race_plots.hovered.connect(self._contour_hovered)
         # on a projector the paths get the whole room; the convergence plot is the next tab
-        self.plot_turns(("Paths", self.race_plots.contour), ("Convergence", self.race_plots.convergence))
+        self.explainer = Explainer(self)   # "Explain" on each optimizer's row, its text and arrows
+        own.add(self.explainer.bound)
+        self.map_view = MapView(self)      # the hyper-parameter map: a box in the column, a plot beside
+        self.side = side_splitter(self.race_plots.convergence, self.explainer.widget, self.map_view.plot)
+        self.race_plots.addWidget(self.side)
+        # on a projector the paths get the whole room; the convergence plot and the map are the next tabs
+        self.plot_turns(("Paths", self.race_plots.contour), ("Convergence", self.race_plots.convergence),
+                        ("Map", self.map_view.plot))
+        self.race_plots.setSizes([560, 400])
         self.cursor_label = QLabel()
         self.cursor_label.setToolTip("The loss under the mouse pointer")
         self.transport = Transport(lambda: self.run_form["speed"].value())
@@ -142,7 +159,7 @@ class RaceSection(RunSection):
         rl.addWidget(self.race_plots, 1)
         for w in (self.cursor_label, self.transport, self.summary):
             rl.addWidget(w)
-        self.set_body([surface_box, run_box, *self.boxes.values()], right)
+        self.set_body([surface_box, run_box, *self.boxes.values(), self.map_view.box], right)
         self._show_surface()
         self.run()
 
@@ -158,7 +175,8 @@ class RaceSection(RunSection):
         return self.draw_frame
 
     def verdicts(self) -> list[str]:
-        return [self.summary.text()] if self.summary.text() else []
+        return ([self.summary.text()] if self.summary.text() else []) + (
+            [self.map_view.run.note.text()] if self.map_view.result is not None else [])
 
     def set_values(self, values: dict) -> None:
         """As Section's, but the formula and its view, then the surface first: a new surface loads its preset
@@ -167,8 +185,8 @@ class RaceSection(RunSection):
         first = {"formula": 0, "view": 0, "surface": 1}
         super().set_values(dict(sorted(checked.items(), key=lambda item: first.get(item[0], 2))))
 
-    def job(self, speed, **values):
-        return S.race_job(**values)
+    def job(self, speed, explain, map_optimizer, map_param, map_lr_from, map_lr_to, map_size, **values):
+        return S.race_job(**values)   # (the map's values are the map's job's: map_view.py)
 
     def show_result(self, race: Race) -> None:
         for name, why in race.problems.items():
@@ -183,7 +201,16 @@ class RaceSection(RunSection):
             self._load_surface(value)
         elif name in ("formula", "view") and self.surface_combo.currentData() == S.CUSTOM:
             self._load_formula()
+        self.map_view.race_changed(name, value)
         super().on_change(name, value)
+
+    def on_live_change(self, name: str, value) -> None:
+        if name == EXPLAIN.name:
+            self.draw_frame()
+            self.refresh_side()
+
+    def refresh_side(self) -> None:
+        refresh_side(self.side, self.race_plots)
 
     # ------------------------------------------------------------ drawing
     def _show_race(self, race: Race) -> None:
@@ -197,6 +224,7 @@ class RaceSection(RunSection):
     def draw_frame(self) -> None:
         k = self.transport.frame
         rows = self.race_plots.draw(self.paths, k)
+        self.explainer.draw(self.paths, k)
         if self.race_plots.compact:   # two to a line (the step also reads beside the slider)
             cells = [f"<td>{row}</td>" for row in rows]
             lines = ("<tr>" + "".join(cells[i:i + 2]) + "</tr>" for i in range(0, len(cells), 2))
@@ -208,6 +236,9 @@ class RaceSection(RunSection):
     def restyle(self) -> None:
         super().restyle()
         self.race_plots.restyle()
+        self.explainer.restyle()
+        self.map_view.sync_plot()
+        self.refresh_side()
         if self.paths:
             self._show_race(Race(self.paths, self.problems))
 
