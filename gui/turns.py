@@ -12,7 +12,7 @@ sizes and grids their cells, and the desk looks exactly as before.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Slot
+from PySide6.QtCore import QEvent, QTimer, Slot
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QSplitter, QSplitterHandle, QTabBar, QVBoxLayout, QWidget
 
 from gui.stage import stage
@@ -52,7 +52,7 @@ class PlotTurns(QTabBar):
         self.setDocumentMode(True)
         self.tabbed = False
         self.hidden: set[int] = set()          # id() of pages switched off by their section
-        self.collapsed: list[QWidget] = []     # containers this bar hid because it left them empty
+        self.collapsed: list[tuple] = []       # (container, its splitter, the splitter's sizes): hid as emptied
         self._updating = False
         self.hide()
         self.currentChanged.connect(self._current_changed)
@@ -123,8 +123,11 @@ class PlotTurns(QTabBar):
         """Show what the state says: the bar and the current page while tabbed, every page at the desk."""
         self._updating = True
         try:
-            for w in self.collapsed:
+            for w, splitter, sizes in self.collapsed:
                 w.show()
+                if splitter is not None:   # a splitter gives a re-shown widget no room by itself
+                    splitter.setSizes(sizes)
+                    QTimer.singleShot(0, splitter, lambda s=splitter, z=sizes: s.setSizes(z))
             self.collapsed = []
             for i, (_t, w) in enumerate(self.pages):
                 self.setTabVisible(i, id(w) not in self.hidden)
@@ -148,6 +151,7 @@ class PlotTurns(QTabBar):
         for _t, page in self.pages:
             w = page.parentWidget()
             while w is not None and w is not holder and not w.isHidden() and not _shown_children(w):
+                splitter = w.parentWidget() if isinstance(w.parentWidget(), QSplitter) else None
+                self.collapsed.append((w, splitter, splitter.sizes() if splitter is not None else None))
                 w.hide()
-                self.collapsed.append(w)
                 w = w.parentWidget()

@@ -104,7 +104,7 @@ def test_stage_tabs_give_the_main_plot_the_room_and_put_everything_back(window, 
     assert plots.count() == 2
     assert plots.indexOf(plots.contour) == 0 and plots.indexOf(race.side) == 1
     assert race.side.indexOf(plots.convergence) == 0
-    assert plots.sizes() == sizes
+    qtbot.waitUntil(lambda: plots.sizes() == sizes, timeout=2000)   # the column beside the paths gets its room back
     settle(qtbot, panel)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QGroupBox, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from engine.hyper_map import MAP_PARAMS, MAPPABLE, HyperparameterMap, MapRows, map_job
@@ -197,7 +197,10 @@ def refresh_side(split: QSplitter, outer: QSplitter) -> None:
         if any(shown) and outer.count() == 2:
             room = max(outer.height() if vertical else outer.width(), 400)
             main = 0.62 if vertical else 0.6
-            outer.setSizes([int(room * main), int(room * (1 - main))])
+            sizes = [int(room * main), int(room * (1 - main))]
+            outer.setSizes(sizes)
+            # a splitter lays out a child shown again later, with no room for it: once more after that
+            QTimer.singleShot(0, outer, lambda: outer.setSizes(sizes))
         total = max(split.height(), 300)
         weights = [share if on else 0.0 for share, on in zip(SIDE_SHARES, shown)]
         if sum(weights):
