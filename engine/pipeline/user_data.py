@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.arrays import readonly
 from engine.datasets import Split, _standardised
 
 MAX_BYTES = 200 * 1000 * 1000
@@ -48,6 +49,7 @@ class UserData:
     split: Split                   # standardised train / validation / test (what the jobs take)
     class_names: tuple[str, ...]   # the target's values, class 0 first
     class_counts: tuple[int, ...]  # rows of each class in the whole file
+    test_rows: np.ndarray          # the file's data row (1 = the first under the header) of each test row
 
     @property
     def name(self) -> str:
@@ -151,13 +153,15 @@ class CsvTable:
             raise ValueError(f"{n} rows are too few for {k} classes: the validation part ({n_val} rows) needs one "
                              "row of each class.")
         X = self.frame[features].to_numpy(dtype=float)
-        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=TEST_FRACTION,
-                                                            random_state=SPLIT_SEED, stratify=y)
+        rows = np.arange(1, n + 1)
+        X_train, X_test, y_train, y_test, _, test_rows = train_test_split(X, y, rows, test_size=TEST_FRACTION,
+                                                                          random_state=SPLIT_SEED, stratify=y)
         X_train, X_val, y_train, y_val = train_test_split(X_train, y_train, test_size=VAL_FRACTION,
                                                           random_state=SPLIT_SEED, stratify=y_train)
         split = _standardised(name, features, (X_train, y_train), (X_test, y_test), val=(X_val, y_val))
         return UserData(path=str(self.path), target=target, split=split,
-                        class_names=tuple(str(c) for c in classes), class_counts=tuple(int(c) for c in counts))
+                        class_names=tuple(str(c) for c in classes), class_counts=tuple(int(c) for c in counts),
+                        test_rows=readonly(test_rows))
 
 
 def _sniff(path: Path) -> tuple[str, str]:

@@ -39,6 +39,9 @@ def test_the_example_loads_with_its_named_target_and_the_digits_split():
     # stratified: every class in every part
     for y in (data.split.y_train, data.split.y_val, data.split.y_test):
         assert set(y) == {0, 1, 2}
+    # the test rows are the file's rows: their features, standardised, are the split's
+    X_file = raw.drop(columns="cultivar").to_numpy(dtype=float)[data.test_rows - 1]
+    assert np.allclose((X_file - data.split.scaler_mean) / data.split.scaler_scale, data.split.X_test)
     words = data.summary()
     assert f"training {train}, validation {val}, test {test}" in words and "178 rows" in words
 

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from engine import pipeline as P
 from engine.datasets import DIGITS_TRAIN
 from gui.lab import Section
+from gui.panels.pipeline.mistakes import MistakesView
+from gui.panels.pipeline.own_data import DataSwitch
 from gui.panels.pipeline.plots import AlphaPlot, ComparePlot, LossPlot
 from gui.panels.pipeline.results_table import ResultsTable
 from gui.panels.pipeline.steps_box import StepsBox, show_progress
@@ -97,9 +99,11 @@ class Exercise(Section):
         self.steps.worker.busy_changed.connect(self._steps_busy)
         self.yours.worker.busy_changed.connect(self._pipeline_busy)
 
+        self.data_switch = DataSwitch(self)
         self.form = compact(self.make_form(compact=False), 60)
         yours_box = group("Your pipeline", self.form, self.yours.button_row, self.yours.note, self.run_bar)
-        self.controls, column = controls_column(*self.tutorial_row(), lesson_label(LESSON), self.steps_box.box, yours_box,
+        self.controls, column = controls_column(*self.tutorial_row(), lesson_label(LESSON), self.data_switch.box,
+                                                self.steps_box.box, yours_box,
                                                 lesson_label(IDEAS))
         column.addStretch(1)
         self.controls.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
@@ -116,14 +120,20 @@ class Exercise(Section):
         self.table.picked.connect(self._row_picked)
         self.table.pick_requested.connect(self.pick_by_validation)
         self.table.sort_changed.connect(self._show_warning)
+        self.mistakes = MistakesView()
+        self.bottom_split = QSplitter(Qt.Horizontal)
+        self.bottom_split.addWidget(self.table)
+        self.bottom_split.addWidget(self.mistakes)
+        self.bottom_split.setChildrenCollapsible(False)
+        self.bottom_split.setSizes([480, 420])
         self.right_split = QSplitter(Qt.Vertical)
         self.right_split.addWidget(self.plot_split)
-        self.right_split.addWidget(self.table)
+        self.right_split.addWidget(self.bottom_split)
         self.right_split.setChildrenCollapsible(False)
         self.right_split.setSizes([330, 300])
         # on a projector each plot and the results table get the room under the verdict in turn
         self.plot_tabs = self.stage_tabs(("Training loss", self.loss_plot), ("Test accuracy", self.compare_plot),
-                                         ("Results", self.table))
+                                         ("Results", self.table), ("Mistakes", self.mistakes))
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -219,11 +229,12 @@ class Exercise(Section):
                 set_param_enabled(self.form[n], P.early_stopping_on(self.values()))
 
     def _pipeline_values(self) -> dict:
-        return {"settings": self.values(), "baseline": self.baseline}
+        return {"settings": self.values(), "baseline": self.baseline, "data": self.data_switch.split}
 
     @staticmethod
-    def _pipeline_job(settings: dict, baseline):
-        return P.run_pipeline(settings, None, baseline)
+    def _pipeline_job(settings: dict, baseline, data=None):
+        # your own data: the baseline is fitted on them by the first run (and yielded)
+        return P.run_pipeline(settings, None, baseline) if data is None else P.run_on_data(settings, data, baseline)
 
     def _pipeline_started(self, values: dict) -> None:
         s = values["settings"]
@@ -235,6 +246,9 @@ class Exercise(Section):
     def _pipeline_event(self, event) -> None:
         if isinstance(event, P.Iteration):
             self._record_iteration(event)
+        elif isinstance(event, P.PipelineResult) and event.step == 1:
+            self.baseline = event       # fitted on your own data by the run
+            self._add_result(event)
 
     def _pipeline_done(self, result: P.PipelineResult) -> None:
         self._add_result(result)
@@ -333,6 +347,19 @@ class Exercise(Section):
         self._fit_verdict()
         self.compare_plot.draw(P.accuracy_rows(self.baseline, self.final, self.pick))
         self._show_warning()
+        self._show_mistakes()
+
+    def _show_mistakes(self) -> None:
+        """The pick's confusion matrix and misclassified test images (or rows) against the baseline."""
+        if self.pick is None:
+            self.mistakes.show_mistakes(None)
+            return
+        user = self.data_switch.user
+        data = self.data_switch.data()
+        found = P.pipeline_mistakes(self.pick, data.y_test, self.baseline,
+                                    None if user is None else user.class_names)
+        self.mistakes.show_mistakes(found, self.pick.label, P.test_images(data),
+                                    None if user is None else user.test_rows)
 
     def verdict_text(self) -> str:
         return self.verdict.text()
