@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QTimer, Qt, Slot
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QTabBar, QVBoxLayout, QWidget
 
 from engine import pipeline as P
 from engine.datasets import DIGITS_TRAIN
@@ -120,15 +120,23 @@ class Exercise(Section):
         self.table.picked.connect(self._row_picked)
         self.table.pick_requested.connect(self.pick_by_validation)
         self.table.sort_changed.connect(self._show_warning)
+        # at the desk the plots and the selected row's mistakes take turns over the table
         self.mistakes = MistakesView()
-        self.bottom_split = QSplitter(Qt.Horizontal)
-        self.bottom_split.addWidget(self.table)
-        self.bottom_split.addWidget(self.mistakes)
-        self.bottom_split.setChildrenCollapsible(False)
-        self.bottom_split.setSizes([480, 420])
+        self.top_bar = QTabBar()
+        for title in ("Plots", "Mistakes of the selected row"):
+            self.top_bar.addTab(title)
+        self.top_bar.setExpanding(False)
+        self.top_bar.setDocumentMode(True)
+        self.top_bar.currentChanged.connect(self._show_top)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(0)
+        for widget in (self.top_bar, self.plot_split, self.mistakes):
+            tl.addWidget(widget, 0 if widget is self.top_bar else 1)
         self.right_split = QSplitter(Qt.Vertical)
-        self.right_split.addWidget(self.plot_split)
-        self.right_split.addWidget(self.bottom_split)
+        self.right_split.addWidget(top)
+        self.right_split.addWidget(self.table)
         self.right_split.setChildrenCollapsible(False)
         self.right_split.setSizes([330, 300])
         # on a projector each plot and the results table get the room under the verdict in turn
@@ -145,6 +153,7 @@ class Exercise(Section):
         lay.addWidget(self.split)
         self.on_change("model", self.values()["model"])
         self._show_verdict()
+        self._show_top()
         self.steps.start()
 
     def plots(self) -> dict:
@@ -257,7 +266,8 @@ class Exercise(Section):
             f"Done: validation {pm(result.val_mean, result.val_std, result.n_seeds)}, test "
             f"{pm(result.test_mean, result.test_std, result.n_seeds)} ({result.seconds:.1f} s).")
         if result.verdict is not None:
-            self.status.emit(f"{result.label}: {result.verdict} than the baseline on test.")
+            verdict = "the same as" if result.verdict == P.SAME else f"{result.verdict} than"
+            self.status.emit(f"{result.label}: {verdict} the baseline on test.")
 
     def _pipeline_cancelled(self) -> None:
         self.yours.note.setText("Cancelled: nothing was added to the table.")
@@ -358,7 +368,8 @@ class Exercise(Section):
         data = self.data_switch.data()
         found = P.pipeline_mistakes(self.pick, data.y_test, self.baseline,
                                     None if user is None else user.class_names)
-        self.mistakes.show_mistakes(found, self.pick.label, P.test_images(data),
+        label = self.pick.label + (" (first seed)" if self.pick.n_seeds > 1 else "")
+        self.mistakes.show_mistakes(found, label, P.test_images(data),
                                     None if user is None else user.test_rows)
 
     def verdict_text(self) -> str:
@@ -388,6 +399,17 @@ class Exercise(Section):
         self.loss_plot.set_presentation(presenting)
         self.alpha_plot.draw(self.step2())
         self._show_verdict()
+        self._show_top()
+
+    @Slot(int)
+    def _show_top(self, *_args) -> None:
+        """The desk's bar: the plots or the mistakes (in the stage view every page is a tab already)."""
+        stage = self.plot_tabs.active
+        self.top_bar.setVisible(not stage)
+        mistakes = not stage and self.top_bar.currentIndex() == 1
+        self.plot_split.setVisible(not mistakes)
+        if not stage:
+            self.mistakes.setVisible(mistakes)
 
     @Slot()
     def _fit_verdict(self) -> None:

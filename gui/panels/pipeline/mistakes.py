@@ -111,10 +111,11 @@ class MistakesView(QWidget):
         self.gallery.setViewMode(QListView.IconMode)
         self.gallery.setResizeMode(QListView.Adjust)
         self.gallery.setMovement(QListView.Static)
-        self.gallery.setUniformItemSizes(True)
         self.gallery.setWordWrap(True)
         self.gallery.setSelectionMode(QListWidget.NoSelection)
-        self.table = FrameTable(stretch="row")
+        self.table = FrameTable()
+        self.table.setToolTip("The test rows this model gets wrong: 'row' is the row of the file (1 = the first "
+                              "under the header); 'baseline': the baseline's answer on that row")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.gallery)
         self.stack.addWidget(self.table)
@@ -143,8 +144,7 @@ class MistakesView(QWidget):
                                "gets wrong.")
         else:
             noun = "digits" if images is not None else "rows"
-            self.title.setText(f"<b>Mistakes</b> of <i>{html.escape(label)}</i>"
-                               f"{' (first seed)' if found.mistakes and label else ''}: "
+            self.title.setText(f"<b>Mistakes</b> of <i>{html.escape(label)}</i>: "
                                f"{html.escape(found.sentence(noun))}")
         self._fill()
 
@@ -178,10 +178,12 @@ class MistakesView(QWidget):
             return
         size = round(TILE * (1.5 if theme().presentation else 1.0))
         self.gallery.setIconSize(QSize(size, size))
-        self.gallery.setGridSize(QSize(size + theme().font_pt * 5, size + theme().font_pt * 5))
+        metrics = self.gallery.fontMetrics()
+        self.gallery.setGridSize(QSize(max(size, metrics.horizontalAdvance("10→10 0.00")) + 10,
+                                       size + 2 * metrics.lineSpacing() + 12))
         for m in shown:
-            item = QListWidgetItem(digit_icon(self.images[m.index], size), f"{names[m.true]}→{names[m.predicted]}\n"
-                                   f"{m.probability:.2f}" + ("\nbaseline ✓" if m.baseline_right else ""))
+            item = QListWidgetItem(digit_icon(self.images[m.index], size), f"{names[m.true]}→{names[m.predicted]} {m.probability:.2f}"
+                                   + ("\nbaseline ✓" if m.baseline_right else ""))
             base = "" if m.baseline_right is None else \
                 "; the baseline gets it right" if m.baseline_right else "; the baseline gets it wrong too"
             item.setToolTip(f"Test image {m.index}: a {names[m.true]} taken for a {names[m.predicted]} with "

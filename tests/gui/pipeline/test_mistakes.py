@@ -21,7 +21,9 @@ def test_the_final_models_mistakes_show_after_the_steps(qtbot, done):
     page, y = done, digits_split().y_test
     final = page.final.fits[0]
     wrong = int(np.sum(final.test_predictions != y))
-    assert page.pick is page.final and page.mistakes.isVisible()
+    assert page.pick is page.final and page.plot_split.isVisible() and not page.mistakes.isVisible()
+    page.top_bar.setCurrentIndex(1)      # "Mistakes of the selected row"
+    assert page.mistakes.isVisible() and not page.loss_plot.isVisible()
     # the heat map's counts are scikit-learn's confusion matrix, its labels the digits
     assert np.array_equal(matrix_texts(page), confusion_matrix(y, final.test_predictions))
     assert [label for _, label in page.mistakes.plot.getAxis("bottom")._tickLevels[0]] == [str(d) for d in range(10)]
@@ -29,7 +31,7 @@ def test_the_final_models_mistakes_show_after_the_steps(qtbot, done):
     texts = gallery_texts(page)
     assert len(texts) == wrong > 0
     first = page.mistakes.shown()[0]
-    assert texts[0].startswith(f"{first.true}→{first.predicted}\n{first.probability:.2f}")
+    assert texts[0].startswith(f"{first.true}→{first.predicted} {first.probability:.2f}")
     assert first.probability == final.test_probabilities[first.index, first.predicted]
     # those the baseline gets right come first and say so; as many as McNemar's b
     b = page.final.comparison.only_baseline_right
