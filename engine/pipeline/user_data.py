@@ -105,6 +105,8 @@ class CsvTable:
         features = [c for c in self.columns if c != target]
         if not features:
             raise ValueError(f"{name} has no column besides the target '{target}': nothing to learn from")
+        if not frame[target].isna().any():
+            self._classes(name, target)    # a target that cannot be a class column is the first thing to say
         problems = []
         text = [c for c in features if not (pd.api.types.is_numeric_dtype(frame[c])
                                             or pd.api.types.is_bool_dtype(frame[c]))]
@@ -128,11 +130,10 @@ class CsvTable:
             raise ValueError(f"{name} cannot be used yet: " + "; ".join(problems) + ".")
         return self._split(name, target, features)
 
-    def _split(self, name: str, target: str, features: list[str]) -> UserData:
-        from sklearn.model_selection import train_test_split
-
-        values = self.frame[target]
-        classes, y = np.unique(values.to_numpy(), return_inverse=True)
+    def _classes(self, name: str, target: str):
+        """(class values, class index of each row, rows per class) of ``target``; ValueError when it
+        cannot be a class column."""
+        classes, y = np.unique(self.frame[target].to_numpy(), return_inverse=True)
         counts = np.bincount(y, minlength=len(classes))
         k = len(classes)
         if k < 2:
@@ -146,6 +147,13 @@ class CsvTable:
         if small:
             raise ValueError(f"Too few rows of class {_listed(small)} in '{target}': each class needs at least "
                              f"{MIN_PER_CLASS} rows to appear in training, validation and test.")
+        return classes, y, counts
+
+    def _split(self, name: str, target: str, features: list[str]) -> UserData:
+        from sklearn.model_selection import train_test_split
+
+        classes, y, counts = self._classes(name, target)
+        k = len(classes)
         n = len(y)
         n_test = math.ceil(TEST_FRACTION * n)
         n_val = math.ceil(VAL_FRACTION * (n - n_test))
