@@ -393,13 +393,17 @@ class Exercise(Section):
         # presentation: two plots side by side are all that stay readable; Step 2's dots are also
         # in its text and in the table
         presenting = theme().presentation
-        self.alpha_plot.setVisible(not presenting)
+        self.alpha_plot.setVisible(self.alpha_plot_wanted())
         self.right_split.setSizes([420, 230] if presenting else [330, 300])
         self.table.set_presentation(presenting)
         self.loss_plot.set_presentation(presenting)
         self.alpha_plot.draw(self.step2())
         self._show_verdict()
         self._show_top()
+
+    def alpha_plot_wanted(self) -> bool:
+        """Step 2's plot: at the desk, on the digits (its dots are also in its text and the table)."""
+        return not theme().presentation and self.data_switch.user is None
 
     @Slot(int)
     def _show_top(self, *_args) -> None:

@@ -79,6 +79,9 @@ class DataSwitch(QObject):
         self.user = user
         for name, value in (self.saved.pop(self._key(user), None) or fresh_state()).items():
             setattr(s, name, value)
+        n_test = DIGITS_SIZES[2] if user is None else user.sizes[2]
+        s.compare_plot.set_labels(f"test accuracy ({n_test} {'images' if user is None else 'rows'})")
+        s.alpha_plot.setVisible(s.alpha_plot_wanted())
         s.steps.run_button.setEnabled(user is None)
         s.steps_box.box.setEnabled(user is None)
         s._refresh_table()

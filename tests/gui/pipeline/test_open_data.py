@@ -98,6 +98,8 @@ def test_open_data_runs_the_baseline_and_your_pipeline_on_it_and_back_to_the_dig
     assert user is not None and user.name == "wine.csv"
     assert rows(page) == [] and page.pick is None and not page.steps.run_button.isEnabled()
     assert "training 113, validation 29, test 36" in page.data_switch.label.text()
+    assert page.compare_plot.getAxis("bottom").labelText == "test accuracy (36 rows)"
+    assert page.alpha_plot.isHidden()      # Step 2's choice of alpha belongs to the digits
     choose_model(page, P.LOGISTIC)
     result = run(qtbot, page)
     labels = [r[1] for r in rows(page)]
@@ -118,6 +120,8 @@ def test_open_data_runs_the_baseline_and_your_pipeline_on_it_and_back_to_the_dig
     # back to the digits: their six rows and the steps again; the wine's rows wait
     page.data_switch.digits_button.click()
     assert rows(page) == digits_rows and page.steps.run_button.isEnabled()
+    assert page.compare_plot.getAxis("bottom").labelText == "test accuracy (360 images)"
+    assert page.alpha_plot.isVisible()
     assert page.mistakes.stack.currentWidget() is page.mistakes.gallery
     window.open_data_action.trigger()
     assert len(rows(page)) == 3
