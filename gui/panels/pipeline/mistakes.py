@@ -67,19 +67,34 @@ class ConfusionPlot(StyledPlot):
         level = np.sqrt(self.matrix / top) if k else np.zeros((1, 1))
         self.image.setImage(level, levels=(0.0, 1.0))
         self.image.setRect(-0.5, -0.5, max(k, 1), max(k, 1))
-        font = theme().font(0.8 if k <= 10 else 0.6)
         for i, t in enumerate(self.texts):
             t.setVisible(i < k * k and k <= 20)
             if i < k * k:
                 r, c = divmod(i, k)
                 t.setText(str(int(self.matrix[r, c])))
                 t.setPos(c, r)
-                t.setFont(font)
                 t.setColor("#000000" if level[r, c] > 0.6 else "#FFFFFF")
+        self._fit_text()
         ticks = [[(i, str(n)) for i, n in enumerate(names)]]
         for side in ("bottom", "left"):
             self.getAxis(side).setTicks(ticks)
         self.setRange(xRange=(-0.5, max(k, 1) - 0.5), yRange=(-0.5, max(k, 1) - 0.5), padding=0.02)
+
+    def _fit_text(self) -> None:
+        """Counts as large as the theme's text, but never wider than their cells."""
+        k = len(getattr(self, "matrix", ()))
+        if not k:
+            return
+        vb = self.getPlotItem().vb
+        cell = min(vb.width(), vb.height()) / k
+        font = theme().font(0.8)
+        font.setPixelSize(max(6, min(font.pointSize() * 4 // 3, int(cell * 0.42))))
+        for t in self.texts[:k * k]:
+            t.setFont(font)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_text()
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.LeftButton or not len(self.matrix):
@@ -102,9 +117,10 @@ class MistakesView(QWidget):
         self.cell: tuple[int, int] | None = None
         self.title = rich_label("")
         self.plot = ConfusionPlot()
-        self.plot.setMinimumSize(200, 200)
+        self.plot.setMinimumSize(140, 120)
         self.plot.cell_clicked.connect(self.show_cell)
         self.only_baseline = QCheckBox("only those the baseline gets right")
+        self.only_baseline.setMinimumWidth(60)
         self.only_baseline.setToolTip("Show only the images this model gets wrong and the baseline right")
         self.only_baseline.toggled.connect(self._fill)
         self.gallery = QListWidget()
@@ -119,16 +135,15 @@ class MistakesView(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.gallery)
         self.stack.addWidget(self.table)
-        right = QVBoxLayout()
-        right.addWidget(self.only_baseline)
-        right.addWidget(self.stack, 1)
+        self.stack.setMinimumWidth(120)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.plot, 2)
-        row.addLayout(right, 3)
+        row.addWidget(self.plot, 1)
+        row.addWidget(self.stack, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.title)
+        lay.addWidget(self.only_baseline)
         lay.addLayout(row, 1)
         self.show_mistakes(None)
 
