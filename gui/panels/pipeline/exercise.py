@@ -16,6 +16,12 @@ and a warning appears when the pick (or the table's sort order) is by test accur
 
 Two streamed jobs (:class:`gui.runs.Run`): the tutorial's steps and your pipeline. Every fit
 streams its iterations (the training loss curves grow live).
+
+Over the results table the plots and the selected row's mistakes take turns (a tab bar at the
+desk, tabs of their own on a projector): its confusion matrix and the test digits it gets wrong,
+those the baseline gets right first (:mod:`~gui.panels.pipeline.mistakes`). File → Open data…
+puts a CSV of your own in the digits' place (:mod:`~gui.panels.pipeline.own_data`): the baseline
+and your pipelines run on it, each data set keeping its own results.
 """
 from __future__ import annotations
 
