@@ -4,11 +4,13 @@ Choose a file (Browse…, or the example shipped in resources/), pick the target
 says in words what was loaded (rows, features, classes, the split sizes) or what stops it
 (:mod:`engine.pipeline.user_data` finds every problem). "Use these data" is enabled only for data
 the pipeline can use; a bad file changes nothing. Tests drive it with :meth:`DataDialog.set_path`
-and :meth:`DataDialog.set_target`, no native file dialog.
+and :meth:`DataDialog.set_target`, no native file dialog. A file over :data:`SYNC_BYTES` is read
+on a worker thread (the dialog says so and stays responsive); smaller ones at once.
 """
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
@@ -17,10 +19,12 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBo
 from engine.pipeline import user_data as U
 from gui.panels.pipeline.verdict import WORSE
 from gui.resources import resource_path
+from gui.worker import Worker
 from gui.widgets import rich_label
 
 EXAMPLE = "wine.csv"
 FILTER = "CSV files (*.csv *.txt *.tsv);;All files (*)"
+SYNC_BYTES = 2_000_000    # read at once up to this size (a few ms); larger files on a worker
 
 
 class DataDialog(QDialog):
@@ -30,6 +34,7 @@ class DataDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Open data")
         self.table: U.CsvTable | None = None
+        self.reader: Worker | None = None      # made for the first big file, stopped with the dialog
         self.data: U.UserData | None = None
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("a CSV file with a header line")
@@ -90,14 +95,39 @@ class DataDialog(QDialog):
         self.target.clear()
         self.target.setEnabled(False)
         self.target.blockSignals(False)
+        file = Path(path)
+        size = file.stat().st_size if file.is_file() else 0
+        if size > SYNC_BYTES and size <= U.MAX_BYTES:
+            if self.reader is None:
+                self.reader = Worker("csv-read", self)
+                self.reader.finished.connect(self._read)
+                self.reader.failed.connect(self._read_failed)
+            self._show(f"Reading {html.escape(file.name)} ({size / 1e6:.0f} MB)&hellip;", "")
+            self.reader.start(U.reading, file)
+            return
+        if self.reader is not None:
+            self.reader.cancel()
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            self.table = U.read_csv(path)
+            table = U.read_csv(path)
         except ValueError as exc:
-            self._show("Nothing was loaded.", str(exc))
+            self._read_failed(str(exc))
             return
         finally:
             QApplication.restoreOverrideCursor()
+        self._read(table)
+
+    def busy(self) -> bool:
+        """A big file is being read."""
+        return self.reader is not None and self.reader.busy
+
+    @Slot(str)
+    def _read_failed(self, message: str) -> None:
+        self._show("Nothing was loaded.", message)
+
+    @Slot(object)
+    def _read(self, table: U.CsvTable) -> None:
+        self.table = table
         self.target.blockSignals(True)
         self.target.addItems(self.table.columns)
         self.target.setEnabled(True)
@@ -109,6 +139,11 @@ class DataDialog(QDialog):
             self._target_changed(name)
         else:
             self.target.setCurrentText(name)
+
+    def done(self, result: int) -> None:
+        if self.reader is not None:
+            self.reader.shutdown()
+        super().done(result)
 
     @Slot(str)
     def _target_changed(self, name: str) -> None:

@@ -234,6 +234,13 @@ def read_csv(path) -> CsvTable:
     return CsvTable(path=str(path), frame=frame)
 
 
+def reading(path):
+    """:func:`read_csv` as a job for the GUI's worker (a generator without events): a big file is
+    read off the window's thread."""
+    yield from ()
+    return read_csv(path)
+
+
 def load_csv(path, target: str) -> UserData:
     """Read ``path`` and make it ready for the pipeline with ``target`` as the class column."""
     return read_csv(path).dataset(target)

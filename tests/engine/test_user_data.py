@@ -150,3 +150,8 @@ def test_a_malformed_csv_says_where(tmp_path):
     path.write_text("a,b,kind\n" + "1,2,x\n" * 25 + "1,2,3,4,5\n")
     with pytest.raises(ValueError, match="could not be read as CSV"):
         U.read_csv(path)
+
+
+def test_reading_is_a_job_without_events_that_returns_the_table():
+    events, table = drain(U.reading(EXAMPLE))
+    assert events == [] and table.columns == list(pd.read_csv(EXAMPLE).columns)

@@ -125,3 +125,19 @@ def test_open_data_runs_the_baseline_and_your_pipeline_on_it_and_back_to_the_dig
     assert page.mistakes.stack.currentWidget() is page.mistakes.gallery
     window.open_data_action.trigger()
     assert len(rows(page)) == 3
+
+
+def test_a_big_file_is_read_on_a_worker_and_the_dialog_stops_it_when_closed(qtbot, monkeypatch, tmp_path):
+    monkeypatch.setattr(D, "SYNC_BYTES", 0)      # every file counts as big
+    dialog = D.DataDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_path(EXAMPLE)
+    assert "Reading wine.csv" in dialog.summary.text() and not dialog.ok.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=10000)
+    assert dialog.ok.isEnabled() and dialog.data.target == "cultivar"
+    dialog.set_path(bad_files(tmp_path)["text.csv"])
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=10000)
+    assert "holds text, not numbers (city)" in dialog.error.text() and not dialog.ok.isEnabled()
+    dialog.reject()
+    assert not dialog.reader.thread.isRunning()
