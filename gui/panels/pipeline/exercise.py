@@ -169,7 +169,8 @@ class Exercise(Section):
         return {"results": self.table.frame}
 
     def verdicts(self) -> list[str]:
-        return super().verdicts() + [self.verdict.label.text()]
+        mistakes = [self.mistakes.title.text()] if self.mistakes.found is not None else []
+        return super().verdicts() + [self.verdict.label.text()] + mistakes
 
     # ============================================================== the tutorial's steps
     def _steps_job(self):

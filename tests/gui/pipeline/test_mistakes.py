@@ -38,6 +38,7 @@ def test_the_final_models_mistakes_show_after_the_steps(qtbot, done):
     marked = [t for t in texts if "baseline ✓" in t]
     assert len(marked) == b > 0 and texts[:b] == marked
     assert f"{wrong} of 360 test digits wrong; the baseline gets {b} of them right" in page.mistakes.title.text()
+    assert page.mistakes.title.text() in page.verdicts()     # the handout says it too
 
 
 def test_only_those_the_baseline_gets_right_and_one_cell(qtbot, done):
