@@ -1,4 +1,5 @@
-"""Your own CSV for the pipeline: the shipped example loads and splits like the digits; every bad file is refused in words."""
+"""Your own CSV for the pipeline: the shipped example loads and splits like the digits; every bad
+file is refused in words."""
 import numpy as np
 import pandas as pd
 import pytest

@@ -3,7 +3,6 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt
 from sklearn.metrics import confusion_matrix
 
-from engine import pipeline as P
 from engine.datasets import digits_split
 from tests.gui.pipeline.test_exercise import click_row
 
