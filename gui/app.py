@@ -194,6 +194,12 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.Quit)
         quit_action.triggered.connect(self.close)
         file_menu = self.file_menu = self.menuBar().addMenu("&File")
+        self.open_data_action = QAction("Open &data…", self)
+        self.open_data_action.setToolTip("Load a CSV file of your own into the Hands-on pipeline: the same "
+                                         "baseline against your pipeline, on your data")
+        self.open_data_action.triggered.connect(lambda: self.open_data())
+        file_menu.addAction(self.open_data_action)
+        file_menu.addSeparator()
         self._add_export_actions(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -227,6 +233,12 @@ class MainWindow(QMainWindow):
                            "figures (pins included), tables and verdicts")
         handout.triggered.connect(lambda: self.save_handout())
         menu.addAction(handout)
+
+    def open_data(self, path=None) -> None:
+        """File → Open data…: the Hands-on pipeline's data dialog (gui/data_dialog.py) on its page."""
+        panel = self.panel_by_key("pipeline")
+        self.tabs.setCurrentWidget(panel)
+        panel.section("exercise").data_switch.open_dialog(path)
 
     def tab_image(self):
         """The current tab as it looks now, at twice the screen resolution."""

@@ -39,7 +39,9 @@ iteration limit").
 Modules: :mod:`~engine.pipeline.settings` (the parameters and the tutorial's settings),
 :mod:`~engine.pipeline.results` (events, results and the one verdict), :mod:`~engine.pipeline.judge`
 (statistics, choosing on validation, the rows and tables the app shows), :mod:`~engine.pipeline.fitting`
-(one model, one seed) and :mod:`~engine.pipeline.steps` (the jobs). Everything public is
+(one model, one seed), :mod:`~engine.pipeline.steps` (the jobs), :mod:`~engine.pipeline.mistakes` (the
+confusion matrix and the misclassified test images against the baseline) and
+:mod:`~engine.pipeline.user_data` (a CSV of your own: checks in words, the same split). Everything public is
 re-exported here: ``from engine import pipeline as P`` then ``P.tutorial_steps()``.
 
 BLAS: every fit runs with one BLAS thread (:func:`engine.blas.limit_blas`, which takes effect from any thread):
@@ -57,7 +59,9 @@ from engine.pipeline.settings import (ALPHA, BASELINE_SETTINGS, C, EARLY_STOPPIN
                                       STEP2_SETTINGS, STEP3_ITERATIONS, STEP3_SETTINGS, STEP_TITLES, TUTORIAL_ALPHAS,
                                       TUTORIAL_HIDDEN, TUTORIAL_SEED, VALIDATION_FRACTION, describe, digits_data,
                                       early_stopping_on, hidden_layers, holdout_size, validate_settings)
-from engine.pipeline.steps import fit_baseline, run_pipeline, tutorial_steps
+from engine.pipeline.mistakes import Mistake, Mistakes, confusion, mistakes, pipeline_mistakes, test_images
+from engine.pipeline.steps import BASELINE_LABEL, fit_baseline, run_on_data, run_pipeline, tutorial_steps
+from engine.pipeline.user_data import CsvTable, UserData, load_csv, read_csv
 
 __all__ = ["FIT_THREAD", "fit_one", "streaming_mlp_class", "RESULT_COLUMNS", "AccuracyRow", "accuracy_rows",
            "best_by_validation", "compare", "mcnemar_exact", "picked_by_test", "results_frame", "BETTER", "SAME",
@@ -68,4 +72,5 @@ __all__ = ["FIT_THREAD", "fit_one", "streaming_mlp_class", "RESULT_COLUMNS", "Ac
            "SEED", "SK_MLP", "STEP2_SETTINGS", "STEP3_ITERATIONS", "STEP3_SETTINGS", "STEP_TITLES",
            "TUTORIAL_ALPHAS", "TUTORIAL_HIDDEN", "TUTORIAL_SEED", "VALIDATION_FRACTION", "describe", "digits_data",
            "early_stopping_on", "hidden_layers", "holdout_size", "validate_settings", "fit_baseline", "run_pipeline",
-           "tutorial_steps"]
+           "tutorial_steps", "Mistake", "Mistakes", "confusion", "mistakes", "pipeline_mistakes", "test_images",
+           "BASELINE_LABEL", "run_on_data", "CsvTable", "UserData", "load_csv", "read_csv"]

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from engine.arrays import readonly
 from engine.blas import limit_blas
 from engine.pipeline.results import Fit, Iteration
 from engine.pipeline.settings import LOGISTIC, NN_BATCH, NN_LEARNING_RATE, SK_MLP, hidden_layers, holdout_size
@@ -163,6 +164,20 @@ def _train_model(X, y, s, seed, step, label, phase):
     return (yield from _nn_mlp(X, y, s, seed, step, label, phase))
 
 
+def _probabilities(model, data) -> np.ndarray:
+    """The model's class probabilities on the test set, one column per class 0..k-1 (k: the
+    largest label in any part + 1; a class the model never saw gets probability 0)."""
+    k = int(max(np.max(data.y_train), np.max(data.y_val), np.max(data.y_test))) + 1
+    proba = np.asarray(model.predict_proba(data.X_test), dtype=float)
+    classes = getattr(model, "classes_", None)
+    if classes is None and proba.shape[1] == k:
+        return proba
+    classes = np.arange(proba.shape[1]) if classes is None else np.asarray(classes, dtype=int)
+    out = np.zeros((len(proba), k))
+    out[:, classes] = proba
+    return out
+
+
 def fit_one(data, s, seed, step, label):
     """One seed of a pipeline with validated settings ``s``: fit (and refit), score; yields
     Iterations, returns a :class:`Fit`."""
@@ -176,10 +191,11 @@ def fit_one(data, s, seed, step, label):
         y_all = np.concatenate([data.y_train, data.y_val])
         model, n_iter, converged, stopped_early, losses, n_trained = yield from _train_model(
             X_all, y_all, s, seed, step, label, "refit")
-    pred = np.asarray(model.predict(data.X_test))
-    pred.setflags(write=False)
+    pred = readonly(model.predict(data.X_test))
+    proba = readonly(_probabilities(model, data))
     return Fit(seed=seed, train_accuracy=train, val_accuracy=val,
                test_accuracy=float(np.mean(pred == data.y_test)), n_iter=n_iter, converged=bool(converged),
                stopped_early=bool(stopped_early), seconds=time.perf_counter() - start, test_predictions=pred,
+               test_probabilities=proba,
                loss_curve=tuple(float(v) for v in losses), refit=s["refit"], trained_on=int(n_trained),
                available=len(data.X_train) + (len(data.X_val) if s["refit"] else 0), n_val=len(data.X_val))

@@ -64,6 +64,9 @@ class Fit:
     trained_on: int = 0      # images the final weights were trained on (early stopping's holdout excluded)
     available: int = 0       # images the pipeline had for training (train, or train + validation on a refit)
     n_val: int = 0           # validation images behind val_accuracy
+    #: the model's class probabilities on the test set (rows: test images, columns: classes 0..k-1),
+    #: read-only; None for a Fit made without them (what the mistakes view reads)
+    test_probabilities: np.ndarray | None = None
 
     @property
     def held_out(self) -> int:

@@ -57,6 +57,30 @@ def _run_pipeline(data, s, baseline):
     return result
 
 
+BASELINE_LABEL = "baseline: logistic, C 1"
+
+
+def run_on_data(settings: dict | None, data, baseline: PipelineResult | None = None):
+    """Your pipeline on data of your own (a split with a validation set, e.g. ``load_csv(...).split``).
+
+    When ``baseline`` is None the tutorial's baseline is fitted on ``data`` first and yielded (a
+    PipelineResult of step 1, labelled "baseline: ..."); then :func:`run_pipeline`'s events follow.
+    Returns the pipeline's PipelineResult.
+    """
+    s = validate_settings(settings or {})
+    data = digits_data(data)
+    if baseline is not None and not isinstance(baseline, PipelineResult):
+        raise ValueError("baseline must be a PipelineResult fitted on the same data")
+    return _run_on_data(data, s, baseline)
+
+
+def _run_on_data(data, s, baseline):
+    if baseline is None:
+        baseline = yield from _pipeline(data, validate_settings(BASELINE_SETTINGS), 1, BASELINE_LABEL, None)
+        yield baseline
+    return (yield from _run_pipeline(data, s, baseline))
+
+
 def tutorial_steps(data=None):
     """The tutorial's four steps; a generator of StepStarted, Iteration, PipelineResult and Evaluation.
 

@@ -16,17 +16,25 @@ and a warning appears when the pick (or the table's sort order) is by test accur
 
 Two streamed jobs (:class:`gui.runs.Run`): the tutorial's steps and your pipeline. Every fit
 streams its iterations (the training loss curves grow live).
+
+Over the results table the plots and the selected row's mistakes take turns (a tab bar at the
+desk, tabs of their own on a projector): its confusion matrix and the test digits it gets wrong,
+those the baseline gets right first (:mod:`~gui.panels.pipeline.mistakes`). File → Open data…
+puts a CSV of your own in the digits' place (:mod:`~gui.panels.pipeline.own_data`): the baseline
+and your pipelines run on it, each data set keeping its own results.
 """
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import QTimer, Qt, Slot
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QTabBar, QVBoxLayout, QWidget
 
 from engine import pipeline as P
 from engine.datasets import DIGITS_TRAIN
 from gui.lab import Section
+from gui.panels.pipeline.mistakes import MistakesView
+from gui.panels.pipeline.own_data import DataSwitch
 from gui.panels.pipeline.plots import AlphaPlot, ComparePlot, LossPlot
 from gui.panels.pipeline.results_table import ResultsTable
 from gui.panels.pipeline.steps_box import StepsBox, show_progress
@@ -97,9 +105,11 @@ class Exercise(Section):
         self.steps.worker.busy_changed.connect(self._steps_busy)
         self.yours.worker.busy_changed.connect(self._pipeline_busy)
 
+        self.data_switch = DataSwitch(self)
         self.form = compact(self.make_form(compact=False), 60)
         yours_box = group("Your pipeline", self.form, self.yours.button_row, self.yours.note, self.run_bar)
-        self.controls, column = controls_column(*self.tutorial_row(), lesson_label(LESSON), self.steps_box.box, yours_box,
+        self.controls, column = controls_column(*self.tutorial_row(), lesson_label(LESSON), self.data_switch.box,
+                                                self.steps_box.box, yours_box,
                                                 lesson_label(IDEAS))
         column.addStretch(1)
         self.controls.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
@@ -116,14 +126,28 @@ class Exercise(Section):
         self.table.picked.connect(self._row_picked)
         self.table.pick_requested.connect(self.pick_by_validation)
         self.table.sort_changed.connect(self._show_warning)
+        # at the desk the plots and the selected row's mistakes take turns over the table
+        self.mistakes = MistakesView()
+        self.top_bar = QTabBar()
+        for title in ("Plots", "Mistakes of the selected row"):
+            self.top_bar.addTab(title)
+        self.top_bar.setExpanding(False)
+        self.top_bar.setDocumentMode(True)
+        self.top_bar.currentChanged.connect(self._show_top)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(0)
+        for widget in (self.top_bar, self.plot_split, self.mistakes):
+            tl.addWidget(widget, 0 if widget is self.top_bar else 1)
         self.right_split = QSplitter(Qt.Vertical)
-        self.right_split.addWidget(self.plot_split)
+        self.right_split.addWidget(top)
         self.right_split.addWidget(self.table)
         self.right_split.setChildrenCollapsible(False)
         self.right_split.setSizes([330, 300])
         # on a projector each plot and the results table get the room under the verdict in turn
         self.plot_tabs = self.plot_turns(("Training loss", self.loss_plot), ("Test accuracy", self.compare_plot),
-                                         ("Results", self.table))
+                                         ("Results", self.table), ("Mistakes", self.mistakes))
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -135,6 +159,7 @@ class Exercise(Section):
         lay.addWidget(self.split)
         self.on_change("model", self.values()["model"])
         self._show_verdict()
+        self._show_top()
         self.steps.start()
 
     def plots(self) -> dict:
@@ -144,7 +169,8 @@ class Exercise(Section):
         return {"results": self.table.frame}
 
     def verdicts(self) -> list[str]:
-        return super().verdicts() + [self.verdict.label.text()]
+        mistakes = [self.mistakes.title.text()] if self.mistakes.found is not None else []
+        return super().verdicts() + [self.verdict.label.text()] + mistakes
 
     # ============================================================== the tutorial's steps
     def _steps_job(self):
@@ -219,11 +245,12 @@ class Exercise(Section):
                 set_param_enabled(self.form[n], P.early_stopping_on(self.values()))
 
     def _pipeline_values(self) -> dict:
-        return {"settings": self.values(), "baseline": self.baseline}
+        return {"settings": self.values(), "baseline": self.baseline, "data": self.data_switch.split}
 
     @staticmethod
-    def _pipeline_job(settings: dict, baseline):
-        return P.run_pipeline(settings, None, baseline)
+    def _pipeline_job(settings: dict, baseline, data=None):
+        # your own data: the baseline is fitted on them by the first run (and yielded)
+        return P.run_pipeline(settings, None, baseline) if data is None else P.run_on_data(settings, data, baseline)
 
     def _pipeline_started(self, values: dict) -> None:
         s = values["settings"]
@@ -235,6 +262,9 @@ class Exercise(Section):
     def _pipeline_event(self, event) -> None:
         if isinstance(event, P.Iteration):
             self._record_iteration(event)
+        elif isinstance(event, P.PipelineResult) and event.step == 1:
+            self.baseline = event       # fitted on your own data by the run
+            self._add_result(event)
 
     def _pipeline_done(self, result: P.PipelineResult) -> None:
         self._add_result(result)
@@ -243,7 +273,8 @@ class Exercise(Section):
             f"Done: validation {pm(result.val_mean, result.val_std, result.n_seeds)}, test "
             f"{pm(result.test_mean, result.test_std, result.n_seeds)} ({result.seconds:.1f} s).")
         if result.verdict is not None:
-            self.status.emit(f"{result.label}: {result.verdict} than the baseline on test.")
+            verdict = "the same as" if result.verdict == P.SAME else f"{result.verdict} than"
+            self.status.emit(f"{result.label}: {verdict} the baseline on test.")
 
     def _pipeline_cancelled(self) -> None:
         self.yours.note.setText("Cancelled: nothing was added to the table.")
@@ -333,6 +364,20 @@ class Exercise(Section):
         self._fit_verdict()
         self.compare_plot.draw(P.accuracy_rows(self.baseline, self.final, self.pick))
         self._show_warning()
+        self._show_mistakes()
+
+    def _show_mistakes(self) -> None:
+        """The pick's confusion matrix and misclassified test images (or rows) against the baseline."""
+        if self.pick is None:
+            self.mistakes.show_mistakes(None)
+            return
+        user = self.data_switch.user
+        data = self.data_switch.data()
+        found = P.pipeline_mistakes(self.pick, data.y_test, self.baseline,
+                                    None if user is None else user.class_names)
+        label = self.pick.label + (" (first seed)" if self.pick.n_seeds > 1 else "")
+        self.mistakes.show_mistakes(found, label, P.test_images(data),
+                                    None if user is None else user.test_rows)
 
     def verdict_text(self) -> str:
         return self.verdict.text()
@@ -355,12 +400,30 @@ class Exercise(Section):
         # presentation: two plots side by side are all that stay readable; Step 2's dots are also
         # in its text and in the table
         presenting = theme().presentation
-        self.alpha_plot.setVisible(not presenting)
+        self.alpha_plot.setVisible(self.alpha_plot_wanted())
         self.right_split.setSizes([420, 230] if presenting else [330, 300])
         self.table.set_presentation(presenting)
         self.loss_plot.set_presentation(presenting)
         self.alpha_plot.draw(self.step2())
         self._show_verdict()
+        self._show_top()
+
+    def alpha_plot_wanted(self) -> bool:
+        """Step 2's plot: at the desk, on the digits (its dots are also in its text and the table)."""
+        return not theme().presentation and self.data_switch.user is None
+
+    @Slot(int)
+    def _show_top(self, *_args) -> None:
+        """The desk's bar: the plots or the mistakes (in the stage view every page is a tab already)."""
+        stage = self.plot_tabs.tabbed
+        self.top_bar.setVisible(not stage)
+        if stage:   # the plots' own turns decide (the desk may have left the plots hidden)
+            self.plot_split.setVisible(True)
+            self.plot_tabs.refresh()
+            return
+        mistakes = self.top_bar.currentIndex() == 1
+        self.plot_split.setVisible(not mistakes)
+        self.mistakes.setVisible(mistakes)
 
     @Slot()
     def _fit_verdict(self) -> None:
