@@ -182,6 +182,8 @@ class StyledPlot(pg.PlotWidget):
         return line
 
     def restyle(self) -> None:
+        if self.plotItem is None:   # closed (pyqtgraph drops its plot item): nothing to restyle
+            return
         t = theme()
         pt = t.font_pt
         tick_font = t.font()

@@ -82,14 +82,10 @@ def test_the_gallery_grows_in_presentation_mode(qtbot, done, window):
 def test_the_mistakes_fit_a_projector_with_and_without_the_stage_view(qtbot, done, window):
     from gui.fit_check import measure
     page = done
-    window.set_presentation(True)              # the stage view: the mistakes are a tab of their own
-    page.plot_tabs.tabs.setCurrentWidget(page.mistakes)
-    window.set_stage(False)                    # the whole column: the desk's bar shows the mistakes
-    page.top_bar.setCurrentIndex(1)
+    window.set_presentation(True)    # with and without the stage view the mistakes are a tab of their own
     for stage_on in (True, False):
         window.set_stage(stage_on)
-        if stage_on:
-            page.plot_tabs.tabs.setCurrentWidget(page.mistakes)
+        page.plot_tabs.show_page(page.mistakes)
         for width, height in ((1024, 768), (1280, 720)):
             window.resize(width, height)
             qtbot.waitUntil(lambda: page.mistakes.isVisible(), timeout=5000)
