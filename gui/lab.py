@@ -34,6 +34,7 @@ from engine.params import Param
 from gui.panels.base import TopicPanel
 from gui.params import ParamForm, ParamWidget
 from gui.pins import PinBoard
+from gui.predict import Prediction, Predictor, default_targets
 from gui.theme import theme
 from gui.runs import Run
 from gui.stage import StageFold, StageTabs
@@ -67,6 +68,7 @@ class Section(QWidget):
     column_frame = True              # a frame around the controls column
     column_scroll_bar_always = True  # its vertical scroll bar always shown (False: when needed)
     fold_lesson = True               # the lesson under a fold button (False: a plain paragraph)
+    prediction: Prediction | None = None   # predict, then reveal (gui/predict.py): what the class predicts
 
     changed = Signal(str, object)   # a parameter changed (after the section reacted)
     status = Signal(str)            # a sentence for the status bar
@@ -86,8 +88,12 @@ class Section(QWidget):
         self.pins = PinBoard(self)   # pinned runs (gui/pins.py): a streaming section's Run row shows its buttons
         self.tutorial_button = self._tutorial_button()
         self.stage_tab_sets: list[StageTabs] = []   # pages that become tabs in the stage view (stage_tabs)
+        # predict, then reveal: its buttons join the Run row made by _setup() or build()
+        self.predictor = Predictor(self) if self.prediction is not None else None
         self._setup()
         self.build()
+        if self.predictor is not None:
+            self.predictor.attach()
         placed = [name for form in self.forms for name in form.widgets]
         missing = [p.name for p in self.params if p.name not in placed]
         if missing or len(placed) != len(set(placed)):
@@ -150,6 +156,28 @@ class Section(QWidget):
         """Draw the whole finished run, for a pin to copy; returns a callable that restores the
         view, or None. An animated section (the race reveals its paths step by step) overrides it."""
         return None
+
+    # predict, then reveal (gui/predict.py), for a section that declares ``prediction``
+    def prediction_targets(self) -> list[tuple[str, str]]:
+        """What the class predicts, as (name, colour): one click each (default: one, unnamed)."""
+        return default_targets()
+
+    def prediction_outcome(self, target: str):
+        """The true value of ``target`` once the run has played: a number, (x, y), or None (it
+        never happened: early stopping never fired, the path diverged)."""
+        raise NotImplementedError
+
+    def prediction_hide(self) -> None:
+        """Hide the outcome while the class predicts (default: the plots' data and the Run's note fade out)."""
+        self.predictor.fade()
+
+    def prediction_reveal(self) -> None:
+        """Play the run (default: the prediction's Run starts; its end finishes the round)."""
+        self.predictor.run.start()
+
+    def prediction_reveal_done(self) -> bool:
+        """Whether the Run's end is the end of the reveal (False: the section calls predictor.finish())."""
+        return True
 
     def verdicts(self) -> list[str]:
         """The verdicts and summaries shown now (rich text), for reports: every Run's note."""
@@ -253,6 +281,8 @@ class Section(QWidget):
             run.cancel()      # says "Cancelled after ..." where a run was busy
         for w in self._workers:
             w.cancel()
+        if self.predictor is not None:
+            self.predictor.cancel()      # a prediction in progress is dropped too
 
     def shutdown(self) -> None:
         for run in self.runs:

@@ -26,9 +26,10 @@ from engine.surfaces import OPTIMIZER_PARAMS, Race
 from gui.lab import RunSection
 from gui.live_text import LiveText
 from gui.panels.optimizers.bound import Bound, BoundForm
-from gui.panels.optimizers.optimizer_box import OptimizerBox
+from gui.panels.optimizers.optimizer_box import COLOURS, OptimizerBox
 from gui.panels.optimizers.race_plots import RacePlots
 from gui.panels.optimizers.transport import Transport
+from gui.predict import REVEALING, Prediction
 from gui.resources import resource_path
 from gui.widgets import lesson_label
 
@@ -68,6 +69,9 @@ class RaceSection(RunSection):
     restart_ms = 0   # a race takes milliseconds: follow a dragged slider at once
     column_widths = {False: (360, 420), True: (505, 520)}   # the plots come first
     fit_combos = False
+    # the race is computed at once and revealed by its animation: a changed parameter recomputes it
+    prediction = Prediction("paths", "point", "Click where {target} ends", you="you predicted {target} ends at {p}",
+                            happened="it ended at {o}", missing="{target} diverged", decimals=2, hold=False)
 
     def build(self) -> None:
         self.presets = PRESETS
@@ -105,7 +109,10 @@ class RaceSection(RunSection):
         self.run_form = self.make_form(("steps", "noise", "seed", "speed"), compact=False)
         run_layout = QVBoxLayout(run_box)
         run_layout.addWidget(self.run_form)
-        run_layout.addWidget(self.pins.buttons())   # the race has no Run row: its pins go here
+        # the race recomputes by itself: its Run row keeps Pin and Predict / Reveal (they stay in the stage view)
+        self.run_button.hide()
+        self.cancel_button.hide()
+        run_layout.addWidget(self.run_row)
 
         self.boxes: dict[str, OptimizerBox] = {}
         for name in ORDER:
@@ -157,6 +164,28 @@ class RaceSection(RunSection):
         checked = self.validate(values)
         super().set_values(dict(sorted(checked.items(), key=lambda item: item[0] != "surface")))
 
+    # ------------------------------------------------------------ predict, then reveal (gui/predict.py)
+    def prediction_targets(self) -> list:
+        return [(name, COLOURS[name]) for name in ORDER if self.boxes[name].isChecked()]
+
+    def prediction_outcome(self, target: str):
+        path = self.paths.get(target)
+        return None if path is None or path.diverged_at is not None else tuple(path.points[-1])
+
+    def prediction_hide(self) -> None:
+        """The race rewinds to its start and the transport locks until Reveal."""
+        self.transport.pause()
+        self.transport.set_frame(0)
+        self.transport.set_locked(True)
+        self.predictor.on_restore(lambda: self.transport.set_locked(False))
+
+    def prediction_reveal(self) -> None:
+        self.transport.set_frame(0)
+        self.transport.play()
+
+    def prediction_reveal_done(self) -> bool:
+        return False     # the animation's last frame is (draw_frame)
+
     def job(self, speed, **values):
         return S.race_job(**values)
 
@@ -187,6 +216,8 @@ class RaceSection(RunSection):
         rows = self.race_plots.draw(self.paths, k)
         self.summary.setText(f"<b>Step {k}</b> &nbsp; " + " &nbsp;&nbsp; ".join(rows))
         self.transport.show_frame()
+        if self.predictor.state == REVEALING and k >= self.transport.last:
+            self.predictor.finish()
 
     def restyle(self) -> None:
         super().restyle()

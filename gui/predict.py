@@ -1,0 +1,361 @@
+"""Predict, then reveal: the class clicks its prediction on a plot before the run plays.
+
+Written once against the Section model. A section opts in by declaring ``prediction`` (a
+:class:`Prediction`: which of its ``plots()`` the class clicks, what a click means, the words of
+the verdict) and implementing ``prediction_outcome(target)`` (the true value, read from its
+result). The base (gui/lab.py) then gives it a :class:`Predictor`: "Predict" and "Reveal" in the
+Run row of the run named by the declaration (so they stay in the stage view's strip), the P key
+(Predict, then Reveal), and Esc / the section's cancel to drop a prediction.
+
+A round: **Predict** hides the outcome (``Section.prediction_hide``: by default every data item
+of the section's plots fades to nothing, the Run's note too) and holds the run (a changed
+parameter does not replay it); each click on the plot places the prediction of the current
+target (a point, an x value or a y value; several targets, e.g. one per optimizer, take the
+clicks in turn, and a new click moves that target's marker). **Reveal** plays the run
+(``Section.prediction_reveal``: by default the Run starts) and, when it is done
+(:meth:`Predictor.finish`), draws each prediction beside the outcome with its error, and says it in
+words (``engine.prediction``: the judgement is the engine's).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QGridLayout
+
+from engine import prediction as PR
+from gui.theme import BLACK, theme
+from gui.widgets import rich_label
+
+IDLE, ASKING, REVEALING, REVEALED = "idle", "asking", "revealing", "revealed"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What a section asks the class to predict (see the module's docstring).
+
+    ``plot``: the key of the plot in ``Section.plots()`` the class clicks; ``kind``: "point"
+    (x, y), "x" (an x value: an epoch) or "y" (a y value: an accuracy, a loss); ``ask``: the
+    request, ``{target}`` the target's name ("Click where {target} ends"); ``you`` / ``happened``
+    / ``missing`` / ``unit`` / ``directions`` / ``decimals``: the verdict's words (see
+    :func:`engine.prediction.judge_number`); ``run``: the name of the Run that reveals it
+    (RunSection's is "run"); ``hold``: a changed parameter does not restart the run while the
+    class predicts (False for a section whose run only computes and whose reveal is an animation)."""
+    plot: str
+    kind: str
+    ask: str
+    you: str
+    happened: str
+    missing: str = "there was nothing to compare with"
+    unit: str = ""
+    directions: tuple[str, str] = ("lower", "higher")
+    decimals: int = 0
+    run: str = "run"
+    hold: bool = True
+
+    def __post_init__(self):
+        if self.kind not in ("point", "x", "y"):
+            raise ValueError(f"Prediction.kind must be 'point', 'x' or 'y', not {self.kind!r}")
+
+
+class Predictor(QObject):
+    """One section's predict-reveal round (made by the Section when it declares ``prediction``)."""
+    changed = Signal(str)     # the new state: idle, asking, revealing, revealed
+
+    def __init__(self, section):
+        super().__init__(section)
+        self.section = section
+        self.spec: Prediction = section.prediction
+        self.state = IDLE
+        self.run = None
+        self.plot = None
+        self.points: dict[str, object] = {}      # target -> predicted value (x, y) or a number
+        self.scales: dict[str, float] = {}       # target -> the range the class could click in
+        self.judgements: dict[str, PR.Judgement] = {}
+        self.current = 0                         # the index of the target the next click places
+        self.targets: list[tuple[str, str]] = []
+        self.items: list = []                    # every marker drawn on the plot
+        self.faded: list = []                    # what undoes prediction_hide: callables, run by Reveal or cancel
+        self.label = rich_label("")
+        self.label.setVisible(False)
+        self.predict_button = self.reveal_button = None
+        theme().changed.connect(self._restyle)
+
+    # ------------------------------------------------------------ wiring (by gui/runs.py and gui/lab.py)
+    def specs(self) -> tuple:
+        return (("Predict", "Hide the outcome, then click your prediction on the plot (P)", self.predict_clicked),
+                ("Reveal", "Play the run and compare it with your prediction (P)", self.reveal))
+
+    def bind(self, run, predict_button, reveal_button) -> None:
+        """The Run whose row holds the buttons; the sentence goes under them (it stays in the strip)."""
+        self.run = run
+        self.predict_button, self.reveal_button = predict_button, reveal_button
+        reveal_button.setEnabled(False)
+        lay = run.button_row.layout()
+        if isinstance(lay, QGridLayout):
+            lay.addWidget(self.label, lay.rowCount(), 0, 1, lay.columnCount())
+        else:
+            lay.addWidget(self.label)
+        run.done.connect(self._run_done)
+        run.stopped.connect(self._run_stopped)
+
+    def attach(self) -> None:
+        """After the section's build(): find the plot, take its clicks, bind the P key."""
+        self.plot = self.section.plots()[self.spec.plot]
+        self.plot.viewport().installEventFilter(self)
+        key = QShortcut(QKeySequence(Qt.Key_P), self.section)
+        key.setContext(Qt.WindowShortcut)   # (a hidden section's key does not match: the shown one answers)
+        key.activated.connect(self.key_pressed)
+
+    def holds(self, run) -> bool:
+        """Whether ``run`` must not start now (the class is predicting its outcome)."""
+        if self.state == REVEALED and run is self.run:
+            self._clear_markers()       # a new run: the old round's markers no longer belong to it
+            self._set_state(IDLE)
+            self.label.setVisible(False)
+        return self.spec.hold and self.state == ASKING and run is self.run
+
+    # ------------------------------------------------------------ the round
+    @Slot()
+    def key_pressed(self) -> None:
+        if self.state == ASKING and self.reveal_button.isEnabled():
+            self.reveal()
+        elif self.state in (IDLE, REVEALED):
+            self.predict()
+
+    @Slot()
+    def predict_clicked(self) -> None:
+        self.cancel() if self.state == ASKING else self.predict()
+
+    def predict(self) -> None:
+        """Hide the outcome and wait for the clicks."""
+        if self.state == ASKING:
+            return
+        self._set_state(IDLE)
+        if self.run.busy:
+            self.run.cancel()           # (a run half drawn would give the answer away)
+        self._clear_markers()
+        self.points, self.scales, self.judgements, self.current = {}, {}, {}, 0
+        self.targets = list(self.section.prediction_targets())
+        self.section.prediction_hide()
+        self._set_state(ASKING)
+        self._ask()
+
+    def place(self, x: float, y: float) -> None:
+        """A click at view coordinates (x, y): the current target's prediction."""
+        if self.state != ASKING:
+            return
+        name, _colour = self.targets[self.current]
+        kind, decimals = self.spec.kind, self.spec.decimals
+        (x0, x1), (y0, y1) = self.plot.getPlotItem().vb.viewRange()
+        if kind == "point":
+            self.points[name] = (x, y)
+            self.scales[name] = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+        else:
+            value = x if kind == "x" else y
+            self.points[name] = round(value, decimals) if decimals else float(round(value))
+            self.scales[name] = (x1 - x0) if kind == "x" else (y1 - y0)
+        self.current = (self.current + 1) % len(self.targets)
+        self._draw_predictions()
+        self._ask()
+
+    def reveal(self) -> None:
+        """Play the run; the comparison follows when it is done."""
+        if self.state != ASKING or len(self.points) < len(self.targets):
+            return
+        self._set_state(REVEALING)
+        self._unfade()
+        self.label.setText("Revealing…")
+        self.section.prediction_reveal()
+
+    def finish(self) -> None:
+        """The run has played: draw each prediction beside its outcome and say the error."""
+        if self.state != REVEALING:
+            return
+        sentences = []
+        for name, colour in self.targets:
+            outcome = self.section.prediction_outcome(name)
+            words = {k: getattr(self.spec, k).replace("{target}", name) for k in ("you", "happened", "missing")}
+            if self.spec.kind == "point":
+                j = PR.judge_point(self.points[name], outcome, self.scales[name], decimals=self.spec.decimals or 2,
+                                   **words)
+            else:
+                j = PR.judge_number(self.points[name], outcome, self.scales[name], unit=self.spec.unit,
+                                    directions=self.spec.directions, decimals=self.spec.decimals, **words)
+            self.judgements[name] = j
+            sentences.append(f"<span style='color:{colour}'><b>&#9733;</b></span> {j.sentence}")
+            self._draw_outcome(name, colour, j)
+        self._set_state(REVEALED)
+        self.label.setText("<br>".join(sentences))
+        self.section.status.emit(" ".join(j.sentence for j in self.judgements.values()))
+
+    @Slot()
+    def cancel(self) -> None:
+        """Drop the prediction: the markers go, the outcome shows again (nothing is rerun)."""
+        if self.state in (ASKING, REVEALING):
+            self._clear_markers()
+            self._unfade()
+            self._set_state(IDLE)
+            self.label.setVisible(False)
+            self.section.status.emit(f"{self.section.title}: prediction cancelled")
+
+    @Slot(object)
+    def _run_done(self, _result) -> None:
+        if self.state == REVEALING and self.section.prediction_reveal_done():
+            self.finish()
+
+    @Slot()
+    def _run_stopped(self) -> None:
+        """The reveal's run was cancelled or failed: the prediction stays, Reveal may try again."""
+        if self.state == REVEALING:
+            self._set_state(ASKING)
+            self.label.setText("The run stopped before the end: press <b>Reveal</b> (P) to try again.")
+
+    # ------------------------------------------------------------ hiding (the default of Section.prediction_hide)
+    def fade(self) -> None:
+        """Every data item of the section's plots (not the grid) and the Run's note, out of sight
+        until Reveal or cancel (opacity: a section's own draw() may show or hide its items)."""
+        for plot in self.section.plots().values():
+            grid = set(map(id, plot.grid.levels)) if hasattr(plot, "grid") else set()
+            item = plot.getPlotItem()
+            for it in list(item.items) + [item.titleLabel]:
+                if id(it) not in grid and all(it is not m for m in self.items) and it.opacity() > 0:
+                    self.on_restore(lambda it=it, opacity=it.opacity(): it.setOpacity(opacity))
+                    it.setOpacity(0.0)
+        if self.run is not None:
+            self.hide_widget(self.run.note)
+
+    def hide_widget(self, widget) -> None:
+        """Hide ``widget`` (a text that would tell the outcome) until Reveal or cancel."""
+        if not widget.isHidden():
+            widget.hide()
+            self.on_restore(widget.show)
+
+    def on_restore(self, undo) -> None:
+        """``undo()`` brings back something a section's prediction_hide hid (at Reveal or cancel)."""
+        self.faded.append(undo)
+
+    def _unfade(self) -> None:
+        for undo in reversed(self.faded):
+            undo()
+        self.faded = []
+
+    # ------------------------------------------------------------ drawing
+    def _ask(self) -> None:
+        if len(self.points) == len(self.targets):
+            self.reveal_button.setEnabled(True)
+        name, colour = self.targets[self.current]
+        n = len(self.targets)
+        which = f" ({self.current + 1} of {n})" if n > 1 else ""
+        done = "; then <b>Reveal</b> (P)" if len(self.points) == n else ""
+        ask = self.spec.ask.replace("{target}", name)
+        self.label.setText(f"<span style='color:{colour}'><b>&#9733; {ask}</b></span>{which}{done}")
+        self.label.setVisible(True)
+        self.section.status.emit(f"{ask}{which}")
+
+    def _font(self):
+        return theme().font(bold=True)
+
+    def _draw_predictions(self) -> None:
+        self._clear_markers()
+        for name, colour in self.targets:
+            if name in self.points:
+                self._marker(name, colour, self.points[name])
+
+    def _marker(self, name: str, colour: str, value) -> None:
+        t = theme()
+        label = f"you: {name}" if name else "you"
+        if self.spec.kind == "point":
+            star = pg.ScatterPlotItem([value[0]], [value[1]], symbol="star", size=t.marker_size * 2.6,
+                                      brush=pg.mkBrush(colour), pen=pg.mkPen("w", width=1.5 * t.pen_width / 2))
+            text = pg.TextItem(label, color=colour, anchor=(-0.15, 1.0), fill=pg.mkBrush(255, 255, 255, 200))
+            text.setPos(QPointF(*value))
+            self._add(star, text)
+        else:
+            number = PR.number_text(value, self.spec.decimals)
+            angle = 90 if self.spec.kind == "x" else 0
+            line = pg.InfiniteLine(value, angle=angle, pen=pg.mkPen(colour, width=t.pen_width * 1.5, style=Qt.DashLine),
+                                   label=f"{label}: {number}",
+                                   labelOpts={"position": 0.7, "color": colour, "fill": pg.mkBrush(255, 255, 255, 210)})
+            line.label.setFont(self._font())
+            self._add(line)
+
+    def _draw_outcome(self, name: str, colour: str, j: PR.Judgement) -> None:
+        if j.outcome is None:
+            return
+        t = theme()
+        vb = self.plot.getPlotItem().vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        if self.spec.kind == "point":
+            (px, py), (ox, oy) = j.predicted, j.outcome
+            link = pg.PlotDataItem([px, ox], [py, oy], pen=pg.mkPen(colour, width=t.pen_width, style=Qt.DashLine))
+            ring = pg.ScatterPlotItem([ox], [oy], symbol="o", size=t.marker_size * 2.4, brush=pg.mkBrush(None),
+                                      pen=pg.mkPen(colour, width=t.pen_width * 1.2))
+            text = pg.TextItem(j.short, color=colour, anchor=(0.5, -0.2), fill=pg.mkBrush(255, 255, 255, 210))
+            text.setPos(QPointF((px + ox) / 2, (py + oy) / 2))
+            self._add(link, ring, text)
+        else:
+            lo, hi = sorted((j.predicted, j.outcome))
+            band_colour = pg.mkColor(colour)
+            band_colour.setAlpha(45)
+            band = pg.LinearRegionItem((lo, hi), orientation="vertical" if self.spec.kind == "x" else "horizontal",
+                                       movable=False, brush=pg.mkBrush(band_colour), pen=pg.mkPen(None))
+            if self.spec.kind == "x":
+                pos, anchor = QPointF((lo + hi) / 2, y0 + 0.55 * (y1 - y0)), (0.5, 0.5)
+            else:
+                pos, anchor = QPointF(x0 + 0.5 * (x1 - x0), (lo + hi) / 2), (0.5, 0.5)
+            text = pg.TextItem(j.short, color=colour, anchor=anchor, fill=pg.mkBrush(255, 255, 255, 220))
+            text.setPos(pos)
+            self._add(band, text)
+
+    def _add(self, *items) -> None:
+        for it in items:
+            if isinstance(it, pg.TextItem):
+                it.setFont(self._font())
+            it.setZValue(40 if not isinstance(it, pg.LinearRegionItem) else -4)
+            self.plot.addItem(it, ignoreBounds=True)
+            self.items.append(it)
+
+    def _clear_markers(self) -> None:
+        for it in self.items:
+            self.plot.removeItem(it)
+        self.items = []
+
+    @Slot()
+    def _restyle(self) -> None:
+        """New pen widths and fonts (presentation mode): the markers are drawn again."""
+        if self.state in (ASKING, REVEALING):
+            self._draw_predictions()
+        elif self.state == REVEALED:
+            self._draw_predictions()
+            for name, colour in self.targets:
+                self._draw_outcome(name, colour, self.judgements[name])
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        if self.predict_button is not None:
+            self.predict_button.setText("Cancel prediction" if state == ASKING else "Predict")
+            self.reveal_button.setEnabled(state == ASKING and len(self.points) == len(self.targets) > 0)
+        self.changed.emit(state)
+
+    # ------------------------------------------------------------ the clicks
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        if self.state != ASKING or event.type() not in (QEvent.MouseButtonPress, QEvent.MouseButtonRelease,
+                                                         QEvent.MouseButtonDblClick):
+            return False
+        if event.button() != Qt.LeftButton:
+            return False
+        scene = self.plot.mapToScene(event.position().toPoint())
+        vb = self.plot.getPlotItem().vb
+        if not vb.sceneBoundingRect().contains(scene):
+            return False
+        if event.type() == QEvent.MouseButtonRelease:
+            p = vb.mapSceneToView(scene)
+            self.place(p.x(), p.y())
+        return True     # the plot's own click (the race's start point) does not happen
+
+
+def default_targets() -> list[tuple[str, str]]:
+    return [("", BLACK)]
