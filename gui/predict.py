@@ -26,10 +26,16 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout
 
 from engine import prediction as PR
-from gui.theme import BLACK, theme
+from gui.theme import REDDISH_PURPLE, theme
 from gui.widgets import rich_label
 
 IDLE, ASKING, REVEALING, REVEALED = "idle", "asking", "revealing", "revealed"
+PREDICTION_COLOUR = REDDISH_PURPLE   # one unnamed target: a colour no section's curves use for an outcome
+MARK = "&#9670;"                     # a diamond, as the markers (stars are the race's minima, crosses divergence)
+
+
+def default_targets() -> list[tuple[str, str]]:
+    return [("", PREDICTION_COLOUR)]
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,9 @@ class Predictor(QObject):
         self._clear_markers()
         self.points, self.scales, self.judgements, self.current = {}, {}, {}, 0
         self.targets = list(self.section.prediction_targets())
+        for tabs in self.section.stage_tab_sets:      # on a projector the plot may be a tab behind another
+            if tabs.active and any(w is self.plot for _, w in tabs.pages):
+                tabs.tabs.setCurrentWidget(self.plot)
         self.section.prediction_hide()
         self._set_state(ASKING)
         self._ask()
@@ -175,6 +184,7 @@ class Predictor(QObject):
         if self.state != REVEALING:
             return
         sentences = []
+        self._draw_predictions(labelled=self.spec.kind != "point")
         for name, colour in self.targets:
             outcome = self.section.prediction_outcome(name)
             words = {k: getattr(self.spec, k).replace("{target}", name) for k in ("you", "happened", "missing")}
@@ -185,8 +195,9 @@ class Predictor(QObject):
                 j = PR.judge_number(self.points[name], outcome, self.scales[name], unit=self.spec.unit,
                                     directions=self.spec.directions, decimals=self.spec.decimals, **words)
             self.judgements[name] = j
-            sentences.append(f"<span style='color:{colour}'><b>&#9733;</b></span> {j.sentence}")
+            sentences.append(f"<span style='color:{colour}'><b>{MARK}</b></span> {j.sentence}")
             self._draw_outcome(name, colour, j)
+        self._stack_labels()
         self._set_state(REVEALED)
         self.label.setText("<br>".join(sentences))
         self.section.status.emit(" ".join(j.sentence for j in self.judgements.values()))
@@ -251,28 +262,29 @@ class Predictor(QObject):
         which = f" ({self.current + 1} of {n})" if n > 1 else ""
         done = "; then <b>Reveal</b> (P)" if len(self.points) == n else ""
         ask = self.spec.ask.replace("{target}", name)
-        self.label.setText(f"<span style='color:{colour}'><b>&#9733; {ask}</b></span>{which}{done}")
+        self.label.setText(f"<span style='color:{colour}'><b>{MARK} {ask}</b></span>{which}{done}")
         self.label.setVisible(True)
         self.section.status.emit(f"{ask}{which}")
 
     def _font(self):
         return theme().font(bold=True)
 
-    def _draw_predictions(self) -> None:
+    def _draw_predictions(self, labelled: bool = True) -> None:
         self._clear_markers()
         for name, colour in self.targets:
             if name in self.points:
-                self._marker(name, colour, self.points[name])
+                self._marker(name, colour, self.points[name], labelled)
+        self._stack_labels()
 
-    def _marker(self, name: str, colour: str, value) -> None:
+    def _marker(self, name: str, colour: str, value, labelled: bool = True) -> None:
         t = theme()
         label = f"you: {name}" if name else "you"
         if self.spec.kind == "point":
-            star = pg.ScatterPlotItem([value[0]], [value[1]], symbol="star", size=t.marker_size * 2.6,
-                                      brush=pg.mkBrush(colour), pen=pg.mkPen("w", width=1.5 * t.pen_width / 2))
-            text = pg.TextItem(label, color=colour, anchor=(-0.15, 1.0), fill=pg.mkBrush(255, 255, 255, 200))
+            mark = pg.ScatterPlotItem([value[0]], [value[1]], symbol="d", size=t.marker_size * 2.4,
+                                      brush=pg.mkBrush(colour), pen=pg.mkPen("w", width=max(1.5, t.pen_width * 0.8)))
+            text = pg.TextItem(name or "you", color=colour, anchor=(-0.2, 1.0), fill=pg.mkBrush(255, 255, 255, 200))
             text.setPos(QPointF(*value))
-            self._add(star, text)
+            self._add(mark, *([text] if labelled else []))   # revealed: the error's label takes its place
         else:
             number = PR.number_text(value, self.spec.decimals)
             angle = 90 if self.spec.kind == "x" else 0
@@ -293,8 +305,9 @@ class Predictor(QObject):
             link = pg.PlotDataItem([px, ox], [py, oy], pen=pg.mkPen(colour, width=t.pen_width, style=Qt.DashLine))
             ring = pg.ScatterPlotItem([ox], [oy], symbol="o", size=t.marker_size * 2.4, brush=pg.mkBrush(None),
                                       pen=pg.mkPen(colour, width=t.pen_width * 1.2))
-            text = pg.TextItem(j.short, color=colour, anchor=(0.5, -0.2), fill=pg.mkBrush(255, 255, 255, 210))
-            text.setPos(QPointF((px + ox) / 2, (py + oy) / 2))
+            text = pg.TextItem(f"{name}: {j.short}" if name else j.short, color=colour, anchor=(-0.2, 1.0),
+                               fill=pg.mkBrush(255, 255, 255, 210))
+            text.setPos(QPointF(px, py))
             self._add(link, ring, text)
         else:
             lo, hi = sorted((j.predicted, j.outcome))
@@ -314,9 +327,33 @@ class Predictor(QObject):
         for it in items:
             if isinstance(it, pg.TextItem):
                 it.setFont(self._font())
-            it.setZValue(40 if not isinstance(it, pg.LinearRegionItem) else -4)
+            it.setZValue(-4 if isinstance(it, pg.LinearRegionItem) else 41 if isinstance(it, pg.TextItem) else 40)
             self.plot.addItem(it, ignoreBounds=True)
             self.items.append(it)
+
+    def _stack_labels(self) -> None:
+        """No label covers another: one that would moves down by its own height (the race's rule)."""
+        vb = self.plot.getPlotItem().vb
+        px_w, px_h = vb.viewPixelSize()
+        box = vb.sceneBoundingRect()
+        placed = []
+        for it in self.items:
+            if not isinstance(it, pg.TextItem):
+                continue
+            it.updateTransform(force=True)
+            rect = it.sceneBoundingRect()
+            shift = max(0.0, box.left() - rect.left()) - max(0.0, rect.right() - box.right())
+            if shift:             # inside the view box left and right (a label is wide on a projector)
+                it.setPos(it.pos() + QPointF(shift * px_w, 0))
+                it.updateTransform(force=True)
+                rect = it.sceneBoundingRect()
+            for _ in range(len(self.items)):
+                if not any(rect.intersects(other) for other in placed):
+                    break
+                it.setPos(it.pos() - QPointF(0, (rect.height() + 2) * px_h))
+                it.updateTransform(force=True)
+                rect = it.sceneBoundingRect()
+            placed.append(rect)
 
     def _clear_markers(self) -> None:
         for it in self.items:
@@ -329,9 +366,10 @@ class Predictor(QObject):
         if self.state in (ASKING, REVEALING):
             self._draw_predictions()
         elif self.state == REVEALED:
-            self._draw_predictions()
+            self._draw_predictions(labelled=self.spec.kind != "point")
             for name, colour in self.targets:
                 self._draw_outcome(name, colour, self.judgements[name])
+            self._stack_labels()
 
     def _set_state(self, state: str) -> None:
         self.state = state
@@ -355,7 +393,3 @@ class Predictor(QObject):
             p = vb.mapSceneToView(scene)
             self.place(p.x(), p.y())
         return True     # the plot's own click (the race's start point) does not happen
-
-
-def default_targets() -> list[tuple[str, str]]:
-    return [("", BLACK)]

@@ -147,3 +147,39 @@ def test_predict_in_presentation_and_stage_view(qtbot, window, stopping):
     qtbot.keyClick(window, Qt.Key_P)
     qtbot.waitUntil(lambda: p.state == REVEALED, timeout=30000)
     assert p.label.isVisible() and "14 epochs earlier" in p.label.text()
+
+
+@pytest.fixture
+def pipeline(monkeypatch, window, qtbot):
+    """The Hands-on pipeline after the tutorial's steps (recorded once, as its own tests do)."""
+    from engine import pipeline as P
+    from tests.gui.pipeline.conftest import recorded_tutorial_steps
+    monkeypatch.setattr(P, "tutorial_steps", recorded_tutorial_steps)
+    panel = window.panel_by_key("pipeline")
+    window.tabs.setCurrentWidget(panel)
+    page = panel.section("exercise")
+    qtbot.waitUntil(lambda: page.tutorial is not None and panel.is_idle(), timeout=90000)
+    return page
+
+
+def test_pipeline_round_predicts_your_test_accuracy(qtbot, window, pipeline):
+    from engine import pipeline as P
+    page, p = pipeline, pipeline.predictor
+    combo = page.form["model"].editor
+    combo.setCurrentIndex(combo.findData(P.LOGISTIC))
+    rows = len(page.results)
+    # the buttons sit in "Your pipeline"'s Run row, not in the tutorial steps' row
+    assert p.run is page.yours and p.predict_button.parent() is page.yours.button_row
+    press(qtbot, p.predict_button)
+    assert p.state == ASKING and "test accuracy your pipeline will reach" in p.label.text()
+    press(qtbot, page.yours.run_button)       # Run is held while the class predicts
+    assert not page.yours.busy and len(page.results) == rows
+    click_plot(qtbot, page.compare_plot, 0.95, 0.5)
+    assert p.points[""] == pytest.approx(0.95, abs=0.002)
+    press(qtbot, p.reveal_button)
+    qtbot.waitUntil(lambda: p.state == REVEALED, timeout=60000)
+    result = page.results[-1]
+    assert len(page.results) == rows + 1 and result is page.yours.result
+    j = p.judgements[""]
+    assert j.outcome == result.test_mean and j.error == pytest.approx(result.test_mean - p.points[""])
+    assert f"your pipeline scored {result.test_mean:.3f}" in p.label.text()
