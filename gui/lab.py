@@ -34,7 +34,7 @@ from engine.params import Param
 from gui.panels.base import TopicPanel
 from gui.params import ParamForm, ParamWidget
 from gui.pins import PinBoard
-from gui.predict import Prediction, Predictor, default_targets
+from gui.predict import PredictHooks, Predictor
 from gui.theme import theme
 from gui.runs import Run
 from gui.stage import StageFold, StageTabs
@@ -54,8 +54,8 @@ def refresh_layout(section: QWidget) -> None:
     section.updateGeometry()
 
 
-class Section(QWidget):
-    """A sub-tab with instant results (see the module's docstring)."""
+class Section(QWidget, PredictHooks):
+    """A sub-tab with instant results (see the module's docstring); ``prediction`` and its hooks: gui/predict.py."""
     key = ""
     title = ""
     lesson = ""
@@ -68,7 +68,6 @@ class Section(QWidget):
     column_frame = True              # a frame around the controls column
     column_scroll_bar_always = True  # its vertical scroll bar always shown (False: when needed)
     fold_lesson = True               # the lesson under a fold button (False: a plain paragraph)
-    prediction: Prediction | None = None   # predict, then reveal (gui/predict.py): what the class predicts
 
     changed = Signal(str, object)   # a parameter changed (after the section reacted)
     status = Signal(str)            # a sentence for the status bar
@@ -156,28 +155,6 @@ class Section(QWidget):
         """Draw the whole finished run, for a pin to copy; returns a callable that restores the
         view, or None. An animated section (the race reveals its paths step by step) overrides it."""
         return None
-
-    # predict, then reveal (gui/predict.py), for a section that declares ``prediction``
-    def prediction_targets(self) -> list[tuple[str, str]]:
-        """What the class predicts, as (name, colour): one click each (default: one, unnamed)."""
-        return default_targets()
-
-    def prediction_outcome(self, target: str):
-        """The true value of ``target`` once the run has played: a number, (x, y), or None (it
-        never happened: early stopping never fired, the path diverged)."""
-        raise NotImplementedError
-
-    def prediction_hide(self) -> None:
-        """Hide the outcome while the class predicts (default: the plots' data and the Run's note fade out)."""
-        self.predictor.fade()
-
-    def prediction_reveal(self) -> None:
-        """Play the run (default: the prediction's Run starts; its end finishes the round)."""
-        self.predictor.run.start()
-
-    def prediction_reveal_done(self) -> bool:
-        """Whether the Run's end is the end of the reveal (False: the section calls predictor.finish())."""
-        return True
 
     def verdicts(self) -> list[str]:
         """The verdicts and summaries shown now (rich text), for reports: every Run's note."""

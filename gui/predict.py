@@ -66,6 +66,31 @@ class Prediction:
             raise ValueError(f"Prediction.kind must be 'point', 'x' or 'y', not {self.kind!r}")
 
 
+class PredictHooks:
+    """What a Section declares to predict, then reveal (gui/lab.py's Section inherits these defaults)."""
+    prediction: Prediction | None = None   # None: the section has no Predict button
+
+    def prediction_targets(self) -> list[tuple[str, str]]:
+        """What the class predicts, as (name, colour), one click each (default: one, unnamed)."""
+        return default_targets()
+
+    def prediction_outcome(self, target: str):
+        """The true value of ``target`` after the run: a number, (x, y), or None (it never happened:
+        early stopping never fired, the path diverged)."""
+        raise NotImplementedError
+
+    def prediction_hide(self) -> None:
+        """Hide the outcome while the class predicts (default: the plots' data and the Run's note fade out)."""
+        self.predictor.fade()
+
+    def prediction_reveal(self) -> None:
+        """Play the run (default: the prediction's Run starts; its end, if prediction_reveal_done(), ends the round)."""
+        self.predictor.run.start()
+
+    def prediction_reveal_done(self) -> bool:
+        return True     # False: the section calls predictor.finish() itself (the race, when its animation ends)
+
+
 class Predictor(QObject):
     """One section's predict-reveal round (made by the Section when it declares ``prediction``)."""
     changed = Signal(str)     # the new state: idle, asking, revealing, revealed
@@ -225,10 +250,10 @@ class Predictor(QObject):
             self.label.setText("The run stopped before the end: press <b>Reveal</b> (P) to try again.")
 
     # ------------------------------------------------------------ hiding (the default of Section.prediction_hide)
-    def fade(self) -> None:
-        """Every data item of the section's plots (not the grid) and the Run's note, out of sight
-        until Reveal or cancel (opacity: a section's own draw() may show or hide its items)."""
-        for plot in self.section.plots().values():
+    def fade(self, plots=None) -> None:
+        """Every data item of the section's plots (or of ``plots``; not the grid) and the Run's note, out
+        of sight until Reveal or cancel (opacity: a section's own draw() may show or hide its items)."""
+        for plot in self.section.plots().values() if plots is None else plots:
             grid = set(map(id, plot.grid.levels)) if hasattr(plot, "grid") else set()
             item = plot.getPlotItem()
             for it in list(item.items) + [item.titleLabel]:
@@ -276,6 +301,11 @@ class Predictor(QObject):
                 self._marker(name, colour, self.points[name], labelled)
         self._stack_labels()
 
+    def _slot(self, name: str) -> float:
+        """Where along its line a target's label sits (several targets: staggered, never on one spot)."""
+        i = [n for n, _ in self.targets].index(name)
+        return 0.8 - 0.14 * (i % 5)
+
     def _marker(self, name: str, colour: str, value, labelled: bool = True) -> None:
         t = theme()
         label = f"you: {name}" if name else "you"
@@ -290,7 +320,7 @@ class Predictor(QObject):
             angle = 90 if self.spec.kind == "x" else 0
             line = pg.InfiniteLine(value, angle=angle, pen=pg.mkPen(colour, width=t.pen_width * 1.5, style=Qt.DashLine),
                                    label=f"{label}: {number}",
-                                   labelOpts={"position": 0.7, "color": colour, "fill": pg.mkBrush(255, 255, 255, 210)})
+                                   labelOpts={"position": self._slot(name), "color": colour, "fill": pg.mkBrush(255, 255, 255, 210)})
             line.label.setFont(self._font())
             self._add(line)
 
@@ -315,11 +345,12 @@ class Predictor(QObject):
             band_colour.setAlpha(45)
             band = pg.LinearRegionItem((lo, hi), orientation="vertical" if self.spec.kind == "x" else "horizontal",
                                        movable=False, brush=pg.mkBrush(band_colour), pen=pg.mkPen(None))
+            at = self._slot(name) - 0.07          # beside the prediction's own label
             if self.spec.kind == "x":
-                pos, anchor = QPointF((lo + hi) / 2, y0 + 0.55 * (y1 - y0)), (0.5, 0.5)
+                pos = QPointF((lo + hi) / 2, y0 + at * (y1 - y0))
             else:
-                pos, anchor = QPointF(x0 + 0.5 * (x1 - x0), (lo + hi) / 2), (0.5, 0.5)
-            text = pg.TextItem(j.short, color=colour, anchor=anchor, fill=pg.mkBrush(255, 255, 255, 220))
+                pos = QPointF(x0 + (1 - at) * (x1 - x0), (lo + hi) / 2)
+            text = pg.TextItem(j.short, color=colour, anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 220))
             text.setPos(pos)
             self._add(band, text)
 

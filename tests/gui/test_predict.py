@@ -183,3 +183,29 @@ def test_pipeline_round_predicts_your_test_accuracy(qtbot, window, pipeline):
     j = p.judgements[""]
     assert j.outcome == result.test_mean and j.error == pytest.approx(result.test_mean - p.points[""])
     assert f"your pipeline scored {result.test_mean:.3f}" in p.label.text()
+
+
+def test_schedules_round_one_final_loss_per_schedule(qtbot, window):
+    from engine import strategies as ST
+    panel = window.panel_by_key("strategies")
+    s = panel.section("schedules")
+    s.set_values({"total_epochs": 10, "speed": 1000, "hidden": 8, "batch_size": 256})
+    window.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: s.ran and panel.is_idle(), timeout=30000)
+    p = s.predictor
+    press(qtbot, p.predict_button)
+    names = ST.runnable_schedules(s.values())
+    assert [t for t, _ in p.targets] == [ST.SCHEDULE_LABELS[n] for n in names] and len(names) > 1
+    # the loss curves go, the schedule figure (what the class reasons from) stays
+    assert s.val_curves[names[0]].opacity() == 0 and s.lr_curves[names[0]].opacity() == 1
+    (x0, x1), (y0, y1) = s.loss_plot.getPlotItem().vb.viewRange()
+    for k in range(len(names)):
+        click_plot(qtbot, s.loss_plot, x0 + 0.5 * (x1 - x0), y0 + (0.2 + 0.1 * k) * (y1 - y0))
+    press(qtbot, p.reveal_button)
+    qtbot.waitUntil(lambda: p.state == REVEALED, timeout=60000)
+    table = ST.schedule_summary(s.result).table
+    for name, row in zip(names, table.itertuples()):
+        j = p.judgements[ST.SCHEDULE_LABELS[name]]
+        assert row.schedule == name and j.outcome == pytest.approx(row.final_val_loss)
+        assert f"it ended at {row.final_val_loss:.3f}" in j.sentence
+    assert p.label.text().count("You predicted") == len(names)
