@@ -209,7 +209,6 @@ class Predictor(QObject):
         if self.state != REVEALING:
             return
         sentences = []
-        self._draw_predictions(labelled=self.spec.kind != "point")
         for name, colour in self.targets:
             outcome = self.section.prediction_outcome(name)
             words = {k: getattr(self.spec, k).replace("{target}", name) for k in ("you", "happened", "missing")}
@@ -221,8 +220,7 @@ class Predictor(QObject):
                                     directions=self.spec.directions, decimals=self.spec.decimals, **words)
             self.judgements[name] = j
             sentences.append(f"<span style='color:{colour}'><b>{MARK}</b></span> {j.sentence}")
-            self._draw_outcome(name, colour, j)
-        self._stack_labels()
+        self._draw_revealed()
         self._set_state(REVEALED)
         self.label.setText("<br>".join(sentences))
         self.section.status.emit(" ".join(j.sentence for j in self.judgements.values()))
@@ -301,14 +299,24 @@ class Predictor(QObject):
                 self._marker(name, colour, self.points[name], labelled)
         self._stack_labels()
 
+    def _draw_revealed(self) -> None:
+        """Each prediction beside its outcome (a point's label and, with several targets, a line's
+        label give their place to the error)."""
+        self._clear_markers()
+        for name, colour in self.targets:
+            j = self.judgements[name]
+            self._marker(name, colour, self.points[name], self.spec.kind != "point", j)
+            self._draw_outcome(name, colour, j)
+        self._stack_labels()
+
     def _slot(self, name: str) -> float:
         """Where along its line a target's label sits (several targets: staggered, never on one spot)."""
         i = [n for n, _ in self.targets].index(name)
-        return 0.8 - 0.14 * (i % 5)
+        return 0.8 - 0.16 * (i % 5)
 
-    def _marker(self, name: str, colour: str, value, labelled: bool = True) -> None:
+    def _marker(self, name: str, colour: str, value, labelled: bool = True, judged=None) -> None:
         t = theme()
-        label = f"you: {name}" if name else "you"
+        many = len(self.targets) > 1
         if self.spec.kind == "point":
             mark = pg.ScatterPlotItem([value[0]], [value[1]], symbol="d", size=t.marker_size * 2.4,
                                       brush=pg.mkBrush(colour), pen=pg.mkPen("w", width=max(1.5, t.pen_width * 0.8)))
@@ -317,10 +325,17 @@ class Predictor(QObject):
             self._add(mark, *([text] if labelled else []))   # revealed: the error's label takes its place
         else:
             number = PR.number_text(value, self.spec.decimals)
-            angle = 90 if self.spec.kind == "x" else 0
-            line = pg.InfiniteLine(value, angle=angle, pen=pg.mkPen(colour, width=t.pen_width * 1.5, style=Qt.DashLine),
-                                   label=f"{label}: {number}",
-                                   labelOpts={"position": self._slot(name), "color": colour, "fill": pg.mkBrush(255, 255, 255, 210)})
+            text = number if many else f"you: {number}"     # several lines: short labels, the colour tells whose
+            if many and judged is not None and judged.outcome is not None:
+                text = judged.short                         # (one target: the error has a label of its own)
+            vertical = self.spec.kind == "x"
+            opts = {"position": self._slot(name), "color": colour, "fill": pg.mkBrush(255, 255, 255, 210)}
+            if not vertical:      # above the line, ending at its place: staggered from the right
+                i = [n for n, _ in self.targets].index(name)
+                opts.update(position=0.98 - 0.1 * (i % 5), anchors=[(1, 1), (1, 1)])
+            line = pg.InfiniteLine(value, angle=90 if vertical else 0,
+                                   pen=pg.mkPen(colour, width=t.pen_width * 1.5, style=Qt.DashLine),
+                                   label=text, labelOpts=opts)
             line.label.setFont(self._font())
             self._add(line)
 
@@ -352,7 +367,7 @@ class Predictor(QObject):
                 pos = QPointF(x0 + (1 - at) * (x1 - x0), (lo + hi) / 2)
             text = pg.TextItem(j.short, color=colour, anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 220))
             text.setPos(pos)
-            self._add(band, text)
+            self._add(band, *([text] if len(self.targets) == 1 else []))
 
     def _add(self, *items) -> None:
         for it in items:
@@ -397,10 +412,7 @@ class Predictor(QObject):
         if self.state in (ASKING, REVEALING):
             self._draw_predictions()
         elif self.state == REVEALED:
-            self._draw_predictions(labelled=self.spec.kind != "point")
-            for name, colour in self.targets:
-                self._draw_outcome(name, colour, self.judgements[name])
-            self._stack_labels()
+            self._draw_revealed()
 
     def _set_state(self, state: str) -> None:
         self.state = state
