@@ -116,13 +116,15 @@ class Predictor(QObject):
 
     # ------------------------------------------------------------ wiring (by gui/runs.py and gui/lab.py)
     def specs(self) -> tuple:
-        return (("Predict", "Hide the outcome, then click your prediction on the plot (P)", self.predict_clicked),
+        return (("Predict", "Hide the outcome, then click your prediction on the plot (P); "
+                            "pressed again (or Esc): cancel the prediction", self.predict_clicked),
                 ("Reveal", "Play the run and compare it with your prediction (P)", self.reveal))
 
     def bind(self, run, predict_button, reveal_button) -> None:
         """The Run whose row holds the buttons; the sentence goes under them (it stays in the strip)."""
         self.run = run
         self.predict_button, self.reveal_button = predict_button, reveal_button
+        predict_button.setCheckable(True)
         reveal_button.setEnabled(False)
         lay = run.button_row.layout()
         if isinstance(lay, QGridLayout):
@@ -417,7 +419,8 @@ class Predictor(QObject):
     def _set_state(self, state: str) -> None:
         self.state = state
         if self.predict_button is not None:
-            self.predict_button.setText("Cancel prediction" if state == ASKING else "Predict")
+            # pressed in while the class predicts (a second press cancels): the same word, so the strip keeps its width
+            self.predict_button.setChecked(state == ASKING)
             self.reveal_button.setEnabled(state == ASKING and len(self.points) == len(self.targets) > 0)
         self.changed.emit(state)
 

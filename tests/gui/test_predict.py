@@ -55,7 +55,7 @@ def test_early_stopping_round_predict_click_reveal(qtbot, stopping):
     # the outcome is out of sight, the class is asked for an epoch
     assert p.state == ASKING and hidden(s)
     assert "Click the epoch at which early stopping fires" in p.label.text()
-    assert p.predict_button.text() == "Cancel prediction" and not p.reveal_button.isEnabled()
+    assert p.predict_button.isChecked() and not p.reveal_button.isEnabled()
     click_plot(qtbot, s.plot, 40.2, 0.5)
     assert p.points == {"": 40} and p.reveal_button.isEnabled()
     assert [round(m.value()) for m in p.items] == [40]    # the prediction's line, where the class clicked
@@ -108,9 +108,9 @@ def test_cancel_a_prediction_brings_the_outcome_back_without_a_run(qtbot, stoppi
     press(qtbot, p.predict_button)
     click_plot(qtbot, s.plot, 20, 0.5)
     assert hidden(s) and p.items
-    press(qtbot, p.predict_button)              # it reads "Cancel prediction"
+    press(qtbot, p.predict_button)              # pressed in: a second press cancels
     assert p.state == IDLE and not p.items and not hidden(s) and not s.worker.busy
-    assert p.predict_button.text() == "Predict" and p.label.isHidden()
+    assert not p.predict_button.isChecked() and p.label.isHidden()
     # Esc (the section's cancel) drops a prediction as well
     qtbot.keyClick(s, Qt.Key_P)
     assert p.state == ASKING
