@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton
 
 from engine import prediction as PR
 from gui.theme import REDDISH_PURPLE, theme
@@ -101,7 +101,6 @@ class Predictor(QObject):
         self.spec: Prediction = section.prediction
         self.state = IDLE
         self.run = None
-        self.plot = None
         self.points: dict[str, object] = {}      # target -> predicted value (x, y) or a number
         self.scales: dict[str, float] = {}       # target -> the range the class could click in
         self.judgements: dict[str, PR.Judgement] = {}
@@ -109,10 +108,29 @@ class Predictor(QObject):
         self.targets: list[tuple[str, str]] = []
         self.items: list = []                    # every marker drawn on the plot
         self.faded: list = []                    # what undoes prediction_hide: callables, run by Reveal or cancel
-        self.label = rich_label("")
-        self.label.setVisible(False)
-        self.predict_button = self.reveal_button = None
         theme().changed.connect(self._restyle)
+
+    # the widgets are looked up, never held: a Python reference to a widget Qt owns once crashed at garbage
+    # collection (see Pin's buttons in gui/pins.py)
+    def _child(self, kind, name: str):
+        return None if self.run is None else self.run.button_row.findChild(kind, name)
+
+    @property
+    def predict_button(self) -> QPushButton:
+        return self._child(QPushButton, "predict")
+
+    @property
+    def reveal_button(self) -> QPushButton:
+        return self._child(QPushButton, "reveal")
+
+    @property
+    def label(self) -> QLabel:
+        """The request, then the verdict in words, under the buttons."""
+        return self._child(QLabel, "prediction")
+
+    @property
+    def plot(self):
+        return self.section.plots()[self.spec.plot]
 
     # ------------------------------------------------------------ wiring (by gui/runs.py and gui/lab.py)
     def specs(self) -> tuple:
@@ -123,20 +141,23 @@ class Predictor(QObject):
     def bind(self, run, predict_button, reveal_button) -> None:
         """The Run whose row holds the buttons; the sentence goes under them (it stays in the strip)."""
         self.run = run
-        self.predict_button, self.reveal_button = predict_button, reveal_button
+        predict_button.setObjectName("predict")
+        reveal_button.setObjectName("reveal")
         predict_button.setCheckable(True)
         reveal_button.setEnabled(False)
+        label = rich_label("")
+        label.setObjectName("prediction")
+        label.setVisible(False)
         lay = run.button_row.layout()
         if isinstance(lay, QGridLayout):
-            lay.addWidget(self.label, lay.rowCount(), 0, 1, lay.columnCount())
+            lay.addWidget(label, lay.rowCount(), 0, 1, lay.columnCount())
         else:
-            lay.addWidget(self.label)
+            lay.addWidget(label)
         run.done.connect(self._run_done)
         run.stopped.connect(self._run_stopped)
 
     def attach(self) -> None:
         """After the section's build(): find the plot, take its clicks, bind the P key."""
-        self.plot = self.section.plots()[self.spec.plot]
         self.plot.viewport().installEventFilter(self)
         key = QShortcut(QKeySequence(Qt.Key_P), self.section)
         key.setContext(Qt.WindowShortcut)   # (a hidden section's key does not match: the shown one answers)
@@ -172,6 +193,10 @@ class Predictor(QObject):
         self._clear_markers()
         self.points, self.scales, self.judgements, self.current = {}, {}, {}, 0
         self.targets = list(self.section.prediction_targets())
+        if not self.targets:                          # (the race with every optimizer unticked)
+            self._set_state(IDLE)
+            self.section.status.emit(f"{self.section.title}: nothing to predict (nothing will run).")
+            return
         for tabs in self.section.stage_tab_sets:      # on a projector the plot may be a tab behind another
             if tabs.active and any(w is self.plot for _, w in tabs.pages):
                 tabs.tabs.setCurrentWidget(self.plot)
@@ -418,7 +443,7 @@ class Predictor(QObject):
 
     def _set_state(self, state: str) -> None:
         self.state = state
-        if self.predict_button is not None:
+        if self.run is not None:
             # pressed in while the class predicts (a second press cancels): the same word, so the strip keeps its width
             self.predict_button.setChecked(state == ASKING)
             self.reveal_button.setEnabled(state == ASKING and len(self.points) == len(self.targets) > 0)

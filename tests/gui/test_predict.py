@@ -209,3 +209,13 @@ def test_schedules_round_one_final_loss_per_schedule(qtbot, window):
         assert row.schedule == name and j.outcome == pytest.approx(row.final_val_loss)
         assert f"it ended at {row.final_val_loss:.3f}" in j.sentence
     assert p.label.text().count("You predicted") == len(names)
+
+
+def test_nothing_to_predict_says_so(qtbot, race):
+    statuses = []
+    race.status.connect(statuses.append)
+    race.set_values({name: False for name in ("SGD", "Momentum", "Adam")})
+    qtbot.waitUntil(lambda: not race.paths, timeout=5000)
+    press(qtbot, race.predictor.predict_button)
+    assert race.predictor.state == IDLE and not race.predictor.predict_button.isChecked()
+    assert race.transport.isEnabled() and "nothing to predict" in statuses[-1]
