@@ -168,7 +168,7 @@ class Predictor(QObject, Marks):
         if self.state == REVEALED and run is self.run:
             self._clear_markers()       # a new run: the old round's markers no longer belong to it
             self._set_state(IDLE)
-            self.label.setVisible(False)
+            self._say("")
         return self.spec.hold and self.state == ASKING and run is self.run
 
     # ------------------------------------------------------------ the round
@@ -228,7 +228,7 @@ class Predictor(QObject, Marks):
             return
         self._set_state(REVEALING)
         self._unfade()
-        self.label.setText("Revealing…")
+        self._say("Revealing…")
         self.section.prediction_reveal()
 
     def finish(self) -> None:
@@ -249,7 +249,7 @@ class Predictor(QObject, Marks):
             sentences.append(f"<span style='color:{colour}'><b>{MARK}</b></span> {j.sentence}")
         self._draw_revealed()
         self._set_state(REVEALED)
-        self.label.setText("<br>".join(sentences))
+        self._say("<br>".join(sentences))
         self.section.status.emit(" ".join(j.sentence for j in self.judgements.values()))
 
     @Slot()
@@ -259,7 +259,7 @@ class Predictor(QObject, Marks):
             self._clear_markers()
             self._unfade()
             self._set_state(IDLE)
-            self.label.setVisible(False)
+            self._say("")
             self.section.status.emit(f"{self.section.title}: prediction cancelled")
 
     @Slot(object)
@@ -272,7 +272,7 @@ class Predictor(QObject, Marks):
         """The reveal's run was cancelled or failed: the prediction stays, Reveal may try again."""
         if self.state == REVEALING:
             self._set_state(ASKING)
-            self.label.setText("The run stopped before the end: press <b>Reveal</b> (P) to try again.")
+            self._say("The run stopped before the end: press <b>Reveal</b> (P) to try again.")
 
     # ------------------------------------------------------------ hiding (the default of Section.prediction_hide)
     def fade(self, plots=None) -> None:
@@ -312,11 +312,15 @@ class Predictor(QObject, Marks):
         which = f" ({self.current + 1} of {n})" if n > 1 else ""
         done = "; then <b>Reveal</b> (P)" if len(self.points) == n else ""
         ask = self.spec.ask.replace("{target}", name)
-        self.label.setText(f"<span style='color:{colour}'><b>{MARK} {ask}</b></span>{which}{done}")
-        self.label.setVisible(True)
+        self._say(f"<span style='color:{colour}'><b>{MARK} {ask}</b></span>{which}{done}")
         self.section.status.emit(f"{ask}{which}")
 
     @Slot()
+    def _say(self, text: str) -> None:
+        """The request or the verdict under the buttons (hidden when there is nothing to say)."""
+        self.label.setText(text)
+        self.label.setVisible(bool(text))
+
     def _restyle(self) -> None:
         """New pen widths and fonts (presentation mode): the markers are drawn again."""
         if self.state in (ASKING, REVEALING):

@@ -37,7 +37,7 @@ class Marks:
     def _slot(self, name: str) -> float:
         """Where along its line a target's label sits (several targets: staggered, never on one spot)."""
         i = [n for n, _ in self.targets].index(name)
-        return 0.8 - 0.16 * (i % 5)
+        return 0.66 - 0.12 * (i % 5)     # below the labels sections keep near the top (best, stop)
 
     def _marker(self, name: str, colour: str, value, labelled: bool = True, judged=None) -> None:
         t = theme()
@@ -85,7 +85,7 @@ class Marks:
             band_colour.setAlpha(45)
             band = pg.LinearRegionItem((lo, hi), orientation="vertical" if self.spec.kind == "x" else "horizontal",
                                        movable=False, brush=pg.mkBrush(band_colour), pen=pg.mkPen(None))
-            at = self._slot(name) - 0.07          # beside the prediction's own label
+            at = self._slot(name) - 0.11          # under the prediction's own label
             if self.spec.kind == "x":
                 pos = QPointF((lo + hi) / 2, y0 + at * (y1 - y0))
             else:
