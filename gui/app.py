@@ -21,7 +21,8 @@ SHORTCUTS_HTML = """
 <tr><td><b>Space</b></td><td>play / pause the animation</td></tr>
 <tr><td><b>Ctrl+Right</b> / <b>Ctrl+Left</b></td><td>one step forward / back (pauses)</td></tr>
 <tr><td><b>Home</b> / <b>End</b></td><td>first / last step</td></tr>
-<tr><td><b>Esc</b></td><td>cancel the running computation</td></tr>
+<tr><td><b>Esc</b></td><td>cancel the running computation (and a prediction)</td></tr>
+<tr><td><b>P</b></td><td>predict (hide the outcome, click it on the plot), then reveal</td></tr>
 <tr><td><b>Ctrl+1 … Ctrl+9</b></td><td>switch topic</td></tr>
 <tr><td><b>Ctrl+Shift+E</b></td><td>export the current tab as a PNG image</td></tr>
 <tr><td><b>Ctrl+Shift+C</b></td><td>copy the current tab's image to the clipboard</td></tr>

@@ -34,6 +34,7 @@ from engine.params import Param
 from gui.panels.base import TopicPanel
 from gui.params import ParamForm, ParamWidget
 from gui.pins import PinBoard
+from gui.predict import PredictHooks, Predictor
 from gui.theme import theme
 from gui.runs import Run
 from gui.stage import StageFold
@@ -54,8 +55,8 @@ def refresh_layout(section: QWidget) -> None:
     section.updateGeometry()
 
 
-class Section(QWidget):
-    """A sub-tab with instant results (see the module's docstring)."""
+class Section(QWidget, PredictHooks):
+    """A sub-tab with instant results (see the module's docstring); ``prediction`` and its hooks: gui/predict.py."""
     key = ""
     title = ""
     lesson = ""
@@ -87,8 +88,12 @@ class Section(QWidget):
         self.pins = PinBoard(self)   # pinned runs (gui/pins.py): a streaming section's Run row shows its buttons
         self.tutorial_button = self._tutorial_button()
         self.turns: list[PlotTurns] = []   # plots that take turns in the lecture hall (plot_turns)
+        # predict, then reveal: its buttons join the Run row made by _setup() or build()
+        self.predictor = Predictor(self) if self.prediction is not None else None
         self._setup()
         self.build()
+        if self.predictor is not None:
+            self.predictor.attach()
         placed = [name for form in self.forms for name in form.widgets]
         missing = [p.name for p in self.params if p.name not in placed]
         if missing or len(placed) != len(set(placed)):
@@ -257,6 +262,8 @@ class Section(QWidget):
             run.cancel()      # says "Cancelled after ..." where a run was busy
         for w in self._workers:
             w.cancel()
+        if self.predictor is not None:
+            self.predictor.cancel()      # a prediction in progress is dropped too
 
     def shutdown(self) -> None:
         for run in self.runs:

@@ -30,6 +30,7 @@ class Run(QObject):
     """
     done = Signal(object)   # the result, after show_result()
     drawn = Signal()        # after a redraw
+    stopped = Signal()      # cancelled or failed before its end
 
     def __init__(self, section, name: str, job, values=None, on_start=None, on_event=None, draw=None,
                  show_result=None, show_cancelled=None, show_failure=None, frame_ms: int = 16,
@@ -51,11 +52,14 @@ class Run(QObject):
         self.events: list = []
         self._dirty = False
         self.run_text, self.restart_text = run_text, restart_text   # the Run button's text when idle / busy
+        self.section = section
         first = not section.runs   # the section's first Run row also pins its runs (gui/pins.py)
+        predictor = section.predictor if section.predictor is not None and section.predictor.spec.run == name else None
         self.button_row, self.run_button, self.cancel_button, more = run_buttons(
-            self.start, self.cancel, section.pins.specs() if first else ())
+            self.start, self.cancel, (section.pins.specs() if first else ()) + (predictor.specs() if predictor else ()))
         if first:
-            section.pins.bind(*more)
+            section.pins.bind(*more[:2])
+        self.button_row.setObjectName(f"{name}_row")
         self.run_button.setText(run_text)
         self.note = rich_label("")   # the summary, or the failure sentence
         self.worker = section.make_worker(name, on_event=self._event, on_finished=self._finished,
@@ -65,6 +69,8 @@ class Run(QObject):
         self.frame_timer.timeout.connect(self._frame)
         self.restart_timer = restart_timer(self, self.start, restart_ms)
         section.runs.append(self)   # the section's cancel, is_idle and shutdown cover this run
+        if predictor is not None:   # Predict / Reveal (gui/predict.py) under Run / Cancel
+            predictor.bind(self, *more[-2:])
 
     @property
     def busy(self) -> bool:
@@ -72,8 +78,10 @@ class Run(QObject):
 
     @Slot()
     def start(self) -> None:
-        """Start (or restart) the job with the current values."""
+        """Start (or restart) the job with the current values (not while the class predicts its outcome)."""
         self.restart_timer.stop()
+        if self.section.predictor is not None and self.section.predictor.holds(self):
+            return
         values = self.values()
         self.ran = True
         self.result = None
@@ -99,6 +107,7 @@ class Run(QObject):
                 self._show_cancelled()
             else:
                 self.note.setText(f"Cancelled after {len(self.events)} steps (Run starts again).")
+            self.stopped.emit()
 
     def is_idle(self) -> bool:
         return not self.worker.busy and not self.restart_timer.isActive()
@@ -146,6 +155,7 @@ class Run(QObject):
             self._show_failure(message)
         else:
             self.note.setText(f"<b>The run failed:</b> {message}")
+        self.stopped.emit()
 
     @Slot(bool)
     def _busy(self, busy: bool) -> None:

@@ -38,9 +38,10 @@ from gui.panels.optimizers.bound import Bound, BoundForm
 from gui.panels.optimizers.custom_surface import FormulaEdit, in_view
 from gui.panels.optimizers.explain import Explainer
 from gui.panels.optimizers.map_view import MAP_NAMES, MapView, refresh_side, side_splitter
-from gui.panels.optimizers.optimizer_box import OptimizerBox
+from gui.panels.optimizers.optimizer_box import COLOURS, OptimizerBox
 from gui.panels.optimizers.race_plots import RacePlots
 from gui.panels.optimizers.transport import Transport
+from gui.predict import REVEALING, Prediction
 from gui.resources import resource_path
 from gui.widgets import lesson_label
 
@@ -80,6 +81,9 @@ class RaceSection(RunSection):
     restart_ms = 0   # a race takes milliseconds: follow a dragged slider at once
     column_widths = {False: (360, 420), True: (480, 520)}   # the plots come first
     fit_combos = False
+    # the race is computed at once and revealed by its animation: a changed parameter recomputes it
+    prediction = Prediction("paths", "point", "Click where {target} ends", you="you predicted {target} ends at {p}",
+                            happened="it ended at {o}", missing="{target} diverged", decimals=2, hold=False)
 
     def build(self) -> None:
         self.presets = PRESETS
@@ -123,7 +127,10 @@ class RaceSection(RunSection):
         self.run_form = self.make_form(("steps", "noise", "seed", "speed"), compact=False)
         run_layout = QVBoxLayout(run_box)
         run_layout.addWidget(self.run_form)
-        run_layout.addWidget(self.pins.buttons())   # the race has no Run row: its pins go here
+        # the race recomputes by itself: its Run row keeps Pin and Predict / Reveal (they stay in the stage view)
+        self.run_button.hide()
+        self.cancel_button.hide()
+        run_layout.addWidget(self.run_row)
 
         self.boxes: dict[str, OptimizerBox] = {}
         for name in ORDER:
@@ -185,6 +192,28 @@ class RaceSection(RunSection):
         first = {"formula": 0, "view": 0, "surface": 1}
         super().set_values(dict(sorted(checked.items(), key=lambda item: first.get(item[0], 2))))
 
+    # ------------------------------------------------------------ predict, then reveal (gui/predict.py)
+    def prediction_targets(self) -> list:
+        return [(name, COLOURS[name]) for name in ORDER if self.boxes[name].isChecked()]
+
+    def prediction_outcome(self, target: str):
+        path = self.paths.get(target)
+        return None if path is None or path.diverged_at is not None else tuple(path.points[-1])
+
+    def prediction_hide(self) -> None:
+        """The race rewinds to its start and the transport locks until Reveal."""
+        self.transport.pause()
+        self.transport.set_frame(0)
+        self.transport.set_locked(True)
+        self.predictor.on_restore(lambda: self.transport.set_locked(False))
+
+    def prediction_reveal(self) -> None:
+        self.transport.set_frame(0)
+        self.transport.play()
+
+    def prediction_reveal_done(self) -> bool:
+        return False     # the animation's last frame is (draw_frame)
+
     def job(self, speed, explain, map_optimizer, map_param, map_lr_from, map_lr_to, map_size, **values):
         return S.race_job(**values)   # (the map's values are the map's job's: map_view.py)
 
@@ -232,6 +261,8 @@ class RaceSection(RunSection):
         else:
             self.summary.setText(f"<b>Step {k}</b> &nbsp; " + " &nbsp;&nbsp; ".join(rows))
         self.transport.show_frame()
+        if self.predictor.state == REVEALING and k >= self.transport.last:
+            self.predictor.finish()
 
     def restyle(self) -> None:
         super().restyle()

@@ -33,6 +33,7 @@ class Transport(QWidget):
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._tick)
         self._budget = 0.0
+        self.shortcuts: list[QShortcut] = []
 
         icon = self.style().standardIcon
         self.reset_button = self._button(icon(QStyle.SP_MediaSkipBackward), "Reset", "Back to step 0 (Home)",
@@ -87,6 +88,13 @@ class Transport(QWidget):
             shortcut = QShortcut(QKeySequence(key), widget)
             shortcut.setContext(Qt.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+            self.shortcuts.append(shortcut)
+
+    def set_locked(self, locked: bool) -> None:
+        """Buttons, slider and keys off (while the class predicts where the race ends) or on again."""
+        self.setEnabled(not locked)
+        for shortcut in self.shortcuts:
+            shortcut.setEnabled(not locked)
 
     # ------------------------------------------------------------ moving
     def set_last(self, last: int) -> None:

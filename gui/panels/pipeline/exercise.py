@@ -39,6 +39,7 @@ from gui.panels.pipeline.plots import AlphaPlot, ComparePlot, LossPlot
 from gui.panels.pipeline.results_table import ResultsTable
 from gui.panels.pipeline.steps_box import StepsBox, show_progress
 from gui.panels.pipeline.verdict import VerdictBox, pm, warning_html
+from gui.predict import Prediction
 from gui.runs import Run
 from gui.theme import theme
 from gui.widgets import (compact, controls_column, controls_split, fit_column, group, lesson_label, progress_bar,
@@ -72,6 +73,10 @@ class Exercise(Section):
     title = "Hands-on pipeline"
     params = P.PARAMS.params
     key_params = ("model", "alpha", "early_stopping")
+    # before "Run": the class clicks the test accuracy it expects of these settings on the accuracy plot
+    prediction = Prediction("compare", "x", "Click the test accuracy your pipeline will reach",
+                            you="you predicted a test accuracy of {p}", happened="your pipeline scored {o}",
+                            missing="the run gave no test accuracy", decimals=3, run="pipeline")
 
     # ============================================================== layout
     def build(self) -> None:
@@ -171,6 +176,13 @@ class Exercise(Section):
     def verdicts(self) -> list[str]:
         mistakes = [self.mistakes.title.text()] if self.mistakes.found is not None else []
         return super().verdicts() + [self.verdict.label.text()] + mistakes
+
+    def prediction_outcome(self, _target: str):
+        return None if self.yours.result is None else self.yours.result.test_mean
+
+    def prediction_hide(self) -> None:
+        """The plots stay (the baseline is what the class predicts against); the last run's words go."""
+        self.predictor.hide_widget(self.yours.note)
 
     # ============================================================== the tutorial's steps
     def _steps_job(self):

@@ -16,6 +16,7 @@ from engine import early_stopping as ES
 from engine import overfitting as OF
 from gui.lab import RunSection
 from gui.plots import StyledPlot, finite_or_nan
+from gui.predict import Prediction
 from gui.theme import BLACK, BLUE, BLUISH_GREEN, GREY, VERMILLION, theme
 from gui.widgets import BOX, DASHED, SOLID, fmt, group, on_white, plain_axes, rich_label, set_param_enabled, with_legend
 
@@ -36,6 +37,9 @@ class EarlyStoppingSection(RunSection):
     initial = {"speed": 15}
     key_params = ("patience", "min_delta")
     live_params = ("speed",)   # read when a run starts
+    prediction = Prediction("loss", "x", "Click the epoch at which early stopping fires",
+                            you="you predicted epoch {p}", happened="early stopping fired at epoch {o}",
+                            missing="early stopping never fired", unit="epochs", directions=("earlier", "later"))
 
     def build(self) -> None:
         self.epoch_events: list[ES.StoppingEpoch] = []
@@ -105,6 +109,13 @@ class EarlyStoppingSection(RunSection):
                 return "–" if v is None else "yes" if v else "no"
             return str(v) if isinstance(v, int) else fmt(v, 4)
         return {"summary": pd.DataFrame([(k, text(v)) for k, v in rows], columns=["quantity", "value"])}
+
+    def prediction_outcome(self, _target: str):
+        return None if self.summary is None else self.summary.stop_epoch
+
+    def prediction_hide(self) -> None:
+        super().prediction_hide()
+        self.predictor.hide_widget(self.live)   # "Epoch 36: ... stop" would tell
 
     def on_change(self, name: str, value) -> None:
         if name == "data":

@@ -17,6 +17,7 @@ from engine import strategies as ST
 from gui.panels.strategies.common import SCHEDULE_COLOURS, RunEvents, StrategyRun, auto_range, set_range, shown_range
 from gui.panels.strategies.schedule_marks import CUT, CUT_KEY, PlateauMarks, check_list
 from gui.plots import StyledPlot, finite_or_nan
+from gui.predict import Prediction
 from gui.theme import GREY
 from gui.widgets import (DASHED, SOLID, fmt, group, legend_html, plain_axes, plots_over_note, rich_label, set_text,
                          swatch, with_legend)
@@ -53,6 +54,10 @@ class SchedulesSection(StrategyRun):
     FIGURE = set(ST.LAB_SCHEDULES) | {"initial_lr", "total_epochs"} | set(ST.ALL_LAB_SETTINGS.names())
 
     figure_drawn = Signal()     # the schedule figure shows the current sliders
+    # each ticked schedule's final validation loss, clicked as a y value on the validation-loss plot
+    prediction = Prediction("validation loss", "y", "Click the validation loss {target} ends at",
+                            you="you predicted {target} ends at {p}", happened="it ended at {o}",
+                            missing="{target} was not trained", decimals=3)
 
     def build(self) -> None:
         self.names: tuple[str, ...] = ()       # the schedules of the last run
@@ -114,6 +119,21 @@ class SchedulesSection(StrategyRun):
 
     def tables(self) -> dict:
         return {} if self.result is None else {"schedule runs": ST.schedule_summary(self.result).table}
+
+    def prediction_targets(self) -> list:
+        return [(LABELS[n], SCHEDULE_COLOURS[n]) for n in ST.runnable_schedules(self.values())]
+
+    def prediction_outcome(self, target: str):
+        if self.result is None:
+            return None
+        rows = ST.schedule_summary(self.result).table
+        row = rows[rows["schedule"].map(LABELS) == target]
+        return None if row.empty else float(row["final_val_loss"].iloc[0])
+
+    def prediction_hide(self) -> None:
+        """The loss curves go (the schedule figure stays: it is what the class reasons from)."""
+        self.predictor.fade((self.loss_plot, self.train_plot))
+        self.deck.setCurrentIndex(1)      # on a projector: the loss curves' tab
 
     # ------------------------------------------------------------ the figure (instant)
     def on_change(self, name: str, value) -> None:

@@ -1,0 +1,354 @@
+"""Predict, then reveal: the class clicks its prediction on a plot before the run plays.
+
+Written once against the Section model. A section opts in by declaring ``prediction`` (a
+:class:`Prediction`: which of its ``plots()`` the class clicks, what a click means, the words of
+the verdict) and implementing ``prediction_outcome(target)`` (the true value, read from its
+result). The base (gui/lab.py) then gives it a :class:`Predictor`: "Predict" and "Reveal" in the
+Run row of the run named by the declaration (so they stay in the stage view's strip), the P key
+(Predict, then Reveal), and Esc / the section's cancel to drop a prediction.
+
+A round: **Predict** hides the outcome (``Section.prediction_hide``: by default every data item
+of the section's plots fades to nothing, the Run's note too) and holds the run (a changed
+parameter does not replay it); each click on the plot places the prediction of the current
+target (a point, an x value or a y value; several targets, e.g. one per optimizer, take the
+clicks in turn, and a new click moves that target's marker). **Reveal** plays the run
+(``Section.prediction_reveal``: by default the Run starts) and, when it is done
+(:meth:`Predictor.finish`), draws each prediction beside the outcome with its error, and says it in
+words (``engine.prediction``: the judgement is the engine's).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton
+
+from engine import prediction as PR
+from gui.predict_marks import Marks
+from gui.theme import REDDISH_PURPLE, theme
+from gui.widgets import rich_label
+
+IDLE, ASKING, REVEALING, REVEALED = "idle", "asking", "revealing", "revealed"
+PREDICTION_COLOUR = REDDISH_PURPLE   # one unnamed target: a colour no section's curves use for an outcome
+MARK = "&#9670;"                     # a diamond, as the markers (stars are the race's minima, crosses divergence)
+
+
+def default_targets() -> list[tuple[str, str]]:
+    return [("", PREDICTION_COLOUR)]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What a section asks the class to predict (see the module's docstring).
+
+    ``plot``: the key of the plot in ``Section.plots()`` the class clicks; ``kind``: "point"
+    (x, y), "x" (an x value: an epoch) or "y" (a y value: an accuracy, a loss); ``ask``: the
+    request, ``{target}`` the target's name ("Click where {target} ends"); ``you`` / ``happened``
+    / ``missing`` / ``unit`` / ``directions`` / ``decimals``: the verdict's words (see
+    :func:`engine.prediction.judge_number`); ``run``: the name of the Run that reveals it
+    (RunSection's is "run"); ``hold``: a changed parameter does not restart the run while the
+    class predicts (False for a section whose run only computes and whose reveal is an animation)."""
+    plot: str
+    kind: str
+    ask: str
+    you: str
+    happened: str
+    missing: str = "there was nothing to compare with"
+    unit: str = ""
+    directions: tuple[str, str] = ("lower", "higher")
+    decimals: int = 0
+    run: str = "run"
+    hold: bool = True
+
+    def __post_init__(self):
+        if self.kind not in ("point", "x", "y"):
+            raise ValueError(f"Prediction.kind must be 'point', 'x' or 'y', not {self.kind!r}")
+
+
+class PredictHooks:
+    """What a Section declares to predict, then reveal (gui/lab.py's Section inherits these defaults)."""
+    prediction: Prediction | None = None   # None: the section has no Predict button
+
+    def prediction_targets(self) -> list[tuple[str, str]]:
+        """What the class predicts, as (name, colour), one click each (default: one, unnamed)."""
+        return default_targets()
+
+    def prediction_outcome(self, target: str):
+        """The true value of ``target`` after the run: a number, (x, y), or None (it never happened:
+        early stopping never fired, the path diverged)."""
+        raise NotImplementedError
+
+    def prediction_hide(self) -> None:
+        """Hide the outcome while the class predicts (default: the plots' data and the Run's note fade out)."""
+        self.predictor.fade()
+
+    def prediction_reveal(self) -> None:
+        """Play the run (default: the prediction's Run starts; its end, if prediction_reveal_done(), ends the round)."""
+        self.predictor.run.start()
+
+    def prediction_reveal_done(self) -> bool:
+        return True     # False: the section calls predictor.finish() itself (the race, when its animation ends)
+
+
+class Predictor(QObject, Marks):
+    """One section's predict-reveal round (made by the Section when it declares ``prediction``)."""
+    changed = Signal(str)     # the new state: idle, asking, revealing, revealed
+
+    def __init__(self, section):
+        super().__init__(section)
+        self.section = section
+        self.spec: Prediction = section.prediction
+        self.state = IDLE
+        self.run = None
+        self.points: dict[str, object] = {}      # target -> predicted value (x, y) or a number
+        self.scales: dict[str, float] = {}       # target -> the range the class could click in
+        self.judgements: dict[str, PR.Judgement] = {}
+        self.current = 0                         # the index of the target the next click places
+        self.targets: list[tuple[str, str]] = []
+        self.items: list = []                    # every marker drawn on the plot
+        self.faded: list = []                    # what undoes prediction_hide: callables, run by Reveal or cancel
+        theme().changed.connect(self._restyle)
+
+    # the widgets are looked up, never held: a Python reference to a widget Qt owns once crashed at garbage
+    # collection (see Pin's buttons in gui/pins.py)
+    def _child(self, kind, name: str):
+        return None if self.run is None else self.run.button_row.findChild(kind, name)
+
+    @property
+    def predict_button(self) -> QPushButton:
+        return self._child(QPushButton, "predict")
+
+    @property
+    def reveal_button(self) -> QPushButton:
+        return self._child(QPushButton, "reveal")
+
+    @property
+    def label(self) -> QLabel:
+        """The request, then the verdict in words, under the buttons."""
+        return self._child(QLabel, "prediction")
+
+    @property
+    def plot(self):
+        return self.section.plots()[self.spec.plot]
+
+    # ------------------------------------------------------------ wiring (by gui/runs.py and gui/lab.py)
+    def specs(self) -> tuple:
+        return (("Predict", "Hide the outcome, then click your prediction on the plot (P); "
+                            "pressed again (or Esc): cancel the prediction", self.predict_clicked),
+                ("Reveal", "Play the run and compare it with your prediction (P)", self.reveal))
+
+    def bind(self, run, predict_button, reveal_button) -> None:
+        """The Run whose row holds the buttons; the sentence goes under them (it stays in the strip)."""
+        self.run = run
+        predict_button.setObjectName("predict")
+        reveal_button.setObjectName("reveal")
+        predict_button.setCheckable(True)
+        reveal_button.setEnabled(False)
+        label = rich_label("")
+        label.setObjectName("prediction")
+        label.setVisible(False)
+        lay = run.button_row.layout()
+        if isinstance(lay, QGridLayout):
+            lay.addWidget(label, lay.rowCount(), 0, 1, lay.columnCount())
+        else:
+            lay.addWidget(label)
+        run.done.connect(self._run_done)
+        run.stopped.connect(self._run_stopped)
+
+    def attach(self) -> None:
+        """After the section's build(): find the plot, take its clicks, bind the P key."""
+        self.plot.viewport().installEventFilter(self)
+        key = QShortcut(QKeySequence(Qt.Key_P), self.section)
+        key.setContext(Qt.WindowShortcut)   # (a hidden section's key does not match: the shown one answers)
+        key.activated.connect(self.key_pressed)
+
+    def holds(self, run) -> bool:
+        """Whether ``run`` must not start now (the class is predicting its outcome)."""
+        if self.state == REVEALED and run is self.run:
+            self._clear_markers()       # a new run: the old round's markers no longer belong to it
+            self._set_state(IDLE)
+            self._say("")
+        return self.spec.hold and self.state == ASKING and run is self.run
+
+    # ------------------------------------------------------------ the round
+    @Slot()
+    def key_pressed(self) -> None:
+        if self.state == ASKING and self.reveal_button.isEnabled():
+            self.reveal()
+        elif self.state in (IDLE, REVEALED):
+            self.predict()
+
+    @Slot()
+    def predict_clicked(self) -> None:
+        self.cancel() if self.state == ASKING else self.predict()
+
+    def predict(self) -> None:
+        """Hide the outcome and wait for the clicks."""
+        if self.state == ASKING:
+            return
+        self._set_state(IDLE)
+        if self.run.busy:
+            self.run.cancel()           # (a run half drawn would give the answer away)
+        self._clear_markers()
+        self.points, self.scales, self.judgements, self.current = {}, {}, {}, 0
+        self.targets = list(self.section.prediction_targets())
+        if not self.targets:                          # (the race with every optimizer unticked)
+            self._set_state(IDLE)
+            self.section.status.emit(f"{self.section.title}: nothing to predict (nothing will run).")
+            return
+        for turns in self.section.turns:              # on a projector the plot may be a tab behind another
+            page = next((w for _, w in turns.pages if w is self.plot or w.isAncestorOf(self.plot)), None)
+            if turns.tabbed and page is not None:
+                turns.show_page(page)
+        self.section.prediction_hide()
+        self._set_state(ASKING)
+        self._ask()
+
+    def place(self, x: float, y: float) -> None:
+        """A click at view coordinates (x, y): the current target's prediction."""
+        if self.state != ASKING:
+            return
+        name, _colour = self.targets[self.current]
+        kind, decimals = self.spec.kind, self.spec.decimals
+        (x0, x1), (y0, y1) = self.plot.getPlotItem().vb.viewRange()
+        if kind == "point":
+            self.points[name] = (x, y)
+            self.scales[name] = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+        else:
+            value = x if kind == "x" else y
+            self.points[name] = round(value, decimals) if decimals else float(round(value))
+            self.scales[name] = (x1 - x0) if kind == "x" else (y1 - y0)
+        self.current = (self.current + 1) % len(self.targets)
+        self._draw_predictions()
+        self._ask()
+
+    def reveal(self) -> None:
+        """Play the run; the comparison follows when it is done."""
+        if self.state != ASKING or len(self.points) < len(self.targets):
+            return
+        self._set_state(REVEALING)
+        self._unfade()
+        self._say("Revealing…")
+        self.section.prediction_reveal()
+
+    def finish(self) -> None:
+        """The run has played: draw each prediction beside its outcome and say the error."""
+        if self.state != REVEALING:
+            return
+        sentences = []
+        for name, colour in self.targets:
+            outcome = self.section.prediction_outcome(name)
+            words = {k: getattr(self.spec, k).replace("{target}", name) for k in ("you", "happened", "missing")}
+            if self.spec.kind == "point":
+                j = PR.judge_point(self.points[name], outcome, self.scales[name], decimals=self.spec.decimals or 2,
+                                   **words)
+            else:
+                j = PR.judge_number(self.points[name], outcome, self.scales[name], unit=self.spec.unit,
+                                    directions=self.spec.directions, decimals=self.spec.decimals, **words)
+            self.judgements[name] = j
+            sentences.append(f"<span style='color:{colour}'><b>{MARK}</b></span> {j.sentence}")
+        self._draw_revealed()
+        self._set_state(REVEALED)
+        self._say("<br>".join(sentences))
+        self.section.status.emit(" ".join(j.sentence for j in self.judgements.values()))
+
+    @Slot()
+    def cancel(self) -> None:
+        """Drop the prediction: the markers go, the outcome shows again (nothing is rerun)."""
+        if self.state in (ASKING, REVEALING):
+            self._clear_markers()
+            self._unfade()
+            self._set_state(IDLE)
+            self._say("")
+            self.section.status.emit(f"{self.section.title}: prediction cancelled")
+
+    @Slot(object)
+    def _run_done(self, _result) -> None:
+        if self.state == REVEALING and self.section.prediction_reveal_done():
+            self.finish()
+
+    @Slot()
+    def _run_stopped(self) -> None:
+        """The reveal's run was cancelled or failed: the prediction stays, Reveal may try again."""
+        if self.state == REVEALING:
+            self._set_state(ASKING)
+            self._say("The run stopped before the end: press <b>Reveal</b> (P) to try again.")
+
+    # ------------------------------------------------------------ hiding (the default of Section.prediction_hide)
+    def fade(self, plots=None) -> None:
+        """Every data item of the section's plots (or of ``plots``; not the grid) and the Run's note, out
+        of sight until Reveal or cancel (opacity: a section's own draw() may show or hide its items)."""
+        for plot in self.section.plots().values() if plots is None else plots:
+            grid = set(map(id, plot.grid.levels)) if hasattr(plot, "grid") else set()
+            item = plot.getPlotItem()
+            for it in list(item.items) + [item.titleLabel]:
+                if id(it) not in grid and all(it is not m for m in self.items) and it.opacity() > 0:
+                    self.on_restore(lambda it=it, opacity=it.opacity(): it.setOpacity(opacity))
+                    it.setOpacity(0.0)
+        if self.run is not None:
+            self.hide_widget(self.run.note)
+
+    def hide_widget(self, widget) -> None:
+        """Hide ``widget`` (a text that would tell the outcome) until Reveal or cancel."""
+        if not widget.isHidden():
+            widget.hide()
+            self.on_restore(widget.show)
+
+    def on_restore(self, undo) -> None:
+        """``undo()`` brings back something a section's prediction_hide hid (at Reveal or cancel)."""
+        self.faded.append(undo)
+
+    def _unfade(self) -> None:
+        for undo in reversed(self.faded):
+            undo()
+        self.faded = []
+
+    # ------------------------------------------------------------ drawing (the markers: gui/predict_marks.py)
+    def _ask(self) -> None:
+        if len(self.points) == len(self.targets):
+            self.reveal_button.setEnabled(True)
+        name, colour = self.targets[self.current]
+        n = len(self.targets)
+        which = f" ({self.current + 1} of {n})" if n > 1 else ""
+        done = "; then <b>Reveal</b> (P)" if len(self.points) == n else ""
+        ask = self.spec.ask.replace("{target}", name)
+        self._say(f"<span style='color:{colour}'><b>{MARK} {ask}</b></span>{which}{done}")
+        self.section.status.emit(f"{ask}{which}")
+
+    @Slot()
+    def _say(self, text: str) -> None:
+        """The request or the verdict under the buttons (hidden when there is nothing to say)."""
+        self.label.setText(text)
+        self.label.setVisible(bool(text))
+
+    def _restyle(self) -> None:
+        """New pen widths and fonts (presentation mode): the markers are drawn again."""
+        if self.state in (ASKING, REVEALING):
+            self._draw_predictions()
+        elif self.state == REVEALED:
+            self._draw_revealed()
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        if self.run is not None:
+            # pressed in while the class predicts (a second press cancels): the same word, so the strip keeps its width
+            self.predict_button.setChecked(state == ASKING)
+            self.reveal_button.setEnabled(state == ASKING and len(self.points) == len(self.targets) > 0)
+        self.changed.emit(state)
+
+    # ------------------------------------------------------------ the clicks
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        if self.state != ASKING or event.type() not in (QEvent.MouseButtonPress, QEvent.MouseButtonRelease,
+                                                         QEvent.MouseButtonDblClick):
+            return False
+        if event.button() != Qt.LeftButton:
+            return False
+        scene = self.plot.mapToScene(event.position().toPoint())
+        vb = self.plot.getPlotItem().vb
+        if not vb.sceneBoundingRect().contains(scene):
+            return False
+        if event.type() == QEvent.MouseButtonRelease:
+            p = vb.mapSceneToView(scene)
+            self.place(p.x(), p.y())
+        return True     # the plot's own click (the race's start point) does not happen
