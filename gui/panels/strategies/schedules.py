@@ -121,13 +121,13 @@ class SchedulesSection(StrategyRun):
         return {} if self.result is None else {"schedule runs": ST.schedule_summary(self.result).table}
 
     def prediction_targets(self) -> list:
-        return [(LABELS[n], SCHEDULE_COLOURS[n]) for n in ST.runnable_schedules(self.values())]
+        return [(ST.SCHEDULE_LABELS[n], SCHEDULE_COLOURS[n]) for n in ST.runnable_schedules(self.values())]
 
     def prediction_outcome(self, target: str):
         if self.result is None:
             return None
         rows = ST.schedule_summary(self.result).table
-        row = rows[rows["schedule"].map(LABELS) == target]
+        row = rows[rows["schedule"].map(ST.SCHEDULE_LABELS) == target]
         return None if row.empty else float(row["final_val_loss"].iloc[0])
 
     def prediction_hide(self) -> None:
