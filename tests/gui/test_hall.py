@@ -38,6 +38,8 @@ def test_presentation_fits_the_projector(window, qtbot):
             for key in section.key_params:
                 w = section.param_widget(key)
                 shown = [p for p in (getattr(w, "editor", None), getattr(w, "slider", None)) if p is not None]
+                if shown and all(p.isHidden() for p in shown):
+                    continue   # a row its section switched off (the pipeline's C while the model is an MLP)
                 assert shown and all(p.isVisible() for p in shown), (name, key)
             for run in section.runs:
                 if section.controls_scroll is not None and section.controls_scroll.isAncestorOf(run.button_row):

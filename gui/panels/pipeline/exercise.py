@@ -72,7 +72,7 @@ class Exercise(Section):
     key = "exercise"
     title = "Hands-on pipeline"
     params = P.PARAMS.params
-    key_params = ("model", "alpha", "early_stopping")
+    key_params = ("model", "alpha", "C", "early_stopping")   # C or alpha, as the model has (the other row is off)
     # before "Run": the class clicks the test accuracy it expects of these settings on the accuracy plot
     prediction = Prediction("compare", "x", "Click the test accuracy your pipeline will reach",
                             you="you predicted a test accuracy of {p}", happened="your pipeline scored {o}",
@@ -151,7 +151,7 @@ class Exercise(Section):
         self.right_split.setChildrenCollapsible(False)
         self.right_split.setSizes([330, 300])
         # on a projector each plot and the results table get the room under the verdict in turn
-        self.plot_tabs = self.plot_turns(("Training loss", self.loss_plot), ("Test accuracy", self.compare_plot),
+        self.plot_tabs = self.plot_turns(("Loss", self.loss_plot), ("Test accuracy", self.compare_plot),
                                          ("Results", self.table), ("Mistakes", self.mistakes))
         right = QWidget()
         rl = QVBoxLayout(right)
