@@ -89,7 +89,7 @@ def test_stage_view_folds_to_key_params_and_run(window, qtbot):
     settle(qtbot, panel)
 
 
-def test_stage_tabs_give_the_main_plot_the_room_and_put_everything_back(window, qtbot):
+def test_plots_take_turns_giving_the_paths_the_room_and_put_everything_back(window, qtbot):
     """In presentation's stage view the race's two plots are tabs (the paths first); leaving
     presentation mode puts them back side by side in their splitter, at the sizes they had."""
     from gui import panels
