@@ -102,6 +102,9 @@ class MainWindow(QMainWindow):
             sub_tabs.currentChanged.connect(self._clear_status)
         for worker in panel.workers():
             worker.busy_changed.connect(self._update_busy)
+        built = getattr(panel, "section_built", None)
+        if built is not None:                    # a section built later (gui/lab.py): its workers too
+            built.connect(self._section_built)
         self._panels[index] = panel
         current = self.tabs.currentIndex()
         self.tabs.blockSignals(True)
@@ -112,6 +115,11 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(False)
         old.deleteLater()
         self.panel_built.emit(panel)
+
+    @Slot(object)
+    def _section_built(self, section) -> None:
+        for worker in section.workers():
+            worker.busy_changed.connect(self._update_busy)
 
     def _stop_orphan_workers(self) -> None:
         """Join the threads of a panel whose constructor raised (they would abort the process later)."""
@@ -346,6 +354,7 @@ def run_smoke(window: MainWindow, app: QApplication, timeout_s: float = 50.0, on
             continue
         window.tabs.setCurrentIndex(index)
         panel = window.panel(index)
+        getattr(panel, "build_all", lambda: None)()   # sections are built lazily (gui/lab.py)
         for w in panel.workers():
             w.failed.connect(lambda m, t=entry.title: errors.append(f"{t}: {m}"))
         panel.run_defaults()
