@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
                                QTabWidget)
 
-from gui import panels
+from gui import memory, panels
 from gui.panels.base import TopicPanel
 from gui.theme import theme
 
@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, initial_tab: str | None = None, presentation: bool = False):
         super().__init__()
+        memory.tune()   # fewer malloc arenas before the workers start (main.py did it already; once is enough)
         self.setWindowTitle("Training Lab: how models are trained and tuned")
         self.resize(1280, 800)
         self._panels: dict[int, TopicPanel] = {}
