@@ -106,3 +106,20 @@ def test_every_section_panel_builds_one_section_at_first_show(window):
         if isinstance(panel, SectionPanel):
             assert panel.current_section() in panel.built(), entry.key
             assert len(panel.built()) <= 2, (entry.key, list(panel.built()))   # Regularization: two in step
+
+
+def test_strength_built_late_shows_the_penalties_values_and_fits(qtbot, window):
+    panel = window.panel_by_key("regularization")
+    window.tabs.setCurrentWidget(panel)
+    penalties = panel.section("penalties")
+    qtbot.waitUntil(lambda: panel.fits is not None and penalties.result is not None, timeout=60000)
+    assert "strength" not in panel.built()
+    penalties.set_values({"alpha_lasso": 0.5})
+    panel.show_section("strength")                     # built now: in step with the penalties
+    strength = panel.section("strength")
+    assert strength.values()["alpha_lasso"] == 0.5
+    assert strength.fits is panel.fits and strength.penalties is penalties.result
+    strength.set_values({"alpha_ridge": 3.0})          # and kept in step both ways
+    assert penalties.values()["alpha_ridge"] == 3.0
+    qtbot.waitUntil(lambda: strength.penalties is penalties.result, timeout=5000)
+    panel.cancel()
