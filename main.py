@@ -129,6 +129,8 @@ def main(argv=None) -> int:
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         qInstallMessageHandler(quiet_offscreen)
 
+    from gui import memory
+    memory.tune()   # fewer malloc arenas, before any thread starts (gui/memory.py)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Training Lab")
     from gui.app import MainWindow, run_smoke

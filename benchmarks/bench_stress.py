@@ -18,6 +18,14 @@ how long the window was blocked since the previous tick, charged to the last act
    most 450 MB.
 4. Regularization's Lasso alpha slider -> repaint of its bar chart, p50/p95 over 60 moves.
    Goal: p95 at most 33 ms (with the refit).
+5. Growth: random use goes on for BENCH_GROWTH_MINUTES (default 2; ``--growth 10`` for the
+   issue's ten minutes); the RSS every 30 s and its slope (MB per minute, least squares over the
+   samples after the first minute). Goal: no growth.
+
+Also printed: the imports floor, the RSS of a process that only imports what the app uses
+(numpy, Qt with pyqtgraph, pandas, scikit-learn): no window, no data.
+
+    python benchmarks/bench_stress.py --growth 10     # both trees, ten minutes of growth each
 """
 from __future__ import annotations
 
@@ -37,7 +45,24 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def measure(seconds: float) -> dict:
+FLOOR = """
+import numpy, os
+from PySide6.QtWidgets import QApplication
+import pyqtgraph
+app = QApplication([])
+import pandas, sklearn.linear_model, sklearn.neural_network
+with open("/proc/self/statm") as f:
+    print(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20)
+"""
+
+
+def imports_floor_mb() -> float:
+    out = subprocess.run([sys.executable, "-c", FLOOR], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    return float(out.stdout.split()[-1])
+
+
+def measure(seconds: float, growth_minutes: float = 0.0) -> dict:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import numpy as np
@@ -168,6 +193,12 @@ def measure(seconds: float) -> dict:
     random_s = time.perf_counter() - t0
     worst_gap, worst_action = state["worst"]
     gaps = np.array(state["gaps"])
+    # ------------------------------------------------------------ 5. growth under random use
+    growth = [(0.0, rss_mb())]
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < growth_minutes * 60:
+        run_loop(30_000, action, every_ms=60)
+        growth.append(((time.perf_counter() - t0) / 60, rss_mb()))
     for i in range(w.tabs.count()):
         w.panel(i).cancel()
     run_loop(3000, until=lambda: all(w.panel(i).is_idle() for i in range(w.tabs.count())))
@@ -187,29 +218,45 @@ def measure(seconds: float) -> dict:
             "random_s": round(random_s, 1), "worst_stall_ms": round(worst_gap, 1), "worst_action": worst_action,
             "stall_p99_ms": round(float(np.percentile(gaps, 99)), 1), "peak_rss_mb": round(state["peak"], 1),
             "rss_after_random_mb": round(after_random, 1),
-            "lasso_p50_ms": round(float(np.percentile(ms, 50)), 1), "lasso_p95_ms": round(float(np.percentile(ms, 95)), 1)}
+            "lasso_p50_ms": round(float(np.percentile(ms, 50)), 1), "lasso_p95_ms": round(float(np.percentile(ms, 95)), 1),
+            "growth": [(round(m, 2), round(r, 1)) for m, r in growth]}
 
 
-def run(root: str, seconds: float) -> dict:
+def slope(samples) -> float:
+    """MB per minute, least squares over the samples after the first minute (nan: too few)."""
+    later = [(m, r) for m, r in samples if m >= 1.0]
+    if len(later) < 2:
+        return float("nan")
+    import numpy as np
+    m, r = np.array(later).T
+    return float(np.polyfit(m, r, 1)[0])
+
+
+def run(root: str, seconds: float, growth_minutes: float) -> dict:
+    """One measurement of the tree at ``root``, in its own process, by this script (the same
+    measurement for both trees)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": root}
-    out = subprocess.run([sys.executable, str(Path(root) / "benchmarks" / "bench_stress.py"), "one", str(seconds)]
-                         if (Path(root) / "benchmarks" / "bench_stress.py").exists() else
-                         [sys.executable, __file__, "one", str(seconds), root],
-                         capture_output=True, text=True, env=env, cwd=root, timeout=1800)
+    out = subprocess.run([sys.executable, __file__, "one", str(seconds), root, str(growth_minutes)],
+                         capture_output=True, text=True, env=env, cwd=root,
+                         timeout=1800 + growth_minutes * 120)
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if not lines:
         raise RuntimeError(f"the measurement of {root} failed:\n{out.stderr[-3000:]}")
     return json.loads(lines[-1])
 
 
-def main(seconds: float | None = None) -> dict:
+def main(seconds: float | None = None, growth_minutes: float | None = None) -> dict:
     seconds = float(os.environ.get("BENCH_STRESS_SECONDS", 90)) if seconds is None else seconds
+    if growth_minutes is None:
+        growth_minutes = float(os.environ.get("BENCH_GROWTH_MINUTES", 2))
     results = {}
     for label, root in (("this tree", str(ROOT)), ("baseline", BASELINE)):
         if label == "baseline" and (not root or not Path(root).is_dir() or Path(root).resolve() == ROOT):
             continue
-        results[label] = run(root, seconds)
-    print(f"Whole app, 1280x800 off-screen, {seconds:g} s of random use (one action every 60 ms)")
+        results[label] = run(root, seconds, growth_minutes)
+    print(f"Whole app, 1280x800 off-screen, {seconds:g} s of random use (one action every 60 ms), "
+          f"then {growth_minutes:g} min more for growth")
+    print(f"   imports floor (numpy, Qt + pyqtgraph, pandas, scikit-learn; no window): {imports_floor_mb():.0f} MB")
     labels = list(results)
     print(f"   {'':44s}" + "".join(f"{k:>14s}" for k in labels) + "   goal")
     rows = [("first show, worst topic (ms)", lambda r: max(r["first_show_ms"].values()), "<= 150"),
@@ -219,13 +266,15 @@ def main(seconds: float | None = None) -> dict:
             ("peak RSS, random use (MB)", lambda r: r["peak_rss_mb"], "<= 450"),
             ("RSS after random use (MB)", lambda r: r["rss_after_random_mb"], ""),
             ("Lasso alpha -> repaint p50 (ms)", lambda r: r["lasso_p50_ms"], ""),
-            ("Lasso alpha -> repaint p95 (ms)", lambda r: r["lasso_p95_ms"], "<= 33")]
+            ("Lasso alpha -> repaint p95 (ms)", lambda r: r["lasso_p95_ms"], "<= 33"),
+            ("RSS growth after the first minute (MB/min)", lambda r: slope(r["growth"]), "~ 0")]
     for name, get, goal in rows:
         print(f"   {name:44s}" + "".join(f"{get(results[k]):14.1f}" for k in labels) + f"   {goal}")
     for k in labels:
         print(f"   {k}: first show per topic (ms): " +
               ", ".join(f"{t} {v:.0f}" for t, v in results[k]["first_show_ms"].items()))
         print(f"   {k}: longest stall after: {results[k]['worst_action']}")
+        print(f"   {k}: RSS (MB) every 30 s of growth: " + ", ".join(f"{r:.0f}" for _, r in results[k]["growth"]))
     return results
 
 
@@ -233,6 +282,9 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "one":
         if len(sys.argv) > 3:
             ROOT = Path(sys.argv[3])
-        print(json.dumps(measure(float(sys.argv[2]) if len(sys.argv) > 2 else 90.0)))
+        print(json.dumps(measure(float(sys.argv[2]) if len(sys.argv) > 2 else 90.0,
+                                 float(sys.argv[4]) if len(sys.argv) > 4 else 0.0)))
+    elif len(sys.argv) > 2 and sys.argv[1] == "--growth":
+        main(growth_minutes=float(sys.argv[2]))
     else:
         main()

@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
                                QTabWidget)
 
-from gui import panels
+from gui import memory, panels
 from gui.panels.base import TopicPanel
 from gui.theme import theme
 
@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, initial_tab: str | None = None, presentation: bool = False):
         super().__init__()
+        memory.tune()   # fewer malloc arenas before the workers start (main.py did it already; once is enough)
         self.setWindowTitle("Training Lab: how models are trained and tuned")
         self.resize(1280, 800)
         self._panels: dict[int, TopicPanel] = {}
@@ -103,6 +104,9 @@ class MainWindow(QMainWindow):
             sub_tabs.currentChanged.connect(self._clear_status)
         for worker in panel.workers():
             worker.busy_changed.connect(self._update_busy)
+        built = getattr(panel, "section_built", None)
+        if built is not None:                    # a section built later (gui/lab.py): its workers too
+            built.connect(self._section_built)
         self._panels[index] = panel
         current = self.tabs.currentIndex()
         self.tabs.blockSignals(True)
@@ -113,6 +117,11 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(False)
         old.deleteLater()
         self.panel_built.emit(panel)
+
+    @Slot(object)
+    def _section_built(self, section) -> None:
+        for worker in section.workers():
+            worker.busy_changed.connect(self._update_busy)
 
     def _stop_orphan_workers(self) -> None:
         """Join the threads of a panel whose constructor raised (they would abort the process later)."""
@@ -359,6 +368,7 @@ def run_smoke(window: MainWindow, app: QApplication, timeout_s: float = 50.0, on
             continue
         window.tabs.setCurrentIndex(index)
         panel = window.panel(index)
+        getattr(panel, "build_all", lambda: None)()   # sections are built lazily (gui/lab.py)
         for w in panel.workers():
             w.failed.connect(lambda m, t=entry.title: errors.append(f"{t}: {m}"))
         panel.run_defaults()

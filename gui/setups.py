@@ -83,10 +83,12 @@ def take(window) -> dict:
         if not classes:
             continue
         panel = built_panel(window, index)
-        if panel is None:
-            topics[entry.key] = {key: cls.tutorial_values() for key, cls in classes.items()}
-        else:
-            topics[entry.key] = {key: section.values() for key, section in panel.sections.items()}
+        built = panel.built() if panel is not None else {}
+        # a section not built yet (or a whole topic) is at the tutorial's values; in a built topic,
+        # one holding state beyond its Params is built to report it (as a set-up checking it would)
+        topics[entry.key] = {key: built[key].values() if key in built else
+                             panel.section(key).values() if panel is not None and holds_state(cls) else
+                             cls.tutorial_values() for key, cls in classes.items()}
     index = window.tabs.currentIndex()
     out: dict[str, Any] = {"schema": SCHEMA, "topic": panels.REGISTRY[index].key}
     panel = built_panel(window, index)
@@ -155,6 +157,12 @@ def holds_state(cls: type[Section]) -> bool:
     return cls.check_values is not Section.check_values
 
 
+def differs(cls: type[Section], values: dict) -> bool:
+    """Whether ``values`` differ from the section's tutorial values (or hold more than its Params)."""
+    tutorial = cls.tutorial_values()
+    return any(name not in tutorial or tutorial[name] != value for name, value in values.items())
+
+
 def _dict(where: str, value) -> dict:
     if not isinstance(value, dict):
         raise ValueError(f"{where}: expected an object ({{...}}), got {type(value).__name__}")
@@ -191,7 +199,7 @@ def check(window, setup) -> Plan:
                              f"({', '.join(classes) or 'it has none'})")
     given = _dict("topics", setup.get("topics", {}))
     plan: dict[int, dict[str, dict]] = {}
-    needs_build: set[int] = set()
+    needs_build: set[tuple[int, str]] = set()   # the sections only a built one can check (or show)
     rests: dict[tuple[int, str], dict] = {}
     for tkey, sections in given.items():
         try:
@@ -212,21 +220,19 @@ def check(window, setup) -> Plan:
                                  f"({', '.join(p.name for p in classes[skey].params) or 'it has none'})")
             if rest:
                 rests[(index, skey)] = rest
-                needs_build.add(index)
-            tutorial = classes[skey].tutorial_values()
-            if any(tutorial[name] != value for name, value in params.items()):
-                needs_build.add(index)
-    for index in sorted(needs_build):
+                needs_build.add((index, skey))
+            if differs(classes[skey], params):
+                needs_build.add((index, skey))
+    for index, skey in sorted(needs_build):
         if built_panel(window, index) is None:
             window.panel(index)          # lazily built, as a first view would (its values unchanged)
         panel = built_panel(window, index)
         if panel is None:
             raise ValueError(f"topics.{panels.REGISTRY[index].key}: the topic could not be opened")
-        for skey, values in plan[index].items():
-            try:
-                plan[index][skey] = panel.sections[skey].check_values(values)
-            except (ValueError, TypeError, OverflowError) as exc:
-                raise ValueError(f"topics.{panels.REGISTRY[index].key}.{skey}: {exc}") from None
+        try:
+            plan[index][skey] = panel.section(skey).check_values(plan[index][skey])
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ValueError(f"topics.{panels.REGISTRY[index].key}.{skey}: {exc}") from None
     return Plan(plan, topic, section)
 
 
@@ -242,7 +248,10 @@ def apply(window, setup) -> None:
         given = plan.values.get(index, {})
         # the sections the set-up omits first: where a topic keeps two sections in step (the
         # penalties and their strength), the one the set-up names has the last word
-        for key, section in sorted(panel.sections.items(), key=lambda item: item[0] in given):
+        built, classes = panel.built(), section_classes(panels.REGISTRY[index])
+        # a section not built yet is at the tutorial's values: it is built only where they differ
+        keys = [k for k in classes if k in built or differs(classes[k], given.get(k, {}))]
+        for key, section in sorted(((k, panel.section(k)) for k in keys), key=lambda item: item[0] in given):
             values = given.get(key, {})
             if set(section.values()) - set(values):
                 # omitted values: the tutorial's, as the section's own reset makes them (the race

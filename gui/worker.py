@@ -23,6 +23,8 @@ from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
+from gui import memory
+
 log = logging.getLogger(__name__)
 
 # Strong references until shutdown: a QThread garbage-collected while running aborts the process.
@@ -99,6 +101,8 @@ class _Executor(QObject):
         except Exception as exc:  # reported to the user as a sentence, logged for developers
             log.exception("worker job failed")
             self.error.emit(job.generation, describe_error(exc))
+        finally:
+            memory.request_trim()   # the job's arrays are freed: hand the memory back (gui/memory.py)
 
 
 class Worker(QObject):

@@ -40,9 +40,9 @@ class LossesPanel(SectionPanel):
                        GuideSection)
     document_mode = True
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.section("guide").open_demo.connect(self.open_demo)
+    def on_section_built(self, section) -> None:
+        if section.key == "guide":
+            section.open_demo.connect(self.open_demo)
 
     @Slot(str, str)
     def open_demo(self, key: str, loss: str) -> None:
@@ -50,7 +50,8 @@ class LossesPanel(SectionPanel):
         self.status.emit(DEMO_HINTS.get(loss, self.section(key).title))
 
     def run_defaults(self) -> None:
-        """Every section back to the tutorial's values; nothing runs in the background."""
-        for section in self.sections.values():
+        """Every section back to the tutorial's values (one not built yet is at them); nothing runs
+        in the background."""
+        for section in self.built().values():
             section.reset()
         self.show_section("classification")

@@ -37,22 +37,42 @@ class RegularizationPanel(SectionPanel):
     fits_ready = Signal(object)   # the StrengthFits (scikit-learn is imported)
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(parent)      # builds the Penalties section (the Strength one when first shown)
         self.fits: R.StrengthFits | None = None
-        penalties, strength = self.section("penalties"), self.section("strength")
-        self.fits_ready.connect(penalties.set_ready)
-        self.fits_ready.connect(strength.set_fits)
-        penalties.fitted.connect(strength.set_penalties)
-        # one set of penalty values: a change in either form is made in the other
-        penalties.changed.connect(self._penalty_changed)
-        strength.changed.connect(self._penalty_changed)
         self.fits_worker = self.make_worker("fits", on_finished=self._fits_done)
         self.fits_worker.start(R.strength_fits)
 
+    def on_section_built(self, section) -> None:
+        """Wire the two sections that share the penalty values, whichever is built first."""
+        if section.key not in ("penalties", "strength"):
+            return
+        # one set of penalty values: a change in either form is made in the other
+        section.changed.connect(self._penalty_changed)
+        built = self.built()
+        if section.key == "penalties":
+            self.fits_ready.connect(section.set_ready)
+            if getattr(self, "fits", None) is not None:
+                section.set_ready(self.fits)
+            if "strength" in built:
+                section.fitted.connect(built["strength"].set_penalties)
+            return
+        self.fits_ready.connect(section.set_fits)
+        if getattr(self, "fits", None) is not None:
+            section.set_fits(self.fits)
+        penalties = built.get("penalties")
+        if penalties is not None:
+            penalties.fitted.connect(section.set_penalties)
+            shared = {k: v for k, v in penalties.values().items() if k in section.values()}
+            section.set_values(shared)
+            if penalties.result is not None:
+                section.set_penalties(penalties.result)
+
     @Slot(str, object)
     def _penalty_changed(self, name: str, value) -> None:
+        built = self.built()
         for key in ("penalties", "strength"):
-            self.section(key).set_values({name: value})   # no-op where it already is
+            if key in built:
+                built[key].set_values({name: value})   # no-op where it already is
 
     @Slot(object)
     def _fits_done(self, fits: R.StrengthFits) -> None:

@@ -64,6 +64,7 @@ def visible_texts(panel):
 
 
 def test_no_double_spaces_in_labels(panel):
+    panel.build_all()                   # sections are built lazily
     texts = [t for t in visible_texts(panel) if t]
     assert "error = y_true − y_pred" in texts and "Huber δ (in units of σ)" in texts
     assert [t for t in texts if "  " in t] == []

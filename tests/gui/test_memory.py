@@ -1,0 +1,30 @@
+"""gui/memory.py: a finished job asks for malloc_trim, done off the main thread once jobs pause."""
+import threading
+
+import pytest
+
+from gui import memory
+from gui.worker import Worker
+
+
+def job():
+    yield [0.0] * 100_000       # a job that allocates and frees
+    return 1
+
+
+@pytest.mark.skipif(memory.libc() is None, reason="not glibc")
+def test_a_finished_job_hands_memory_back_on_the_trim_thread(qtbot):
+    before = memory.trims
+    w = Worker("trim-test")
+    try:
+        with qtbot.waitSignal(w.finished, timeout=5000):
+            w.start(job)
+        qtbot.waitUntil(lambda: memory.trims > before, timeout=5000)
+        assert any(t.name == "training-lab-trim" for t in threading.enumerate())
+    finally:
+        w.shutdown()
+
+
+@pytest.mark.skipif(memory.libc() is None, reason="not glibc")
+def test_tune_caps_the_arenas():
+    assert memory.tune()
