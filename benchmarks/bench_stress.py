@@ -72,7 +72,7 @@ def measure(seconds: float, growth_minutes: float = 0.0) -> dict:
     from benchmarks.heartbeat import slider_to_paint
     from gui import panels
     from gui.app import MainWindow
-    from gui.lab import SectionPanel
+    from gui.section_panel import SectionPanel
     from gui.theme import theme
 
     app = QApplication.instance() or QApplication([])

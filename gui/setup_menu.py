@@ -108,7 +108,7 @@ class SetupCommands(QObject):
     # ------------------------------------------------------------ commands
     @Slot()
     def reset_current(self) -> None:
-        from gui.lab import SectionPanel
+        from gui.section_panel import SectionPanel
         panel = self.window.panel()
         if not isinstance(panel, SectionPanel):
             self.window.statusBar().showMessage("This tab has no values to reset", 4000)

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from gui import panels
-from gui.lab import Section, SectionPanel
+from gui.lab import Section
+from gui.section_panel import SectionPanel
 from gui.resources import resource_path
 
 SCHEMA = 1

@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton, QSlider
 
 from gui.fit_check import MIN_PLOT_HEIGHT, MIN_PLOT_SHARE, measure, pages
-from gui.lab import SectionPanel
+from gui.section_panel import SectionPanel
 from gui.stage import stage
 
 

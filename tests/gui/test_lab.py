@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from engine.params import Param
-from gui.lab import RunSection, Section, SectionPanel
+from gui.lab import RunSection, Section
+from gui.section_panel import SectionPanel
 from gui.runs import Run
 from gui.plots import StyledPlot
 from gui.tables import FrameTable

@@ -3,7 +3,7 @@ on screen only; the others are built when selected or asked for, and everything 
 topic's sections (set-ups, Ctrl+R, run_defaults, reports) still covers the ones not built."""
 import pytest
 
-from gui.lab import SectionPanel
+from gui.section_panel import SectionPanel
 from gui.panels.losses.regression import RegressionSection
 from tests.gui.test_lab import GATE, Topic
 

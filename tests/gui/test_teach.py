@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton
 
 from engine.params import Param
 from gui import panels
-from gui.lab import RunSection, SectionPanel
+from gui.lab import RunSection
+from gui.section_panel import SectionPanel
 from gui.pins import MAX_PINS
 from gui.plots import StyledPlot
 from gui.tables import FrameTable

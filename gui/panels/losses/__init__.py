@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Slot
 
-from gui.lab import SectionPanel
+from gui.section_panel import SectionPanel
 from gui.panels.losses.classification import ClassificationSection
 from gui.panels.losses.guide import GuideSection
 from gui.panels.losses.margins import MarginsSection

@@ -10,7 +10,7 @@ numbers (:mod:`~gui.panels.optimizers.explain`); the hyper-parameter map
 """
 from __future__ import annotations
 
-from gui.lab import SectionPanel
+from gui.section_panel import SectionPanel
 from gui.panels.optimizers.race import RaceSection
 
 

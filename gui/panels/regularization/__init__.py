@@ -23,7 +23,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 
 from engine import regularization as R
-from gui.lab import SectionPanel
+from gui.section_panel import SectionPanel
 from gui.panels.regularization.dropout import DropoutSection
 from gui.panels.regularization.early_stopping import EarlyStoppingSection
 from gui.panels.regularization.mlp_l2 import MlpL2Section

@@ -12,7 +12,7 @@ imported on a worker.
 """
 from __future__ import annotations
 
-from gui.lab import SectionPanel
+from gui.section_panel import SectionPanel
 from gui.panels.strategies.batch_size import BatchSizeSection
 from gui.panels.strategies.clipping import ClippingSection
 from gui.panels.strategies.iterations import IterationsSection

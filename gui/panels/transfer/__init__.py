@@ -1,5 +1,5 @@
 """Transfer learning (tutorial section 5): one page, no sub-tabs (see page.py)."""
-from gui.lab import SectionPanel
+from gui.section_panel import SectionPanel
 from gui.panels.transfer.page import TransferSection
 
 
