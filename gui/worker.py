@@ -11,10 +11,13 @@ panel through the main-thread signal ``event``; the generator's return value arr
   fast series of restarts the panel draws the last run only.
 - ``shutdown()`` cancels, stops the thread and waits for it; the main window calls it for
   every worker on close.
+- Jobs and events cross the threads in queues, and the signals between the threads carry no
+  arguments (see :class:`_Executor`: a queued signal carrying a Python object can deadlock).
 """
 from __future__ import annotations
 
 import logging
+import queue
 import sys
 import threading
 import time
@@ -77,13 +80,37 @@ def describe_error(exc: BaseException) -> str:
 
 
 class _Executor(QObject):
-    """Lives on the worker thread; runs one job at a time."""
-    event = Signal(int, object)
-    done = Signal(int, object)
-    error = Signal(int, str)
+    """Lives on the worker thread; runs the jobs found in ``inbox``, one at a time, and puts what
+    they produce into ``outbox`` ((kind, generation, payload)), waking the main thread.
 
-    @Slot(object)
-    def execute(self, job: _Job) -> None:
+    No Python object crosses the threads inside a queued signal: Qt copies a queued signal's
+    arguments while it holds a mutex from a shared pool, and copying a Python object needs the GIL,
+    so a worker emitting one could wait for the GIL while the main thread, holding the GIL, waited
+    for a mutex of the same pool (disconnecting any signal): a deadlock that hung the test suite at
+    random places. Both signals here carry nothing; the objects travel in thread-safe queues."""
+    wake = Signal()   # to the main thread: the outbox has something
+
+    def __init__(self, inbox: queue.SimpleQueue, outbox: queue.SimpleQueue):
+        super().__init__()
+        self.inbox, self.outbox = inbox, outbox
+        self.wake_pending = threading.Event()   # one wake at a time is enough: the main thread drains all
+
+    def post(self, kind: str, generation: int, payload) -> None:
+        self.outbox.put((kind, generation, payload))
+        if not self.wake_pending.is_set():
+            self.wake_pending.set()
+            self.wake.emit()
+
+    @Slot()
+    def execute(self) -> None:
+        while True:
+            try:
+                job = self.inbox.get_nowait()
+            except queue.Empty:
+                return
+            self._run(job)
+
+    def _run(self, job: _Job) -> None:
         if job.cancel.is_set():
             return
         try:
@@ -95,12 +122,12 @@ class _Executor(QObject):
                 try:
                     item = next(gen)
                 except StopIteration as stop:
-                    self.done.emit(job.generation, stop.value)
+                    self.post("done", job.generation, stop.value)
                     return
-                self.event.emit(job.generation, item)
+                self.post("event", job.generation, item)
         except Exception as exc:  # reported to the user as a sentence, logged for developers
             log.exception("worker job failed")
-            self.error.emit(job.generation, describe_error(exc))
+            self.post("error", job.generation, describe_error(exc))
         finally:
             memory.request_trim()   # the job's arrays are freed: hand the memory back (gui/memory.py)
 
@@ -111,7 +138,7 @@ class Worker(QObject):
     finished = Signal(object)
     failed = Signal(str)
     busy_changed = Signal(bool)
-    _submit = Signal(object)
+    _submit = Signal()   # to the worker thread: the inbox has a job (no arguments: see _Executor)
 
     def __init__(self, name: str = "worker", parent: QObject | None = None):
         super().__init__(parent)
@@ -122,12 +149,12 @@ class Worker(QObject):
         self.started_at = 0.0
         self.thread = QThread()
         self.thread.setObjectName(f"training-lab-{name}")
-        self._executor = _Executor()
+        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._executor = _Executor(self._inbox, self._outbox)
         self._executor.moveToThread(self.thread)
         self._submit.connect(self._executor.execute)
-        self._executor.event.connect(self._on_event)
-        self._executor.done.connect(self._on_done)
-        self._executor.error.connect(self._on_error)
+        self._executor.wake.connect(self._drain)
         self.thread.finished.connect(self._executor.deleteLater)
         self.thread.start()
         self._shut_down = False
@@ -152,7 +179,8 @@ class Worker(QObject):
         self._job = _Job(self.generation, fn, args, kwargs, threading.Event())
         self.started_at = time.perf_counter()
         self._set_busy(True)
-        self._submit.emit(self._job)
+        self._inbox.put(self._job)
+        self._submit.emit()
         return self.generation
 
     def cancel(self) -> None:
@@ -186,19 +214,28 @@ class Worker(QObject):
             self._busy = busy
             self.busy_changed.emit(busy)
 
-    @Slot(int, object)
+    @Slot()
+    def _drain(self) -> None:
+        """Everything the worker produced since the last wake, in order."""
+        self._executor.wake_pending.clear()
+        handlers = {"event": self._on_event, "done": self._on_done, "error": self._on_error}
+        while True:
+            try:
+                kind, generation, payload = self._outbox.get_nowait()
+            except queue.Empty:
+                return
+            handlers[kind](generation, payload)
+
     def _on_event(self, generation: int, item: object) -> None:
         if self._current(generation):
             self.event.emit(item)
 
-    @Slot(int, object)
     def _on_done(self, generation: int, result: object) -> None:
         if self._current(generation):
             self._job = None
             self._set_busy(False)
             self.finished.emit(result)
 
-    @Slot(int, str)
     def _on_error(self, generation: int, message: str) -> None:
         if self._current(generation):
             self._job = None

@@ -110,3 +110,14 @@ def test_shutdown_during_a_run_joins_the_thread_and_later_starts_are_ignored(qtb
     assert w not in live_workers()
     assert w.start(Tracker().counting, 1, "late") == -1  # e.g. a spin box committing on focus-out
     assert not w.busy
+
+
+def test_the_signals_between_the_threads_carry_no_python_objects(worker):
+    """Qt copies a queued signal's arguments under a mutex from a shared pool, and copying a Python
+    object needs the GIL: a worker emitting one could wait for the GIL while the main thread, holding
+    it, waited for a mutex of that pool (the suite hung at random places). Jobs and events travel in
+    queues; the two signals between the threads carry nothing."""
+    for obj, name in ((worker._executor, "wake"), (worker, "_submit")):
+        meta = obj.metaObject()
+        signal = next(meta.method(i) for i in range(meta.methodCount()) if meta.method(i).name().data() == name.encode())
+        assert signal.parameterCount() == 0, name
