@@ -15,8 +15,10 @@ class Tracker:
         self.closed = []
         self.finished = []
 
-    def counting(self, n, tag, delay=0.0):
+    def counting(self, n, tag, delay=0.0, gate=None):
         self.started.append(tag)
+        if gate is not None:
+            gate.wait(10)      # held until the test has made its moves (no timing assumptions)
         try:
             for i in range(n):
                 if delay:
@@ -81,8 +83,10 @@ def test_hundred_restarts_leave_one_run_and_only_its_events(qtbot, worker):
     worker.event.connect(seen.append)
     worker.finished.connect(results.append)
     worker.busy_changed.connect(busy_changes.append)
+    gate = threading.Event()   # a run that started waits until all hundred were asked for
     for run in range(100):
-        worker.start(tracker.counting, 20, run, 0.0005)
+        worker.start(tracker.counting, 20, run, 0.0005, gate)
+    gate.set()
     qtbot.waitUntil(lambda: len(results) == 1 and not worker.busy, timeout=10000)
     assert results == [(99, 20)]
     assert seen == [(99, i) for i in range(20)]
