@@ -37,6 +37,7 @@ _quit_hook_installed = False
 # Python-level loops on the worker hold the GIL; the main thread asks for it every switch interval.
 # The default 5 ms lets a busy worker stretch UI frames; 1 ms keeps the event loop within a frame.
 GIL_SWITCH_INTERVAL_S = 0.001
+MAX_PENDING_EVENTS = 256   # events a job may run ahead of the window (see _Executor)
 
 
 def live_workers() -> list["Worker"]:
@@ -94,12 +95,21 @@ class _Executor(QObject):
         super().__init__()
         self.inbox, self.outbox = inbox, outbox
         self.wake_pending = threading.Event()   # one wake at a time is enough: the main thread drains all
+        # a job may yield faster than the window takes its events: past this many waiting it pauses
+        # (an endless generator filled the memory, 24 GB, while the window could not keep up)
+        self.room = threading.Semaphore(MAX_PENDING_EVENTS)
 
-    def post(self, kind: str, generation: int, payload) -> None:
+    def post(self, kind: str, generation: int, payload, cancel: threading.Event | None = None) -> bool:
+        """Hand ``payload`` to the main thread; an event waits for room (False: cancelled meanwhile)."""
+        if kind == "event":
+            while not self.room.acquire(timeout=0.05):
+                if cancel is not None and cancel.is_set():
+                    return False
         self.outbox.put((kind, generation, payload))
         if not self.wake_pending.is_set():
             self.wake_pending.set()
             self.wake.emit()
+        return True
 
     @Slot()
     def execute(self) -> None:
@@ -124,7 +134,7 @@ class _Executor(QObject):
                 except StopIteration as stop:
                     self.post("done", job.generation, stop.value)
                     return
-                self.post("event", job.generation, item)
+                self.post("event", job.generation, item, job.cancel)
         except Exception as exc:  # reported to the user as a sentence, logged for developers
             log.exception("worker job failed")
             self.post("error", job.generation, describe_error(exc))
@@ -219,11 +229,13 @@ class Worker(QObject):
         """Everything the worker produced since the last wake, in order."""
         self._executor.wake_pending.clear()
         handlers = {"event": self._on_event, "done": self._on_done, "error": self._on_error}
-        while True:
+        for _ in range(self._outbox.qsize()):   # what is there now: later ones come with the next wake
             try:
                 kind, generation, payload = self._outbox.get_nowait()
             except queue.Empty:
                 return
+            if kind == "event":
+                self._executor.room.release()
             handlers[kind](generation, payload)
 
     def _on_event(self, generation: int, item: object) -> None:

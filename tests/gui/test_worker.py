@@ -125,3 +125,27 @@ def test_the_signals_between_the_threads_carry_no_python_objects(worker):
         meta = obj.metaObject()
         signal = next(meta.method(i) for i in range(meta.methodCount()) if meta.method(i).name().data() == name.encode())
         assert signal.parameterCount() == 0, name
+
+
+def test_an_endless_job_runs_only_so_far_ahead_of_the_window(qtbot, worker):
+    """A job yielding faster than the window takes its events pauses once MAX_PENDING_EVENTS wait
+    (an endless generator filled 24 GB while the window could not keep up)."""
+    from gui.worker import MAX_PENDING_EVENTS
+    produced = []
+
+    def endless_events():
+        while True:
+            produced.append(len(produced))
+            yield len(produced)
+
+    worker.start(endless_events)
+    deadline = time.monotonic() + 20   # the main thread does not take events here: the worker must stop
+    while len(produced) <= MAX_PENDING_EVENTS and time.monotonic() < deadline:
+        threading.Event().wait(0.005)
+    threading.Event().wait(0.2)         # would have let an unbounded producer yield thousands more
+    assert len(produced) == MAX_PENDING_EVENTS + 1 and worker._outbox.qsize() == MAX_PENDING_EVENTS
+    seen = []
+    worker.event.connect(seen.append)
+    qtbot.waitUntil(lambda: len(seen) > 3 * MAX_PENDING_EVENTS, timeout=10000)   # the window takes them: it goes on
+    worker.cancel()
+    qtbot.waitUntil(lambda: not worker.busy, timeout=5000)
