@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QPointF, Qt, QTimer, Slot
 from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QGraphicsWidget, QLabel
 
@@ -303,3 +303,17 @@ class OverlayLegend(QLabel):
         else:
             vb = self.plot.mapFromScene(self.plot.getPlotItem().vb.sceneBoundingRect()).boundingRect()
             self.move(vb.right() - self.width() - 6, vb.top() + 6)
+
+
+def stack_below(label, placed: list, px_h: float, tries: int) -> None:
+    """Move a pyqtgraph TextItem ``label`` down by its own height until it covers none of the scene
+    rectangles in ``placed`` (at most ``tries`` times), then add its rectangle to ``placed``."""
+    label.updateTransform(force=True)
+    rect = label.sceneBoundingRect()
+    for _ in range(tries):
+        if not any(rect.intersects(other) for other in placed):
+            break
+        label.setPos(label.pos() - QPointF(0, (rect.height() + 2) * px_h))
+        label.updateTransform(force=True)
+        rect = label.sceneBoundingRect()
+    placed.append(rect)

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 
 from engine import prediction as PR
+from gui.plots import stack_below
 from gui.theme import theme
 
 
@@ -116,15 +117,7 @@ class Marks:
             shift = max(0.0, box.left() - rect.left()) - max(0.0, rect.right() - box.right())
             if shift:             # inside the view box left and right (a label is wide on a projector)
                 it.setPos(it.pos() + QPointF(shift * px_w, 0))
-                it.updateTransform(force=True)
-                rect = it.sceneBoundingRect()
-            for _ in range(len(self.items)):
-                if not any(rect.intersects(other) for other in placed):
-                    break
-                it.setPos(it.pos() - QPointF(0, (rect.height() + 2) * px_h))
-                it.updateTransform(force=True)
-                rect = it.sceneBoundingRect()
-            placed.append(rect)
+            stack_below(it, placed, px_h, len(self.items))
 
     def _clear_markers(self) -> None:
         for it in self.items:

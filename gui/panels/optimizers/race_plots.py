@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QSplitter
 
 from engine import optimizers as O
 from gui.panels.optimizers.optimizer_box import COLOURS
-from gui.plots import StyledPlot
+from gui.plots import StyledPlot, stack_below
 from gui.theme import SURFACE_COLORMAP, theme
 
 MARKERS_UP_TO = 150  # draw a dot at every step only while paths are short enough to read them
@@ -206,15 +206,7 @@ class RacePlots(QSplitter):
             note = self.items[name]["note"]
             if not note.isVisible():
                 continue
-            note.updateTransform(force=True)
-            rect = note.sceneBoundingRect()
-            for _ in range(len(names)):
-                if not any(rect.intersects(other) for other in placed):
-                    break
-                note.setPos(note.pos() - QPointF(0, (rect.height() + 2) * px_h))
-                note.updateTransform(force=True)
-                rect = note.sceneBoundingRect()
-            placed.append(rect)
+            stack_below(note, placed, px_h, len(names))
 
     def restyle(self) -> None:
         self.heads.setSize(theme().marker_size * 1.6)
