@@ -13,6 +13,7 @@ from gui.panels.base import TopicPanel
 from gui.theme import theme
 
 log = logging.getLogger(__name__)
+OPEN_TURN_MS = 1         # a topic's first show: one turn of the event loop between its steps (_open_later)
 PRELOAD_AFTER_MS = 1500   # after the first paint and the first tab's first run have started
 
 SHORTCUTS_HTML = """
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Training Lab: how models are trained and tuned")
         self.resize(1280, 800)
         self._panels: dict[int, TopicPanel] = {}
+        self._made: dict[int, TopicPanel] = {}   # built by _open_turn, not yet in their tab
         self.build_errors: list[str] = []  # tabs that could not be built (shown in the tab, reported by --smoke)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -62,7 +64,7 @@ class MainWindow(QMainWindow):
         self._build_hall()
         start_index = panels.REGISTRY.index(panels.find(initial_tab)) if initial_tab else 0
         self.tabs.setCurrentIndex(start_index)
-        self.tabs.currentChanged.connect(self._ensure_panel)
+        self.tabs.currentChanged.connect(self._open_later)
         self.tabs.currentChanged.connect(self._clear_status)
         self._ensure_panel(start_index)
         QTimer.singleShot(PRELOAD_AFTER_MS, self, self._preload)
@@ -81,9 +83,40 @@ class MainWindow(QMainWindow):
         return list(self._panels.values())
 
     @Slot(int)
+    def _open_later(self, index: int) -> None:
+        """A topic shown for the first time opens in three turns of the event loop, so the window is
+        never blocked by more than one of them (bench_stress: first show): its placeholder paints,
+        its modules are imported, its panel is made (hidden), then it takes its tab and paints.
+        ``panel()`` builds at once for anyone who needs the panel now."""
+        if index >= 0 and index not in self._panels:
+            self._next_turn(self._import_turn, index)
+
+    def _next_turn(self, step, index: int) -> None:
+        # a real timer, not singleShot(0): a posted event is handled in the same pass as the paint it causes
+        QTimer.singleShot(OPEN_TURN_MS, self, lambda: step(index))
+
+    def _import_turn(self, index: int) -> None:
+        if index not in self._panels:
+            try:
+                panels.REGISTRY[index].load()
+            except Exception:   # _make_panel says it in the tab
+                pass
+            self._next_turn(self._make_turn, index)
+
+    def _make_turn(self, index: int) -> None:
+        if index not in self._panels and index not in self._made:
+            self._made[index] = self._make_panel(index)
+            self._next_turn(self._ensure_panel, index)
+
+    @Slot(int)
     def _ensure_panel(self, index: int) -> None:
         if index < 0 or index in self._panels:
             return
+        panel = self._made.pop(index, None) or self._make_panel(index)
+        self._insert_panel(index, panel)
+
+    def _make_panel(self, index: int) -> TopicPanel:
+        """Import and build topic ``index``'s panel (not yet in its tab); a broken lab becomes a message."""
         entry = panels.REGISTRY[index]
         try:
             panel = entry.load()(self)
@@ -98,6 +131,10 @@ class MainWindow(QMainWindow):
             panel.title = entry.title
             from PySide6.QtWidgets import QVBoxLayout
             QVBoxLayout(panel).addWidget(message)
+        return panel
+
+    def _insert_panel(self, index: int, panel: TopicPanel) -> None:
+        entry = panels.REGISTRY[index]
         panel.status.connect(self._show_status)
         sub_tabs = getattr(panel, "tabs", None)
         if sub_tabs is not None:                 # a sub-tab switch clears the last sub-tab's sentence
@@ -126,7 +163,7 @@ class MainWindow(QMainWindow):
     def _stop_orphan_workers(self) -> None:
         """Join the threads of a panel whose constructor raised (they would abort the process later)."""
         from gui.worker import live_workers
-        owned = {id(w) for p in self._panels.values() for w in p.workers()}
+        owned = {id(w) for p in [*self._panels.values(), *self._made.values()] for w in p.workers()}
         for w in live_workers():
             if id(w) not in owned:
                 w.shutdown()
@@ -346,7 +383,7 @@ class MainWindow(QMainWindow):
 
     # lifecycle
     def shutdown(self) -> None:
-        for panel in self._panels.values():
+        for panel in [*self._panels.values(), *self._made.values()]:   # (a panel made, not yet in its tab)
             panel.shutdown()
 
     def closeEvent(self, event) -> None:

@@ -116,3 +116,24 @@ def test_a_lab_that_fails_to_open_is_explained_and_the_others_still_work(qtbot, 
     assert "could not be opened" in text and "no data file" in text
     assert w.panel(1).title == "Optimizers"
     w.close()
+
+
+def test_a_topic_opens_after_its_placeholder_has_painted_and_needs_no_other_action(qtbot, window):
+    """Showing a topic for the first time does not build it inside the click (bench_stress: first show):
+    the tab shows its placeholder at once, the panel takes its place in later turns of the event loop."""
+    index = next(i for i, e in enumerate(panels.REGISTRY) if e.key == "pipeline")
+    window.tabs.setCurrentIndex(index)
+    assert window.tabs.currentWidget().text().startswith("Loading")    # nothing was built in the click
+    cls = panels.REGISTRY[index].load()
+    assert not any(isinstance(p, cls) for p in window.built_panels())
+    qtbot.waitUntil(lambda: isinstance(window.tabs.currentWidget(), cls), timeout=10000)
+    assert window.panel() is window.tabs.currentWidget()
+
+
+def test_a_topic_asked_for_while_it_opens_is_the_one_that_opens(qtbot, window):
+    index = next(i for i, e in enumerate(panels.REGISTRY) if e.key == "losses")
+    window.tabs.setCurrentIndex(index)
+    panel = window.panel()                      # built now, synchronously
+    qtbot.wait(50)                              # the deferred turns find it built and do nothing
+    assert window.tabs.currentWidget() is panel and window.panel() is panel
+    assert sum(isinstance(p, type(panel)) for p in window.built_panels()) == 1
