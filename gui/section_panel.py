@@ -12,6 +12,8 @@ from gui.panels.base import TopicPanel
 from gui.theme import theme
 from gui.worker import Worker
 
+OPEN_TURN_MS = 1   # a real timer between the steps of a first show (gui/app.py's _open_later)
+
 
 class Sections(Mapping):
     """A panel's sections by key, in tab order: every key is there; reading one builds it if it is
@@ -50,6 +52,8 @@ class SectionPanel(TopicPanel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._built: dict[str, Section] = {}
+        self._made: dict[str, Section] = {}    # built by _make_turn, not yet in their tab
+        self._up = False                        # the panel has had its first show (its sections may run)
         self.sections = Sections(self)
         self.tabs = QTabWidget()
         # a one-section topic shows its page without the tab widget's frame (as before there were sections)
@@ -77,8 +81,8 @@ class SectionPanel(TopicPanel):
         index = next((i for i, cls in enumerate(self.section_classes) if cls.key == key), None)
         if index is None:
             raise KeyError(key)
+        section = self._made.pop(key, None) or self._make(index)
         cls = self.section_classes[index]
-        section = cls(self)
         section.status.connect(self.status)
         self._built[key] = section
         current = self.tabs.currentIndex()
@@ -94,7 +98,30 @@ class SectionPanel(TopicPanel):
             refresh_layout(section)
         self.on_section_built(section)
         self.section_built.emit(section)
+        if self._up and self.tabs.currentWidget() is section:
+            section.shown()     # its tab was chosen before it was built
         return section
+
+    def _make(self, index: int) -> Section:
+        section = self.section_classes[index](self)
+        section.hide()    # until it takes its tab
+        return section
+
+    def _open_later(self, index: int) -> None:
+        """A sub-tab shown for the first time: its section is built in one turn of the event loop and
+        takes its tab in the next (as MainWindow opens a topic), so its placeholder paints first and
+        the window is never blocked by both."""
+        key = self.section_classes[index].key
+        QTimer.singleShot(OPEN_TURN_MS, self, lambda: self._make_turn(index, key))
+
+    def _make_turn(self, index: int, key: str) -> None:
+        if key not in self._built and key not in self._made:
+            self._made[key] = self._make(index)
+            QTimer.singleShot(OPEN_TURN_MS, self, lambda: self._open_turn(key))
+
+    def _open_turn(self, key: str) -> None:
+        if key not in self._built:
+            self.section(key)
 
     def on_section_built(self, section: Section) -> None:
         """A section was just built: wire it to the panel (a subclass's hook)."""
@@ -116,13 +143,19 @@ class SectionPanel(TopicPanel):
 
     @Slot()
     def _first_show(self) -> None:
+        self._up = True
         if self.tabs.count():
             self.section(self.current_section()).shown()
 
     @Slot(int)
     def _tab_changed(self, index: int) -> None:
-        if index >= 0:
-            self.section(self.section_classes[index].key).shown()
+        if index < 0:
+            return
+        key = self.section_classes[index].key
+        if key in self._built:
+            self._built[key].shown()
+        else:
+            self._open_later(index)
 
     @Slot()
     def _theme_changed(self) -> None:
@@ -136,7 +169,7 @@ class SectionPanel(TopicPanel):
             refresh_layout(section)
 
     def workers(self) -> list[Worker]:
-        return super().workers() + [w for s in self._built.values() for w in s.workers()]
+        return super().workers() + [w for s in [*self._built.values(), *self._made.values()] for w in s.workers()]
 
     def run_defaults(self) -> None:
         """Every section's default computation (building the ones not built yet)."""
@@ -160,6 +193,6 @@ class SectionPanel(TopicPanel):
                 theme().changed.disconnect(self._theme_changed)
             except (RuntimeError, TypeError):
                 pass
-        for section in self._built.values():
+        for section in [*self._built.values(), *self._made.values()]:
             section.shutdown()
         super().shutdown()

@@ -26,6 +26,8 @@ def test_only_the_section_on_screen_is_built_and_the_next_when_its_tab_is_chosen
     assert list(topic.built()) == ["instant"]          # listing the keys builds nothing
     assert topic.tabs.count() == 2 and topic.tabs.tabText(1) == "Streaming"
     topic.tabs.setCurrentIndex(1)                      # the student picks the second sub-tab
+    assert list(topic.built()) == ["instant"]          # built after its placeholder has painted, not in the click
+    qtbot.waitUntil(lambda: "streaming" in topic.built(), timeout=5000)
     streaming = topic.built()["streaming"]
     assert topic.tabs.currentWidget() is streaming and topic.current_section() == "streaming"
     qtbot.waitUntil(lambda: streaming.ran and streaming.is_idle(), timeout=5000)   # it ran at its first show
