@@ -158,7 +158,9 @@ def measure(seconds: float, growth_minutes: float = 0.0) -> dict:
             panel.show_section(key)
             state["last"] = f"show {key}"
             return
-        widgets = [pw for form in s.forms for pw in form.widgets.values() if pw.editor.isEnabled()]
+        # (a Bound without a widget, e.g. the race's start point, is set through its Param like a click would)
+        widgets = [pw for form in s.forms for pw in form.widgets.values()
+                   if pw.editor is None or pw.editor.isEnabled()]
         combos = [c for c in s.findChildren(QComboBox) if c.isVisibleTo(s) and c.isEnabled() and c.count() > 1]
         checks = [c for c in s.findChildren(QCheckBox) if c.isVisibleTo(s) and c.isEnabled()
                   and not any(c is pw.editor for pw in widgets)]
@@ -176,6 +178,11 @@ def measure(seconds: float, growth_minutes: float = 0.0) -> dict:
                 pw.slider.setValue(int(pos))
                 state["last"] += f" ({pw.value()!r})"
                 return
+            elif p.kind in ("int", "float"):
+                raw = p.minimum + (p.maximum - p.minimum) * float(rng.random())
+                value = p.validate(int(round(raw)) if p.kind == "int" else raw)
+            else:
+                return      # a typed text (the race's formula): the stress types no formulas
             state["last"] = f"{key}.{p.name} = {value!r}"
             pw.set_value(value)
         elif roll < 0.9 and combos:
