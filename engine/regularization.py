@@ -33,8 +33,6 @@ it, and this project treats warnings as errors) and reports it in the result ins
 from __future__ import annotations
 
 import time
-import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Generator
 
@@ -43,6 +41,7 @@ import numpy as np
 from engine.arrays import readonly
 from engine.blas import limit_blas, single_threaded
 from engine.params import Param, ParamSet
+from engine.quiet import convergence_ignored
 
 MODEL_NAMES = ("No Regularization", "L2 (Ridge)", "L1 (Lasso)", "ElasticNet")
 NONZERO_THRESHOLD = 0.01  # the tutorial counts |coef| > 0.01 as non-zero
@@ -95,19 +94,6 @@ def _r2(y, pred) -> float:
     return 1.0 - resid / total
 
 
-@contextmanager
-def _convergence_silenced():
-    """A context in which scikit-learn's ConvergenceWarning is ignored (see module doc).
-
-    Only that class: any other warning still surfaces. Callers detect non-convergence
-    themselves (iterations == max_iter) and report it in their result.
-    """
-    from sklearn.exceptions import ConvergenceWarning
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
-
 
 @dataclass(frozen=True)
 class PenaltyComparison:
@@ -158,7 +144,7 @@ def compare_penalties(alpha_ridge=1.0, alpha_lasso=0.1, alpha_enet=0.1, l1_ratio
                                    max_iter=LASSO_MAX_ITER),
     }
     rows, coefs, intercepts, not_converged = [], {}, {}, []
-    with _convergence_silenced():
+    with convergence_ignored():
         for name, model in models.items():
             model.fit(data.X_train, data.y_train)
             if name in (MODEL_NAMES[2], MODEL_NAMES[3]) and model.n_iter_ >= model.max_iter:
@@ -241,7 +227,7 @@ def coefficient_paths(kind="lasso", alphas=None, l1_ratio=0.5, data=None) -> Coe
         from sklearn.linear_model import enet_path
 
         ratio = 1.0 if kind == "lasso" else L1_RATIO.validate(l1_ratio)
-        with _convergence_silenced():
+        with convergence_ignored():
             # enet_path sorts alphas in decreasing order (warm starts go from sparse to dense)
             path_alphas, path_coefs, _, n_iter = enet_path(
                 Xc, yc, l1_ratio=ratio, alphas=alphas, max_iter=LASSO_MAX_ITER, return_n_iter=True)
@@ -347,7 +333,7 @@ def _mlp_runs(alphas, hidden_layer_sizes, max_iter, random_state, data):
         start = time.perf_counter()
         model = MLPClassifier(hidden_layer_sizes=tuple(hidden_layer_sizes), max_iter=max_iter,
                               alpha=alpha, random_state=random_state)
-        with _convergence_silenced(), limit_blas(1):  # ~10x faster than threaded BLAS on 2 shared cores
+        with convergence_ignored(), limit_blas(1):  # ~10x faster than threaded BLAS on 2 shared cores
             model.fit(data.X_train, data.y_train)
         event = MLPFitted(
             index=i, total=len(alphas), alpha=alpha,

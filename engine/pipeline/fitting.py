@@ -9,8 +9,6 @@ from __future__ import annotations
 import queue
 import threading
 import time
-import warnings
-from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
@@ -18,19 +16,11 @@ import numpy as np
 from engine.arrays import readonly
 from engine.blas import limit_blas
 from engine.pipeline.results import Fit, Iteration
+from engine.quiet import convergence_ignored
 from engine.pipeline.settings import LOGISTIC, NN_BATCH, NN_LEARNING_RATE, SK_MLP, hidden_layers, holdout_size
 
 FIT_THREAD = "pipeline-fit"   # the name of the helper thread a scikit-learn MLP fits on
 
-
-@contextmanager
-def _convergence_handled():
-    """Ignore scikit-learn's ConvergenceWarning only (see the package doc): callers report it."""
-    from sklearn.exceptions import ConvergenceWarning
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
 
 
 class _Cancelled(Exception):
@@ -79,7 +69,7 @@ def _sklearn_mlp(X, y, s, seed, step, label, phase):
 
     def run():
         try:
-            with _convergence_handled(), limit_blas(1):
+            with convergence_ignored(), limit_blas(1):
                 model.fit(X, y)
             inbox.put(_DONE)
         except BaseException as exc:  # handed to the generator's thread, which raises it
@@ -148,7 +138,7 @@ def _logistic(X, y, s, seed):
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=s["C"], max_iter=s["max_iter"], random_state=seed)
-    with _convergence_handled(), limit_blas(1):
+    with convergence_ignored(), limit_blas(1):
         model.fit(X, y)
     n_iter = int(np.max(model.n_iter_))
     return model, n_iter, n_iter < s["max_iter"], False, [], len(X)
