@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer, Slot
 from PySide6.QtGui import QColor, QFontMetrics, QPalette
-from PySide6.QtWidgets import QGraphicsWidget, QLabel
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsWidget, QLabel
 
 from gui.theme import GREY, color, theme
 
@@ -36,6 +36,8 @@ class CheapGrid:
         for alpha in (60, 25):  # major, minor
             item = pg.PlotCurveItem(pen=pg.mkPen((0, 0, 0, alpha), width=1), connect="pairs", antialias=False)
             item.setZValue(-100)
+            # a pixmap of the lines, redrawn only when they move: an animation repaints the whole plot every frame
+            item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
             plot.addItem(item, ignoreBounds=True)
             self.levels.append(item)
         vb = plot.getPlotItem().vb

@@ -49,3 +49,29 @@ def test_the_height_follows_the_width_and_the_font(qtbot):
     font.setPointSize(font.pointSize() * 2)
     text.setFont(font)
     assert text.heightForWidth(400) > narrow
+
+
+def test_a_steady_text_keeps_its_tallest_height_until_reset(qtbot):
+    # the race's legend: numbers of changing widths wrapped it onto one line more, then one less,
+    # and each change re-laid out the window (those frames were the race's slowest under xcb)
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    text = LiveText("short", steady=True)
+    lay.addWidget(text)
+    lay.addStretch(1)
+    qtbot.addWidget(box)
+    box.resize(300, 200)
+    box.show()
+    qtbot.waitExposed(box)
+    one_line = text.height()
+    text.setText("a rather long legend entry " * 6)
+    qtbot.waitUntil(lambda: text.height() > 2 * one_line, timeout=2000)
+    tall = text.height()
+    requests = LayoutRequests()
+    box.installEventFilter(requests)
+    for k in range(20):   # a line less every other frame: the height stays, nothing is re-laid out
+        text.setText("short" if k % 2 else "a rather long legend entry " * 6)
+        qtbot.wait(1)
+    assert requests.count == 0 and text.height() == tall
+    text.reset_height()   # a new race: the legend takes what it needs now
+    qtbot.waitUntil(lambda: text.height() == one_line, timeout=2000)

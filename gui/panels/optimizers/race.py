@@ -160,7 +160,7 @@ class RaceSection(RunSection):
         self.transport.moved.connect(self.draw_frame)
         self.transport.bind_keys(self)
         # the legend: each optimizer's colour, current loss and position, new every frame
-        self.summary = LiveText()
+        self.summary = LiveText(steady=True)   # numbers of changing widths must not re-lay out the window
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.addWidget(self.race_plots, 1)
@@ -247,6 +247,7 @@ class RaceSection(RunSection):
         steps = self.run_form["steps"].value()
         self.transport.set_last(steps)
         self.race_plots.show_race(race.paths, steps, self.surface.min_value)
+        self.summary.reset_height()
         self.draw_frame()
 
     @Slot()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QGraphicsItem, QSplitter
 
 from engine import optimizers as O
 from gui.panels.optimizers.optimizer_box import COLOURS
@@ -60,6 +60,9 @@ class RacePlots(QSplitter):
         self.contour_lines = pg.PlotDataItem([], [], connect="pairs", pen=pg.mkPen((60, 60, 60, 150), width=1))
         self.contour_lines.setZValue(-10)
         self.contour.addItem(self.contour_lines)
+        # the shading and the contour lines stay put during a race: painted once into a pixmap, not every frame
+        for static in (self.image, self.contour_lines.curve):
+            static.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self.minima = pg.ScatterPlotItem(symbol="star", size=22, brush=pg.mkBrush("w"), pen=pg.mkPen("k", width=1.5))
         self.minima.setZValue(5)
         self.contour.addItem(self.minima)
