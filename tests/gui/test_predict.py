@@ -1,23 +1,13 @@
 """Predict, then reveal (gui/predict.py): a whole round as a class plays it, on two sections."""
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 
 from engine import overfitting as OF
 from gui.predict import ASKING, IDLE, REVEALED
+from tests.gui.predicting import click_plot, press
 
 STOPPING = 3   # Regularization's early-stopping tab
-
-
-def click_plot(qtbot, plot, x, y):
-    """A left click on the plot's viewport where the data point (x, y) is drawn."""
-    scene = plot.getPlotItem().vb.mapViewToScene(QPointF(x, y))
-    qtbot.mouseClick(plot.viewport(), Qt.LeftButton, pos=plot.mapFromScene(scene))
-
-
-def press(qtbot, button):
-    assert button.isEnabled()
-    qtbot.mouseClick(button, Qt.LeftButton)
 
 
 @pytest.fixture
