@@ -34,6 +34,7 @@ from gui.widgets import rich_label
 
 IDLE, ASKING, REVEALING, REVEALED = "idle", "asking", "revealing", "revealed"
 PREDICTION_COLOUR = REDDISH_PURPLE   # one unnamed target: a colour no section's curves use for an outcome
+VERDICT_SCROLL_MS = 80
 MARK = "&#9670;"                     # a diamond, as the markers (stars are the race's minima, crosses divergence)
 
 
@@ -193,6 +194,19 @@ class Predictor(QObject, Marks, Hiding):
         for run in self.runs():
             run.done.connect(self._run_done)
             run.stopped.connect(self._run_stopped)
+        self.plot.getPlotItem().vb.sigRangeChanged.connect(self._range_changed)
+
+    @Slot()
+    def _range_changed(self, *_args) -> None:
+        """A revealed round's markers stay in sight when a redraw (a theme change) sets the section's range."""
+        if self.state == REVEALED:
+            QTimer.singleShot(0, self, self._keep_in_view)
+
+    @Slot()
+    def _keep_in_view(self) -> None:
+        if self.state == REVEALED:
+            self.widen()
+            self._draw_revealed()     # (the labels are kept apart in pixels: placed again)
 
     def holds(self, run) -> bool:
         """Whether ``run`` must not start now (the class is predicting its outcome)."""
@@ -230,10 +244,7 @@ class Predictor(QObject, Marks, Hiding):
             self._set_state(IDLE)
             self.section.status.emit(f"{self.section.title}: nothing to predict (nothing will run).")
             return
-        for turns in self.section.turns:              # on a projector the plot may be a tab behind another
-            page = next((w for _, w in turns.pages if w is self.plot or w.isAncestorOf(self.plot)), None)
-            if turns.tabbed and page is not None:
-                turns.show_page(page)
+        self._show_plot()
         self.section.prediction_hide()
         self.neutral_axis()
         self._set_state(ASKING)
@@ -336,7 +347,7 @@ class Predictor(QObject, Marks, Hiding):
         plain = " ".join(sentences + [j.sentence for j in self.judgements.values()])
         self.record = (plain, dict(self.section.values()))
         self.section.status.emit(plain)
-        QTimer.singleShot(0, self, self._show_verdict)
+        QTimer.singleShot(VERDICT_SCROLL_MS, self, self._show_verdict)   # once the column has laid it out
 
     def handout(self) -> str:
         """The last revealed round in words, for the handout (gui/report.py); "" if there was none."""
@@ -398,11 +409,22 @@ class Predictor(QObject, Marks, Hiding):
         self.label.setVisible(bool(text))
 
     def _restyle(self) -> None:
-        """New pen widths and fonts (presentation mode): the markers are drawn again."""
+        """New pen widths and fonts (presentation mode): the markers are drawn again, and on a projector
+        the plot's tab comes to the front (after the section's own restyle: a turn of the event loop)."""
         if self.state in (ASKING, REVEALING):
             self._draw_predictions()
         elif self.state == REVEALED:
             self._draw_revealed()
+        if self.state != IDLE:
+            QTimer.singleShot(0, self, self._show_plot)
+
+    @Slot()
+    def _show_plot(self) -> None:
+        """On a projector the plot may be a tab behind another: its tab to the front."""
+        for turns in self.section.turns:
+            page = next((w for _, w in turns.pages if w is self.plot or w.isAncestorOf(self.plot)), None)
+            if turns.tabbed and page is not None:
+                turns.show_page(page)
 
     def _set_state(self, state: str) -> None:
         self.state = state

@@ -3,6 +3,10 @@ the plots' data and the Run's note fade out, the clicked axis takes a neutral ra
 the hidden result would give it away), and at the reveal the view grows to hold every prediction."""
 from __future__ import annotations
 
+from PySide6.QtGui import QFontMetrics
+
+from gui.theme import theme
+
 
 class Hiding:
     """Hiding for :class:`gui.predict.Predictor` (which has ``section``, ``run``, ``plot``, ``spec``,
@@ -56,19 +60,24 @@ class Hiding:
         self.on_restore(restore)
         vb.setRange(**{"xRange" if axis == 0 else "yRange": tuple(span)}, padding=0)
 
-    def widen(self) -> None:
+    def widen(self) -> bool:
         """At the reveal: the clicked axis grows (never shrinks) to hold every prediction and outcome,
-        with a margin for the labels (a run's range may leave a wild guess off the plot)."""
+        with a margin for the labels (a run's range may leave a wild guess off the plot). Whether it grew."""
         if self.spec.kind == "point":
-            return
+            return False
         values = [float(v) for v in self.points.values()]
         values += [float(j.outcome) for j in self.judgements.values() if j.outcome is not None]
         if not values:
-            return
+            return False
         vb = self.plot.getPlotItem().vb
         axis = self._axis()
         lo, hi = vb.viewRange()[axis]
         margin = 0.06 * (hi - lo)
+        if axis == 1:             # room for a label's height above or below its marker
+            line = QFontMetrics(theme().font(bold=True)).height() * 1.3
+            margin = max(margin, line * vb.viewPixelSize()[1])
         new_lo, new_hi = min(lo, min(values) - margin), max(hi, max(values) + margin)
-        if (new_lo, new_hi) != (lo, hi):
-            vb.setRange(**{"xRange" if axis == 0 else "yRange": (new_lo, new_hi)}, padding=0)
+        if (new_lo, new_hi) == (lo, hi):
+            return False
+        vb.setRange(**{"xRange" if axis == 0 else "yRange": (new_lo, new_hi)}, padding=0)
+        return True

@@ -61,7 +61,9 @@ class Marks:
             if span is not None:      # over its bar (or the last epochs): a segment, its label above its end
                 lo, hi = sorted(span)
                 mark = pg.PlotDataItem([lo, hi], [value, value], pen=pg.mkPen(colour, width=t.pen_width * 2.2))
-                label = pg.TextItem(text, color=colour, anchor=(1.0, 1.0), fill=pg.mkBrush(255, 255, 255, 210))
+                up = judged is None or judged.outcome is None or judged.outcome <= value   # off the band
+                label = pg.TextItem(text, color=colour, anchor=(1.0, 1.0 if up else 0.0),
+                                    fill=pg.mkBrush(255, 255, 255, 210))
                 label.setPos(QPointF(hi, value))
                 self._add(mark, label)
                 return
@@ -116,8 +118,10 @@ class Marks:
         for it in items:
             if isinstance(it, pg.TextItem):
                 it.setFont(self._font())
-            behind = isinstance(it, pg.LinearRegionItem) or (isinstance(it, pg.PlotDataItem) and it.opts["fillLevel"] is not None)
-            it.setZValue(-4 if behind else 41 if isinstance(it, pg.TextItem) else 40)
+            # a band across the plot goes behind the data; one over a span (a bar) in front, translucent
+            band = isinstance(it, pg.PlotDataItem) and it.opts["fillLevel"] is not None
+            it.setZValue(-4 if isinstance(it, pg.LinearRegionItem) else 39 if band else
+                         41 if isinstance(it, pg.TextItem) else 40)
             self.plot.addItem(it, ignoreBounds=True)
             self.items.append(it)
 
@@ -135,6 +139,10 @@ class Marks:
             shift = max(0.0, box.left() - rect.left()) - max(0.0, rect.right() - box.right())
             if shift:             # inside the view box left and right (a label is wide on a projector)
                 it.setPos(it.pos() + QPointF(shift * px_w, 0))
+            # and top and bottom (the view's y grows upwards, the scene's downwards)
+            lift = max(0.0, rect.bottom() - box.bottom()) - max(0.0, box.top() - rect.top())
+            if lift:
+                it.setPos(it.pos() + QPointF(0, lift * px_h))
             stack_below(it, placed, px_h, len(self.items))
 
     def _clear_markers(self) -> None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from engine import regularization as R
 from gui.lab import RunSection
 from gui.plots import StyledPlot
-from gui.predict import PREDICTION_COLOUR, Prediction
+from gui.predict import PREDICTION_COLOUR, REVEALED, Prediction
 from gui.tables import FrameTable
 from gui.theme import BLACK, BLUE, VERMILLION, theme
 from gui.widgets import BOX, group, plain_axes, with_legend
@@ -67,6 +67,7 @@ class MlpL2Section(RunSection):
                                              (TEST_COLOUR, "test accuracy", BOX))), 1)
         rl.addWidget(self.table)
         self.set_body([group("MLPClassifier (100, 50)", self.run_row, form), self.note], right)
+        self.predictor.changed.connect(self._revealed)
 
     def plots(self) -> dict:
         return {"accuracy": self.plot}
@@ -98,6 +99,10 @@ class MlpL2Section(RunSection):
         alphas = R.mlp_alphas(self.values()["alpha"])
         self.plot.getAxis("bottom").setTicks([[(i, f"{a:g}") for i, a in enumerate(alphas)]])
         self.plot.setXRange(-0.6, len(alphas) - 0.4, padding=0)
+
+    def _revealed(self, state: str) -> None:
+        if state == REVEALED and self.events:
+            self.draw()       # the axis holds the predictions too (a wild guess far below the bars)
 
     # ------------------------------------------------------------ the run
     @staticmethod
@@ -133,6 +138,8 @@ class MlpL2Section(RunSection):
                 self.labels.append(label)
         # a 0-1 axis hid 0.87 against 0.89: start the axis just below the lowest bar (and say so)
         values = [getattr(e, f"{k}_accuracy") for e in self.events for k in OFFSETS]
+        if self.predictor.state == REVEALED:
+            values += list(self.predictor.points.values())
         low = max(0.0, np.floor((min(values) - 0.04) * 20) / 20) if values else 0.0
         self.plot.setYRange(low, 1.04 if values else 1.08, padding=0)
         y_label = f"accuracy (axis from {low:g})" if low > 0 else "accuracy"

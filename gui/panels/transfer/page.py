@@ -36,7 +36,7 @@ from gui.panels.transfer.style import COLOURS, METHODS, RELATEDNESS_GRID, SHORT,
 from gui.panels.transfer.texts import LESSON, METHODS_TEXT, RELATEDNESS_TEXT, TUTORIAL_TEXT
 
 CURVE_SETTINGS = ("curve_size", "curve_seed", "speed")
-PREDICTED = {"scratch": "from scratch", "freeze": "frozen features", "fine-tune": "fine-tuning"}   # in the verdict
+PREDICTED = {"scratch": "training from scratch", "freeze": "frozen features", "fine-tune": "fine-tuning"}   # in the verdict
 
 
 class CurvesRun(Run):
@@ -87,7 +87,7 @@ class TransferSection(Section):
     column_widths = {False: (360, 470), True: (360, 470)}
     # each method's last test accuracy on the learning curves; a round plays the sweep and the curves
     prediction = Prediction("learning curves", "y", "Click the last test accuracy of {target}",
-                            you="you predicted {target} ends at {p}", happened="it ended at {o}",
+                            you="you predicted {p} for {target}", happened="it ended at {o}",
                             missing="{target} did not finish", decimals=2, run="sweep", axis=(Y_RANGE[0], 1.01))
 
     def build(self) -> None:

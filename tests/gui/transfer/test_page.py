@@ -243,7 +243,7 @@ def test_predict_each_methods_last_test_accuracy(qtbot, page):
     plot = page.curves_view.plot
     assert page.curves_view.items["fine-tune"]["test"].opacity() == 0
     assert page.size_view.items["fine-tune"]["curve"].opacity() == 0 and page.table_box.isHidden()
-    assert [t for t, _ in p.targets] == ["from scratch", "fine-tuning", "frozen features"]
+    assert [t for t, _ in p.targets] == ["training from scratch", "fine-tuning", "frozen features"]
     # a parameter changed while the class predicts: neither run restarts
     page.run_form.set_values({"steps": 60})
     qtbot.waitUntil(lambda: not page.sweep.restart_timer.isActive(), timeout=5000)
@@ -254,7 +254,9 @@ def test_predict_each_methods_last_test_accuracy(qtbot, page):
     p = reveal(qtbot, page)
     assert page.sweep.result is not None and page.curves.result is not None and page.is_idle()
     last = {name: page.history[m][-1].test_acc for m, name in
-            (("scratch", "from scratch"), ("fine-tune", "fine-tuning"), ("freeze", "frozen features"))}
+            (("scratch", "training from scratch"), ("fine-tune", "fine-tuning"), ("freeze", "frozen features"))}
     assert page.history["scratch"][-1].epoch == epochs
     check_verdicts(p, last, decimals=2)
+    assert f"You predicted 0.60 for training from scratch; it ended at {last['training from scratch']:.2f}" \
+        in p.label.text()
     assert inside_view(p) and not page.table_box.isHidden()
