@@ -356,7 +356,7 @@ class Predictor(QObject, Marks, Hiding):
         text, then = self.record
         changed = differences(then, self.section.values(), self.section.pins.ignored())
         when = "" if changed == "same settings" else f" (the round's settings: {changed})"
-        return f"<b>Predicted, then revealed{html.escape(when)}:</b> {html.escape(text)}"
+        return f"<b>Predicted, then revealed{html.escape(when, quote=False)}:</b> {html.escape(text, quote=False)}"
 
     @Slot()
     def _show_verdict(self) -> None:
@@ -414,6 +414,7 @@ class Predictor(QObject, Marks, Hiding):
         if self.state in (ASKING, REVEALING):
             self._draw_predictions()
         elif self.state == REVEALED:
+            self.widen()                  # (room for the labels in the new font)
             self._draw_revealed()
         if self.state != IDLE:
             QTimer.singleShot(0, self, self._show_plot)

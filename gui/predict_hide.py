@@ -74,7 +74,7 @@ class Hiding:
         lo, hi = vb.viewRange()[axis]
         margin = 0.06 * (hi - lo)
         if axis == 1:             # room for a label's height above or below its marker
-            line = QFontMetrics(theme().font(bold=True)).height() * 1.3
+            line = QFontMetrics(theme().font(bold=True)).height() * 1.5
             margin = max(margin, line * vb.viewPixelSize()[1])
         new_lo, new_hi = min(lo, min(values) - margin), max(hi, max(values) + margin)
         if (new_lo, new_hi) == (lo, hi):

@@ -99,8 +99,8 @@ class Marks:
                 a, b = sorted(span)
                 band = pg.PlotDataItem([a, b], [hi, hi], fillLevel=lo, brush=pg.mkBrush(band_colour),
                                        pen=pg.mkPen(None))
-                text = pg.TextItem(j.short, color=colour, anchor=(0.5, 0.0), fill=pg.mkBrush(255, 255, 255, 220))
-                text.setPos(QPointF((a + b) / 2, lo))
+                text = pg.TextItem(j.short, color=colour, anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 220))
+                text.setPos(QPointF((a + b) / 2, (lo + hi) / 2))
                 self._add(band, *([text] if len(self.targets) == 1 else []))
                 return
             band = pg.LinearRegionItem((lo, hi), orientation="vertical" if self.spec.kind == "x" else "horizontal",
@@ -123,6 +123,8 @@ class Marks:
             it.setZValue(-4 if isinstance(it, pg.LinearRegionItem) else 39 if band else
                          41 if isinstance(it, pg.TextItem) else 40)
             self.plot.addItem(it, ignoreBounds=True)
+            if isinstance(it, pg.PlotDataItem):
+                it.setLogMode(False, False)    # (in view coordinates already: a log axis must not log them again)
             self.items.append(it)
 
     def _stack_labels(self) -> None:

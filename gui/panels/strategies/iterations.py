@@ -111,7 +111,7 @@ class IterationsSection(StrategyRun):
 
     def prediction_span(self, _target: str):
         x = math.log10(self.PREDICTED)      # (the axis is log10 of max_iter)
-        return (x - 0.12, x + 0.12)
+        return (x - 0.08, x + 0.08)
 
     def prediction_hide(self) -> None:
         super().prediction_hide()

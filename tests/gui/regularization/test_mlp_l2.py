@@ -29,6 +29,7 @@ def test_predict_each_networks_test_accuracy_over_its_bar(qtbot, panel):
     p = start_round(qtbot, s)
     # bars, numbers and table out of sight; the axis from 0, not from just below the hidden bars
     assert s.bars["test"].opacity() == 0 and s.table.isHidden()
+    assert s.lesson_box.isHidden()          # it says both tutorial networks score 0.87
     assert s.plot.viewRange()[1] == pytest.approx([0, 1.04]) and s.plot.getAxis("left").labelText == "accuracy"
     assert [t for t, _ in p.targets] == ["alpha 0", "alpha 0.01", "alpha 1"]
     # a click over a bar predicts that bar, whichever the turn: the last bar first
@@ -40,4 +41,6 @@ def test_predict_each_networks_test_accuracy_over_its_bar(qtbot, panel):
     p = reveal(qtbot, s)
     check_verdicts(p, {f"alpha {e.alpha:g}": e.test_accuracy for e in s.events}, decimals=2)
     assert "You predicted alpha 0 scores 0.90; it scored 0.87: 0.03 lower. Spot on." in p.label.text()
-    assert inside_view(p) and not s.table.isHidden() and "axis from" in s.plot.getAxis("left").labelText
+    assert inside_view(p) and not s.table.isHidden() and not s.lesson_box.isHidden()
+    low = s.plot.viewRange()[1][0]
+    assert low <= 0.6 and f"axis from {low:g}" in s.plot.getAxis("left").labelText

@@ -239,6 +239,7 @@ def test_predict_each_methods_last_test_accuracy(qtbot, page):
     page.curve_form.set_values({"speed": 1000})
     page.run()
     qtbot.waitUntil(page.is_idle, timeout=60000)
+    page.controls_scroll.verticalScrollBar().setValue(0)     # the column at its top: the verdict far below
     p = start_round(qtbot, page)
     plot = page.curves_view.plot
     assert page.curves_view.items["fine-tune"]["test"].opacity() == 0
@@ -260,3 +261,10 @@ def test_predict_each_methods_last_test_accuracy(qtbot, page):
     assert f"You predicted 0.60 for training from scratch; it ended at {last['training from scratch']:.2f}" \
         in p.label.text()
     assert inside_view(p) and not page.table_box.isHidden()
+    # the verdict, under the buttons far down the column, is scrolled into view
+    label, viewport = p.label, page.controls_scroll.viewport()
+
+    def in_view():
+        top = label.mapTo(viewport, label.rect().topLeft()).y()
+        return 0 <= top and top + label.height() <= viewport.height()
+    qtbot.waitUntil(in_view, timeout=5000)
