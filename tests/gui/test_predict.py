@@ -188,6 +188,8 @@ def test_schedules_round_one_final_loss_per_schedule(qtbot, window):
     assert [t for t, _ in p.targets] == [ST.SCHEDULE_LABELS[n] for n in names] and len(names) > 1
     # the loss curves go, the schedule figure (what the class reasons from) stays
     assert s.val_curves[names[0]].opacity() == 0 and s.lr_curves[names[0]].opacity() == 1
+    # and the axis is neutral: the zoom on the hidden curves would tell where they end
+    assert s.loss_plot.getPlotItem().vb.viewRange()[1] == pytest.approx([0, 1.5])
     (x0, x1), (y0, y1) = s.loss_plot.getPlotItem().vb.viewRange()
     for k in range(len(names)):
         click_plot(qtbot, s.loss_plot, x0 + 0.5 * (x1 - x0), y0 + (0.2 + 0.1 * k) * (y1 - y0))
