@@ -211,3 +211,33 @@ def test_nothing_to_predict_says_so(qtbot, race):
     press(qtbot, race.predictor.predict_button)
     assert race.predictor.state == IDLE and not race.predictor.predict_button.isChecked()
     assert race.transport.isEnabled() and "nothing to predict" in statuses[-1]
+
+
+def test_a_setting_changed_mid_round_is_said_in_words(qtbot, window):
+    """Your alpha moved after the clicks: its old prediction is dropped with a sentence, the new
+    network is asked for before the run plays (no "was not trained" verdict)."""
+    from tests.gui.helpers import plain
+    panel = window.panel_by_key("regularization")
+    window.tabs.setCurrentWidget(panel)
+    s = panel.section("mlp_l2")
+    with qtbot.waitSignal(s.done, timeout=30000):
+        panel.tabs.setCurrentIndex(4)
+    p = s.predictor
+    press(qtbot, p.predict_button)
+    for x in (0.19, 1.19, 2.19):
+        click_plot(qtbot, s.plot, x, 0.8)
+    s.set_values({"alpha": 0.5})
+    assert not s.worker.busy
+    press(qtbot, p.reveal_button)
+    # not revealed yet: the new network needs a click of its own
+    assert p.state == ASKING and "A setting changed since your clicks" in plain(p.label)
+    assert "alpha 0.5" in plain(p.label) and "alpha 1" not in p.points
+    assert not p.reveal_button.isEnabled()
+    click_plot(qtbot, s.plot, 2.19, 0.7)
+    press(qtbot, p.reveal_button)
+    qtbot.waitUntil(lambda: p.state == REVEALED, timeout=30000)
+    text = plain(p.label)
+    assert "You predicted alpha 1, but a setting changed after your click and it no longer runs: that " \
+           "prediction is dropped." in text
+    assert "was not trained" not in text and text.count("You predicted") == 4
+    assert p.judgements["alpha 0.5"].outcome == next(e.test_accuracy for e in s.events if e.alpha == 0.5)
