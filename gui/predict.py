@@ -23,10 +23,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton
 
 from engine import prediction as PR
-from gui.pins import differences
 from gui.predict_hide import Hiding
 from gui.predict_marks import Marks
 from gui.theme import REDDISH_PURPLE, theme
@@ -348,24 +347,6 @@ class Predictor(QObject, Marks, Hiding):
         self.record = (plain, dict(self.section.values()))
         self.section.status.emit(plain)
         QTimer.singleShot(VERDICT_SCROLL_MS, self, self._show_verdict)   # once the column has laid it out
-
-    def handout(self) -> str:
-        """The last revealed round in words, for the handout (gui/report.py); "" if there was none."""
-        if self.record is None:
-            return ""
-        text, then = self.record
-        changed = differences(then, self.section.values(), self.section.pins.ignored())
-        when = "" if changed == "same settings" else f" (the round's settings: {changed})"
-        return f"<b>Predicted, then revealed{html.escape(when, quote=False)}:</b> {html.escape(text, quote=False)}"
-
-    @Slot()
-    def _show_verdict(self) -> None:
-        """The verdict scrolled into view (the controls column may be scrolled to its parameters)."""
-        label, parent = self.label, self.label.parentWidget() if self.label is not None else None
-        while parent is not None and not isinstance(parent, QScrollArea):
-            parent = parent.parentWidget()
-        if parent is not None and label.isVisible():
-            parent.ensureWidgetVisible(label, 0, 8)
 
     @Slot()
     def cancel(self) -> None:

@@ -1,16 +1,22 @@
 """What a predict-reveal round (gui/predict.py) hides while the class predicts, and how it comes back:
 the plots' data and the Run's note fade out, the clicked axis takes a neutral range (one fitted to
-the hidden result would give it away), and at the reveal the view grows to hold every prediction."""
+the hidden result would give it away); at the reveal the view grows to hold every prediction, the
+verdict is scrolled into view and kept for the handout."""
 from __future__ import annotations
 
-from PySide6.QtGui import QFontMetrics
+import html
 
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QScrollArea
+
+from gui.pins import differences
 from gui.theme import theme
 
 
 class Hiding:
     """Hiding for :class:`gui.predict.Predictor` (which has ``section``, ``run``, ``plot``, ``spec``,
-    ``points``, ``judgements``, ``items`` and ``faded``)."""
+    ``points``, ``judgements``, ``items``, ``faded``, ``label`` and ``record``)."""
 
     def fade(self, plots=None) -> None:
         """Every data item of the section's plots (or of ``plots``; not the grid) and the Run's note, out
@@ -81,3 +87,21 @@ class Hiding:
             return False
         vb.setRange(**{"xRange" if axis == 0 else "yRange": (new_lo, new_hi)}, padding=0)
         return True
+
+    def handout(self) -> str:
+        """The last revealed round in words, for the handout (gui/report.py); "" if there was none."""
+        if self.record is None:
+            return ""
+        text, then = self.record
+        changed = differences(then, self.section.values(), self.section.pins.ignored())
+        when = "" if changed == "same settings" else f" (the round's settings: {changed})"
+        return f"<b>Predicted, then revealed{html.escape(when, quote=False)}:</b> {html.escape(text, quote=False)}"
+
+    @Slot()
+    def _show_verdict(self) -> None:
+        """The verdict scrolled into view (the controls column may be scrolled to its parameters)."""
+        label, parent = self.label, self.label.parentWidget() if self.label is not None else None
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None and label.isVisible():
+            parent.ensureWidgetVisible(label, 0, 8)

@@ -383,12 +383,8 @@ class TransferSection(Section):
     def prediction_reveal(self) -> None:
         self.run()
 
-    def _curve_epochs(self) -> int:
-        v = self.values()
-        return T.epochs_for(v["curve_size"], v["steps"])
-
     def prediction_span(self, _target: str):
-        epochs = self._curve_epochs()
+        epochs = T.epochs_for(self.values()["curve_size"], self.values()["steps"])
         return (0.8 * epochs, epochs)        # the last epochs: "where it ends"
 
     def prediction_hide(self) -> None:
@@ -400,7 +396,7 @@ class TransferSection(Section):
 
     def _predicted_epochs(self) -> None:
         """The learning curves' axis as long as the run the class predicts (its settings may change)."""
-        self.curves_view.plot.setXRange(0, max(self._curve_epochs(), 1), padding=0.06)
+        self.curves_view.plot.setXRange(0, max(self.prediction_span("")[1], 1), padding=0.06)
 
     # ============================================================== section API
     def plots(self) -> dict:
