@@ -248,6 +248,7 @@ class Predictor(QObject, Marks, Hiding):
         self.neutral_axis()
         self._set_state(ASKING)
         self._ask()
+        QTimer.singleShot(VERDICT_SCROLL_MS, self, self._show_verdict)   # the request too (P from anywhere)
 
     def place(self, x: float, y: float) -> None:
         """A click at view coordinates (x, y): the prediction of the target whose span holds x, else of

@@ -99,7 +99,8 @@ class Hiding:
 
     @Slot()
     def _show_verdict(self) -> None:
-        """The verdict scrolled into view (the controls column may be scrolled to its parameters)."""
+        """The verdict (or the request) scrolled into view (the controls column may be scrolled to its
+        parameters)."""
         label, parent = self.label, self.label.parentWidget() if self.label is not None else None
         while parent is not None and not isinstance(parent, QScrollArea):
             parent = parent.parentWidget()
