@@ -57,12 +57,14 @@ class PinBoard(QObject):
     """A section's pins (see the module's docstring)."""
     changed = Signal()
     has_pins = Signal(bool)   # drives every "Clear pins" button (no Python reference to a button is kept)
+    allowed = Signal(bool)    # drives every "Pin" button: off during a predict-reveal round (gui/predict.py)
 
     def __init__(self, section):
         super().__init__(section)
         self.section = section
         self.pins: list[Pin] = []
         self._numbers = 0
+        self.pinnable = True
         section.changed.connect(self._values_changed)
 
     # ------------------------------------------------------------ the buttons
@@ -72,10 +74,19 @@ class PinBoard(QObject):
                  self.pin),
                 ("Clear pins", "Remove every pinned run of this tab", self.clear))
 
-    def bind(self, _pin, clear) -> None:
-        """Buttons made from :meth:`specs`: "Clear pins" is enabled while there are pins."""
+    def bind(self, pin, clear) -> None:
+        """Buttons made from :meth:`specs`: "Clear pins" is enabled while there are pins, "Pin" unless
+        :meth:`set_allowed` said no."""
         clear.setEnabled(bool(self.pins))
         self.has_pins.connect(clear.setEnabled)
+        pin.setEnabled(self.pinnable)
+        self.allowed.connect(pin.setEnabled)
+
+    def set_allowed(self, allowed: bool) -> None:
+        """Pinning on or off (a predict-reveal round: the curves are hidden or half drawn)."""
+        if allowed != self.pinnable:
+            self.pinnable = allowed
+            self.allowed.emit(allowed)
 
     def buttons(self):
         """A row of "Pin" and "Clear pins" buttons bound to this board."""
@@ -90,6 +101,9 @@ class PinBoard(QObject):
     @Slot()
     def pin(self) -> Pin | None:
         """Pin what the plots show now; None (and a status sentence) when there is nothing to pin."""
+        if not self.pinnable:
+            self._say("Pin waits for the prediction's reveal: press Pin once the outcome is shown.")
+            return None
         if not self.section.is_idle():
             self._say("Pin waits for the run to finish: press Pin again when it is done.")
             return None

@@ -12,8 +12,9 @@ from gui.theme import theme
 
 
 class Marks:
-    """Drawing for :class:`gui.predict.Predictor` (which has ``plot``, ``spec``, ``targets``,
-    ``points``, ``judgements`` and ``items``)."""
+    """Drawing for :class:`gui.predict.Predictor` (which has ``section``, ``plot``, ``spec``, ``targets``,
+    ``points``, ``judgements`` and ``items``). A kind "y" target with a span (``section.prediction_span``:
+    a bar) is a segment over it, not a line across the plot."""
 
     def _font(self):
         return theme().font(bold=True)
@@ -55,13 +56,22 @@ class Marks:
             if many and judged is not None and judged.outcome is not None:
                 text = judged.short                         # (one target: the error has a label of its own)
             vertical = self.spec.kind == "x"
+            pen = pg.mkPen(colour, width=t.pen_width * 1.5, style=Qt.DashLine)
+            span = None if vertical else self.section.prediction_span(name)
+            if span is not None:      # over its bar (or the last epochs): a segment, its label above its end
+                lo, hi = sorted(span)
+                mark = pg.PlotDataItem([lo, hi], [value, value], pen=pg.mkPen(colour, width=t.pen_width * 2.2))
+                up = judged is None or judged.outcome is None or judged.outcome <= value   # off the band
+                label = pg.TextItem(text, color=colour, anchor=(1.0, 1.0 if up else 0.0),
+                                    fill=pg.mkBrush(255, 255, 255, 210))
+                label.setPos(QPointF(hi, value))
+                self._add(mark, label)
+                return
             opts = {"position": self._slot(name), "color": colour, "fill": pg.mkBrush(255, 255, 255, 210)}
             if not vertical:      # above the line, ending at its place: staggered from the right
                 i = [n for n, _ in self.targets].index(name)
                 opts.update(position=0.98 - 0.1 * (i % 5), anchors=[(1, 1), (1, 1)])
-            line = pg.InfiniteLine(value, angle=90 if vertical else 0,
-                                   pen=pg.mkPen(colour, width=t.pen_width * 1.5, style=Qt.DashLine),
-                                   label=text, labelOpts=opts)
+            line = pg.InfiniteLine(value, angle=90 if vertical else 0, pen=pen, label=text, labelOpts=opts)
             line.label.setFont(self._font())
             self._add(line)
 
@@ -84,6 +94,15 @@ class Marks:
             lo, hi = sorted((j.predicted, j.outcome))
             band_colour = pg.mkColor(colour)
             band_colour.setAlpha(45)
+            span = None if self.spec.kind == "x" else self.section.prediction_span(name)
+            if span is not None:      # the band over the span only, from the prediction to the outcome
+                a, b = sorted(span)
+                band = pg.PlotDataItem([a, b], [hi, hi], fillLevel=lo, brush=pg.mkBrush(band_colour),
+                                       pen=pg.mkPen(None))
+                text = pg.TextItem(j.short, color=colour, anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 220))
+                text.setPos(QPointF((a + b) / 2, (lo + hi) / 2))
+                self._add(band, *([text] if len(self.targets) == 1 else []))
+                return
             band = pg.LinearRegionItem((lo, hi), orientation="vertical" if self.spec.kind == "x" else "horizontal",
                                        movable=False, brush=pg.mkBrush(band_colour), pen=pg.mkPen(None))
             at = self._slot(name) - 0.11          # under the prediction's own label
@@ -99,8 +118,13 @@ class Marks:
         for it in items:
             if isinstance(it, pg.TextItem):
                 it.setFont(self._font())
-            it.setZValue(-4 if isinstance(it, pg.LinearRegionItem) else 41 if isinstance(it, pg.TextItem) else 40)
+            # a band across the plot goes behind the data; one over a span (a bar) in front, translucent
+            band = isinstance(it, pg.PlotDataItem) and it.opts["fillLevel"] is not None
+            it.setZValue(-4 if isinstance(it, pg.LinearRegionItem) else 39 if band else
+                         41 if isinstance(it, pg.TextItem) else 40)
             self.plot.addItem(it, ignoreBounds=True)
+            if isinstance(it, pg.PlotDataItem):
+                it.setLogMode(False, False)    # (in view coordinates already: a log axis must not log them again)
             self.items.append(it)
 
     def _stack_labels(self) -> None:
@@ -117,6 +141,10 @@ class Marks:
             shift = max(0.0, box.left() - rect.left()) - max(0.0, rect.right() - box.right())
             if shift:             # inside the view box left and right (a label is wide on a projector)
                 it.setPos(it.pos() + QPointF(shift * px_w, 0))
+            # and top and bottom (the view's y grows upwards, the scene's downwards)
+            lift = max(0.0, rect.bottom() - box.bottom()) - max(0.0, box.top() - rect.top())
+            if lift:
+                it.setPos(it.pos() + QPointF(0, lift * px_h))
             stack_below(it, placed, px_h, len(self.items))
 
     def _clear_markers(self) -> None:

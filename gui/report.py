@@ -74,6 +74,8 @@ def section_html(section) -> str:
         parts.append(f"<div class=\"lesson\">{section.lesson}</div>")
     for note in section.verdicts():
         parts.append(f"<div class=\"note\">{note}</div>")
+    if section.predictor is not None and section.predictor.handout():   # the last predict-reveal round
+        parts.append(f"<div class=\"note\">{section.predictor.handout()}</div>")
     for name, widget in section.plots().items():
         if widget.width() > 1 and widget.height() > 1:
             parts.append(figure_html(name, widget))

@@ -1,23 +1,13 @@
 """Predict, then reveal (gui/predict.py): a whole round as a class plays it, on two sections."""
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 
 from engine import overfitting as OF
 from gui.predict import ASKING, IDLE, REVEALED
+from tests.gui.predicting import click_plot, press
 
 STOPPING = 3   # Regularization's early-stopping tab
-
-
-def click_plot(qtbot, plot, x, y):
-    """A left click on the plot's viewport where the data point (x, y) is drawn."""
-    scene = plot.getPlotItem().vb.mapViewToScene(QPointF(x, y))
-    qtbot.mouseClick(plot.viewport(), Qt.LeftButton, pos=plot.mapFromScene(scene))
-
-
-def press(qtbot, button):
-    assert button.isEnabled()
-    qtbot.mouseClick(button, Qt.LeftButton)
 
 
 @pytest.fixture
@@ -198,6 +188,8 @@ def test_schedules_round_one_final_loss_per_schedule(qtbot, window):
     assert [t for t, _ in p.targets] == [ST.SCHEDULE_LABELS[n] for n in names] and len(names) > 1
     # the loss curves go, the schedule figure (what the class reasons from) stays
     assert s.val_curves[names[0]].opacity() == 0 and s.lr_curves[names[0]].opacity() == 1
+    # and the axis is neutral: the zoom on the hidden curves would tell where they end
+    assert s.loss_plot.getPlotItem().vb.viewRange()[1] == pytest.approx([0, 1.5])
     (x0, x1), (y0, y1) = s.loss_plot.getPlotItem().vb.viewRange()
     for k in range(len(names)):
         click_plot(qtbot, s.loss_plot, x0 + 0.5 * (x1 - x0), y0 + (0.2 + 0.1 * k) * (y1 - y0))
@@ -219,3 +211,33 @@ def test_nothing_to_predict_says_so(qtbot, race):
     press(qtbot, race.predictor.predict_button)
     assert race.predictor.state == IDLE and not race.predictor.predict_button.isChecked()
     assert race.transport.isEnabled() and "nothing to predict" in statuses[-1]
+
+
+def test_a_setting_changed_mid_round_is_said_in_words(qtbot, window):
+    """Your alpha moved after the clicks: its old prediction is dropped with a sentence, the new
+    network is asked for before the run plays (no "was not trained" verdict)."""
+    from tests.gui.helpers import plain
+    panel = window.panel_by_key("regularization")
+    window.tabs.setCurrentWidget(panel)
+    s = panel.section("mlp_l2")
+    with qtbot.waitSignal(s.done, timeout=30000):
+        panel.tabs.setCurrentIndex(4)
+    p = s.predictor
+    press(qtbot, p.predict_button)
+    for x in (0.19, 1.19, 2.19):
+        click_plot(qtbot, s.plot, x, 0.8)
+    s.set_values({"alpha": 0.5})
+    assert not s.worker.busy
+    press(qtbot, p.reveal_button)
+    # not revealed yet: the new network needs a click of its own
+    assert p.state == ASKING and "A setting changed since your clicks" in plain(p.label)
+    assert "alpha 0.5" in plain(p.label) and "alpha 1" not in p.points
+    assert not p.reveal_button.isEnabled()
+    click_plot(qtbot, s.plot, 2.19, 0.7)
+    press(qtbot, p.reveal_button)
+    qtbot.waitUntil(lambda: p.state == REVEALED, timeout=30000)
+    text = plain(p.label)
+    assert "You predicted alpha 1, but a setting changed after your click and it no longer runs: that " \
+           "prediction is dropped." in text
+    assert "was not trained" not in text and text.count("You predicted") == 4
+    assert p.judgements["alpha 0.5"].outcome == next(e.test_accuracy for e in s.events if e.alpha == 0.5)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QPushButton, QSplitter, QVBoxLayout, QWidget
 from engine import overfitting as OF
 from gui.lab import RunSection
 from gui.plots import StyledPlot, finite_or_nan
+from gui.predict import Prediction
 from gui.theme import BLACK, BLUE, BLUISH_GREEN, GREY, VERMILLION, theme
 from gui.widgets import fmt, group, over_note, plain_axes, rich_label, swatch
 
@@ -39,6 +40,11 @@ class DropoutSection(RunSection):
     initial = {"speed": 60}
     key_params = ("rate", "n_train", "hidden")
     live_params = ("speed",)   # read when a run starts
+    # each run's last validation loss, clicked over the last epochs of the loss plot (0-1.5 while
+    # predicting: the hidden curves' range would tell)
+    prediction = Prediction("loss", "y", "Click the last validation loss of {target}",
+                            you="you predicted {target} ends at a validation loss of {p}", happened="it ended at {o}",
+                            missing="{target} was not trained", decimals=2, axis=(0.0, 1.5))
 
     def build(self) -> None:
         self.mask_seed = 0
@@ -165,6 +171,28 @@ class DropoutSection(RunSection):
              for label, h in zip(OF.RUN_LABELS, r.last_epochs())],
             columns=["run", "epoch", "training loss", "validation loss", "validation accuracy", "test accuracy"])}
 
+    # ------------------------------------------------------------ predict, then reveal (gui/predict.py)
+    def prediction_targets(self) -> list:
+        rate = self.values()["rate"]
+        return [(run_name(label, rate), RUN_COLOURS[label]) for label in OF.RUN_LABELS]
+
+    def prediction_outcome(self, target: str):
+        r = self.result
+        if r is None:
+            return None
+        return next((h.val_loss for label, h in zip(OF.RUN_LABELS, r.last_epochs()) if run_name(label, r.rate) == target),
+                    None)
+
+    def prediction_span(self, _target: str):
+        epochs = self.values()["epochs"]
+        return (0.8 * epochs, epochs)        # the last epochs: "where it ends"
+
+    def prediction_hide(self) -> None:
+        """The training curves and their key go (the mask above is not the answer: it stays)."""
+        self.predictor.fade((self.loss_plot, self.acc_plot))
+        self.predictor.hide_widget(self.note)
+        self.predictor.hide_widget(self.curves_note)
+
     # ------------------------------------------------------------ the mask
     def on_change(self, name: str, value) -> None:
         if name == "rate":
@@ -268,8 +296,10 @@ class DropoutSection(RunSection):
 
     @Slot(int)
     def _tab_changed(self, _index: int) -> None:
-        # the curves' key is no use under the mask's tab: the heat maps get its height
-        self.curves_note.setVisible(self.plot_tabs.current_page() is not self.mask_page)
+        # the curves' key is no use under the mask's tab: the heat maps get its height (nor while the
+        # class predicts: it has the results)
+        self.curves_note.setVisible(self.plot_tabs.current_page() is not self.mask_page
+                                    and not self.predictor.hiding)
         self.plot_tabs.refresh()   # the training row, with neither curves nor key, leaves the room to the mask
 
     def points(self, label: str = "no dropout") -> int:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from engine import regularization as R
 from gui.lab import RunSection
 from gui.plots import StyledPlot
+from gui.predict import PREDICTION_COLOUR, REVEALED, Prediction
 from gui.tables import FrameTable
 from gui.theme import BLACK, BLUE, VERMILLION, theme
 from gui.widgets import BOX, group, plain_axes, with_legend
@@ -31,6 +32,11 @@ class MlpL2Section(RunSection):
     key, title, lesson = "mlp_l2", "5 · MLP + L2", LESSON
     params = (R.YOUR_ALPHA,)
     key_params = ("alpha",)
+    # each network's test accuracy, clicked over its test bar (0-1 while predicting: the axis of the
+    # last result starts just below its lowest bar)
+    prediction = Prediction("accuracy", "y", "Click the test accuracy of the network with {target}",
+                            you="you predicted {target} scores {p}", happened="it scored {o}",
+                            missing="the network with {target} was not trained", decimals=2, axis=(0.0, 1.04))
 
     def build(self) -> None:
         self.alphas: tuple = ()
@@ -61,12 +67,43 @@ class MlpL2Section(RunSection):
                                              (TEST_COLOUR, "test accuracy", BOX))), 1)
         rl.addWidget(self.table)
         self.set_body([group("MLPClassifier (100, 50)", self.run_row, form), self.note], right)
+        self.predictor.changed.connect(self._revealed)
 
     def plots(self) -> dict:
         return {"accuracy": self.plot}
 
     def tables(self) -> dict:
         return {"mlp": R.mlp_frame(self.alphas, self.events)}
+
+    # ------------------------------------------------------------ predict, then reveal (gui/predict.py)
+    def prediction_targets(self) -> list:
+        return [(f"alpha {a:g}", PREDICTION_COLOUR) for a in R.mlp_alphas(self.values()["alpha"])]
+
+    def prediction_outcome(self, target: str):
+        return next((e.test_accuracy for e in self.events if f"alpha {e.alpha:g}" == target), None)
+
+    def prediction_span(self, target: str):
+        names = [t for t, _ in self.prediction_targets()]
+        if target not in names:
+            return None
+        middle = names.index(target) + OFFSETS["test"]
+        return (middle - 0.17, middle + 0.17)      # over its test bar
+
+    def prediction_hide(self) -> None:
+        super().prediction_hide()
+        self.predictor.hide_widget(self.table)
+        self.predictor.hide_widget(self.lesson_box)    # it gives the tutorial's 0.87 of both networks
+        y_label = self.plot._labels.get("left")       # "accuracy (axis from 0.85)" would tell
+        self.plot.set_labels(y_label="accuracy")
+        self.predictor.on_restore(lambda: self.plot.set_labels(y_label=y_label))
+        # the bars' places (the axis shows them while hidden): one network per alpha
+        alphas = R.mlp_alphas(self.values()["alpha"])
+        self.plot.getAxis("bottom").setTicks([[(i, f"{a:g}") for i, a in enumerate(alphas)]])
+        self.plot.setXRange(-0.6, len(alphas) - 0.4, padding=0)
+
+    def _revealed(self, state: str) -> None:
+        if state == REVEALED and self.events:
+            self.draw()       # the axis holds the predictions too (a wild guess far below the bars)
 
     # ------------------------------------------------------------ the run
     @staticmethod
@@ -102,6 +139,8 @@ class MlpL2Section(RunSection):
                 self.labels.append(label)
         # a 0-1 axis hid 0.87 against 0.89: start the axis just below the lowest bar (and say so)
         values = [getattr(e, f"{k}_accuracy") for e in self.events for k in OFFSETS]
+        if self.predictor.state == REVEALED:
+            values += list(self.predictor.points.values())
         low = max(0.0, np.floor((min(values) - 0.04) * 20) / 20) if values else 0.0
         self.plot.setYRange(low, 1.04 if values else 1.08, padding=0)
         y_label = f"accuracy (axis from {low:g})" if low > 0 else "accuracy"
@@ -136,5 +175,5 @@ class MlpL2Section(RunSection):
     def restyle(self) -> None:
         super().restyle()
         self.table.fit_height()
-        if self.events:
+        if self.events and not self.predictor.hiding:   # (not while the class predicts: the axis would tell)
             self.draw()

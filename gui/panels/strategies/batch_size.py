@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from engine import strategies as ST
 from gui.panels.strategies.common import BATCH_COLOURS, RunEvents, StrategyRun, cell, set_range, with_pending
 from gui.plots import StyledPlot
+from gui.predict import Prediction
 from gui.tables import FrameTable
 from gui.theme import BLACK, GREY, theme
 from gui.widgets import DASHED, DOT, SOLID, fmt, group, legend_html, plain_axes, plain_log_ticks, rich_label, \
@@ -66,6 +67,10 @@ class BatchSizeSection(StrategyRun):
     initial = {"speed": 20}
     key_params = ("lr", "epochs")
     live_params = ("speed",)
+    # the smallest batch's and the full batch's last validation accuracy, over the last epochs
+    prediction = Prediction("validation accuracy", "y", "Click the last validation accuracy of {target}",
+                            you="you predicted {target} ends at {p}", happened="it ended at {o}",
+                            missing="{target} was not trained", decimals=2, axis=(0.0, 1.0))
 
     def build(self) -> None:
         self.labels = ST.lab_labels()
@@ -144,6 +149,28 @@ class BatchSizeSection(StrategyRun):
         if column == HEADERS["batch"] and ST.BATCH_SIZES[row] is None:
             return f"all {N} training samples in one batch"
         return None
+
+    # ------------------------------------------------------------ predict, then reveal (gui/predict.py)
+    def _predicted(self) -> dict:
+        """target -> run label: the smallest batch and the full batch."""
+        return {f"B = {self.labels[0]}": self.labels[0], f"the {self.labels[-1].replace('full', 'full batch')}":
+                self.labels[-1]}
+
+    def prediction_targets(self) -> list:
+        return list(zip(self._predicted(), (BATCH_COLOURS[0], BATCH_COLOURS[-1])))
+
+    def prediction_outcome(self, target: str):
+        epochs = self.run_events.results(self._predicted()[target])
+        return epochs[-1].val_acc if self.result is not None and epochs else None
+
+    def prediction_span(self, _target: str):
+        epochs = self.values()["epochs"]
+        return (0.8 * epochs, epochs)        # the last epochs: "where it ends"
+
+    def prediction_hide(self) -> None:
+        """The curves and the table go (the gradient noise stays: what the class reasons from)."""
+        self.predictor.fade((self.loss_plot, self.acc_plot))
+        self.predictor.hide_widget(self.table)
 
     # ------------------------------------------------------------ the run
     def job(self, lr, epochs, hidden, draws, seed, speed):

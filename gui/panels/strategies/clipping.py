@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSizePolicy, QWidg
 from engine import strategies as ST
 from gui.panels.strategies.common import CLIP_COLOURS, STOP_RED, RunEvents, StrategyRun, decade_ticks, set_range
 from gui.plots import StyledPlot, finite_or_nan
+from gui.predict import Prediction
 from gui.theme import BLACK, BLUE, GREY, theme
 from gui.widgets import BOX, DASHED, SOLID, fmt, group, plain_axes, rich_label, with_legend
 
@@ -33,6 +34,10 @@ class ClippingSection(StrategyRun):
     live_params = ("speed", "demo_max_norm")     # the example is computed directly: no restart
 
     demo_drawn = Signal()     # the example shows the current vectors and max_norm
+    # the clipped run's last validation accuracy, clicked over the last epochs of the accuracy plot
+    prediction = Prediction("validation accuracy", "y", "Click the last validation accuracy of {target}",
+                            you="you predicted {target} ends at {p}", happened="it ended at {o}",
+                            missing="the clipped run diverged before its end", decimals=2, axis=(0.0, 1.0))
 
     def build(self) -> None:
         self.run_events = RunEvents()
@@ -125,6 +130,23 @@ class ClippingSection(StrategyRun):
             [("no clipping", s.plain_diverged, s.plain_val_acc, None, None),
              (f"clipping to {s.max_norm:g}", s.clipped_diverged, s.clipped_val_acc, s.clipped_batches, s.batches)],
             columns=["run", "diverged", "final validation accuracy", "clipped batches", "batches"])}
+
+    # ------------------------------------------------------------ predict, then reveal (gui/predict.py)
+    def prediction_targets(self) -> list:
+        return [("the clipped run", CLIP_COLOURS["clipping"])]
+
+    def prediction_outcome(self, _target: str):
+        epochs = self.run_events.results("clipping")
+        return epochs[-1].val_acc if self.result is not None and epochs else None
+
+    def prediction_span(self, _target: str):
+        epochs = self.values()["epochs"]
+        return (0.8 * epochs, epochs)        # the last epochs: "where it ends"
+
+    def prediction_hide(self) -> None:
+        """The runs' plots go (the tutorial's example stays: it is not the answer)."""
+        self.predictor.fade((self.norm_plot, self.acc_plot, self.count_plot))
+        self.predictor.hide_widget(self.note)
 
     # ------------------------------------------------------------ the example (instant)
     @Slot(str)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from engine import strategies as ST
 from gui.panels.strategies.common import TEST_COLOUR, TRAIN_COLOUR, StrategyRun, cell, with_pending
 from gui.plots import StyledPlot
+from gui.predict import Prediction
 from gui.tables import FrameTable
 from gui.theme import BLACK, theme
 from gui.widgets import SOLID, group, legend_html, plain_axes, set_text, with_legend
@@ -51,6 +52,10 @@ class IterationsSection(StrategyRun):
     key, title, lesson = "iterations", "3 · Iterations ≠ batch size", LESSON
     params = (ST.ITER_SET, ST.TOL)
     key_params = ("values", "tol")
+    PREDICTED = 200          # the tutorial's last max_iter: its test accuracy is clicked on the plot
+    prediction = Prediction("accuracy against max_iter", "y", "Click the test accuracy at {target}",
+                            you="you predicted {target} scores {p}", happened="it scored {o}",
+                            missing="{target} was not fitted", decimals=2, axis=(0.0, 1.0))
 
     def build(self) -> None:
         self.rows: list = []
@@ -95,6 +100,22 @@ class IterationsSection(StrategyRun):
         if column != HEADERS["warning"] or row >= len(self.rows):
             return None
         return self.rows[row].warning or "scikit-learn raised no warning for this fit"
+
+    # ------------------------------------------------------------ predict, then reveal (gui/predict.py)
+    def prediction_targets(self) -> list:
+        shown = ST.iteration_choices(**self.values())[0]
+        return [(f"max_iter {self.PREDICTED}", TEST_COLOUR)] if self.PREDICTED in shown else []
+
+    def prediction_outcome(self, _target: str):
+        return next((r.test_acc for r in self.rows if r.max_iter == self.PREDICTED), None)
+
+    def prediction_span(self, _target: str):
+        x = math.log10(self.PREDICTED)      # (the axis is log10 of max_iter)
+        return (x - 0.08, x + 0.08)
+
+    def prediction_hide(self) -> None:
+        super().prediction_hide()
+        self.predictor.hide_widget(self.table)
 
     # ------------------------------------------------------------ the fits
     def job(self, values, tol):

@@ -54,10 +54,11 @@ class SchedulesSection(StrategyRun):
     FIGURE = set(ST.LAB_SCHEDULES) | {"initial_lr", "total_epochs"} | set(ST.ALL_LAB_SETTINGS.names())
 
     figure_drawn = Signal()     # the schedule figure shows the current sliders
-    # each ticked schedule's final validation loss, clicked as a y value on the validation-loss plot
+    # each ticked schedule's final validation loss, clicked as a y value on the validation-loss plot (0-1.5
+    # while predicting: the zoom on the hidden curves would tell)
     prediction = Prediction("validation loss", "y", "Click the validation loss {target} ends at",
                             you="you predicted {target} ends at {p}", happened="it ended at {o}",
-                            missing="{target} was not trained", decimals=3)
+                            missing="{target} was not trained", decimals=3, axis=(0.0, 1.5))
 
     def build(self) -> None:
         self.names: tuple[str, ...] = ()       # the schedules of the last run
@@ -263,12 +264,14 @@ class SchedulesSection(StrategyRun):
 
     @Slot(bool)
     def _zoom_toggled(self, _on: bool) -> None:
-        self.draw()
+        if not self.predictor.hiding:     # (the zoom on the hidden curves would tell)
+            self.draw()
 
     def restyle(self) -> None:
         super().restyle()
         self.plateau.restyle()
-        self.draw()
+        if not self.predictor.hiding:
+            self.draw()
 
     def points(self, name: str) -> int:
         """How many points the run's validation-loss curve shows (the start, then each epoch)."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QComboBox, QProgressBar, QSplitter, QTabWidget
 
 from engine import transfer as T
 from gui.lab import Section
+from gui.predict import Prediction
 from gui.runs import Run
 from gui.theme import theme
 from gui.widgets import compact, fit_column, group, lesson_label, rich_label, set_text
@@ -31,10 +32,11 @@ from gui.panels.transfer.curves_plot import LearningCurvesPlot
 from gui.panels.transfer.jobs import SWEEP_SETTINGS, big_sweep_job, curves_job, sweep_job
 from gui.panels.transfer.relatedness_plot import RelatednessPlot
 from gui.panels.transfer.size_plot import SizeSweepPlot
-from gui.panels.transfer.style import METHODS, RELATEDNESS_GRID, SHORT, SIZES
+from gui.panels.transfer.style import COLOURS, METHODS, RELATEDNESS_GRID, SHORT, SIZES, Y_RANGE
 from gui.panels.transfer.texts import LESSON, METHODS_TEXT, RELATEDNESS_TEXT, TUTORIAL_TEXT
 
 CURVE_SETTINGS = ("curve_size", "curve_seed", "speed")
+PREDICTED = {"scratch": "training from scratch", "freeze": "frozen features", "fine-tune": "fine-tuning"}   # in the verdict
 
 
 class CurvesRun(Run):
@@ -50,6 +52,10 @@ class CurvesRun(Run):
 
     @Slot()
     def start(self) -> None:
+        predictor = self.section.predictor
+        if predictor is not None and predictor.holds(self):
+            self.restart_timer.stop()
+            return                  # (nor wait: waiting clears the curves the class may bring back)
         if self.ready():
             self.waiting = False
             super().start()
@@ -79,6 +85,10 @@ class TransferSection(Section):
     params = (T.RELATEDNESS, T.N_SOURCE, T.TASK_SEED, T.SEEDS, T.STEPS, T.LR, T.CURVE_SIZE, T.CURVE_SEED, T.SPEED)
     key_params = ("relatedness", "seeds", "curve_size")
     column_widths = {False: (360, 470), True: (360, 470)}
+    # each method's last test accuracy on the learning curves; a round plays the sweep and the curves
+    prediction = Prediction("learning curves", "y", "Click the last test accuracy of {target}",
+                            you="you predicted {p} for {target}", happened="it ended at {o}",
+                            missing="{target} did not finish", decimals=2, run="sweep", axis=(Y_RANGE[0], 1.01))
 
     def build(self) -> None:
         self.baseline: T.Baseline | None = None
@@ -190,6 +200,8 @@ class TransferSection(Section):
                 **{k: values[k] for k in SWEEP_SETTINGS if k != "seeds"}}
 
     def on_change(self, name: str, value) -> None:
+        if name in ("steps", "curve_size") and self.predictor.hiding:
+            self._predicted_epochs()
         if name == "relatedness":
             self.big_view.r_line.setValue(value)
             self.sweep.schedule_restart()           # the curves restart with the sweep
@@ -355,6 +367,36 @@ class TransferSection(Section):
     @Slot(int)
     def _gain_choice_changed(self, _index: int) -> None:
         self.draw_big()
+
+    # ============================================================== predict, then reveal (gui/predict.py)
+    def prediction_targets(self) -> list:
+        return [(PREDICTED[m], COLOURS[m]) for m in METHODS]
+
+    def prediction_outcome(self, target: str):
+        method = next(m for m, name in PREDICTED.items() if name == target)
+        history = self.history[method]
+        return history[-1].test_acc if self.curves.result is not None and history else None
+
+    def prediction_runs(self) -> list:
+        return [self.sweep, self.curves]     # the round ends when both have finished
+
+    def prediction_reveal(self) -> None:
+        self.run()
+
+    def prediction_span(self, _target: str):
+        epochs = T.epochs_for(self.values()["curve_size"], self.values()["steps"])
+        return (0.8 * epochs, epochs)        # the last epochs: "where it ends"
+
+    def prediction_hide(self) -> None:
+        """Every plot, the table and the notes with accuracies go (the size sweep has the same runs)."""
+        super().prediction_hide()
+        for widget in (self.table_box, self.big_note):
+            self.predictor.hide_widget(widget)
+        self._predicted_epochs()
+
+    def _predicted_epochs(self) -> None:
+        """The learning curves' axis as long as the run the class predicts (its settings may change)."""
+        self.curves_view.plot.setXRange(0, max(self.prediction_span("")[1], 1), padding=0.06)
 
     # ============================================================== section API
     def plots(self) -> dict:

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QPushButton
 
 from tests.gui.helpers import curve_y
 from tests.gui.regularization import track_closing
@@ -77,3 +78,41 @@ def test_the_heat_maps_have_a_colour_scale(panel):
     assert f"{top:+.2f}" in s.scale_key.text() and f"{-top:+.2f}" in s.scale_key.text()
     assert s.heatmaps["after"]["image"].levels[1] == pytest.approx(top)
     panel.cancel()
+
+
+def test_predict_the_last_validation_loss_without_and_with_dropout(qtbot, panel):
+    from gui.predict import IDLE
+    from tests.gui.predicting import check_verdicts, click_plot, inside_view, reveal, start_round
+    s = panel.section("dropout")
+    s.set_values({"epochs": 30, "speed": 1000, "hidden": 32})
+    with qtbot.waitSignal(s.done, timeout=30000):
+        panel.tabs.setCurrentIndex(DROPOUT)
+    p = start_round(qtbot, s)
+    # the curves and their key go; the axis is neutral, not the finished run's
+    assert s.curves["dropout"]["val_loss"].opacity() == 0 and s.curves_note.isHidden() and s.note.isHidden()
+    assert s.loss_plot.getPlotItem().vb.viewRange()[1] == pytest.approx([0, 1.5])
+    assert [t for t, _ in p.targets] == ["no dropout", "dropout p=0.5"]
+    assert "last validation loss of no dropout" in p.label.text()
+    # Pin waits for the reveal (it would copy hidden curves)
+    pin = next(b for b in s.run_row.findChildren(QPushButton) if b.text() == "Pin")
+    assert not pin.isEnabled() and s.pins.pin() is None and not s.pins.pins
+    click_plot(qtbot, s.loss_plot, 28, 0.9)
+    click_plot(qtbot, s.loss_plot, 28, 0.3)
+    assert p.points == {"no dropout": pytest.approx(0.9, abs=0.01), "dropout p=0.5": pytest.approx(0.3, abs=0.01)}
+    p = reveal(qtbot, s)
+    last = dict(zip(("no dropout", "dropout p=0.5"), (h.val_loss for h in s.result.last_epochs())))
+    check_verdicts(p, last, decimals=2)
+    assert "validation loss of" in p.label.text() and inside_view(p)
+    assert not s.curves_note.isHidden() and pin.isEnabled() and s.curves["dropout"]["val_loss"].opacity() == 1
+    # the markers sit over the last epochs only (two lines across the plot were busy)
+    segments = [m for m in p.items if hasattr(m, "xData") and m.opts["fillLevel"] is None]
+    assert segments and all(min(m.xData) == 24 and max(m.xData) == 30 for m in segments)
+    # the handout keeps the round's verdict, also once a new run has replaced the round
+    from gui.report import section_html
+    sentence = p.judgements["no dropout"].sentence
+    assert "Predicted, then revealed:" in section_html(s) and sentence in section_html(s)
+    with qtbot.waitSignal(s.done, timeout=30000):
+        s.set_values({"rate": 0.3})
+    assert p.state == IDLE and not p.items
+    assert "Predicted, then revealed (the round's settings: rate 0.5):" in p.handout()
+    assert sentence in section_html(s)

@@ -43,3 +43,23 @@ def test_the_noise_key_names_what_the_axis_shows(panel):
     key = s.noise_plot.parentWidget().legend_label.text()
     assert "√(σ²/B)" in key and "(N−B)/(N−1)" in key
     assert "σ²/B</span>" not in key and "&nbsp;σ²/B" not in key   # the old key: σ² on an RMS axis
+
+
+def test_predict_the_smallest_and_the_full_batchs_last_accuracy(qtbot, panel):
+    from tests.gui.predicting import check_verdicts, click_plot, inside_view, reveal, start_round
+    s = panel.section("batch_size")
+    with qtbot.waitSignal(s.done, timeout=30000):
+        panel.tabs.setCurrentIndex(BATCH)
+    p = start_round(qtbot, s)
+    assert s.acc_curves["8"].opacity() == 0 and s.loss_curves["8"].opacity() == 0 and s.table.isHidden()
+    assert s.noise_dots.opacity() == 1                        # the measured noise stays
+    assert s.acc_plot.getPlotItem().vb.viewRange()[1] == pytest.approx([0, 1])
+    assert [t for t, _ in p.targets] == ["B = 8", "the full batch (4000)"]
+    click_plot(qtbot, s.acc_plot, 2.9, 0.9)
+    click_plot(qtbot, s.acc_plot, 2.9, 0.4)
+    p = reveal(qtbot, s)
+    last = {"B = 8": s.run_events.results("8")[-1].val_acc,
+            "the full batch (4000)": s.run_events.results("full (4000)")[-1].val_acc}
+    check_verdicts(p, last, decimals=2)
+    assert "You predicted B = 8 ends at 0.90; it ended at" in plain(p.label)
+    assert inside_view(p) and not s.table.isHidden()

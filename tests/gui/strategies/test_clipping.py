@@ -44,3 +44,20 @@ def test_clipping_demo_and_a_run_that_explodes_without_clipping(qtbot, panel):
         type_into(qtbot, s.param_widget("max_norm").editor, "2")
     assert s.result.settings["max_norm"] == 2.0
     assert s.max_norm_line.value() == pytest.approx(np.log10(2))
+
+
+def test_predict_the_clipped_runs_last_accuracy(qtbot, panel):
+    from tests.gui.predicting import check_verdicts, click_plot, inside_view, reveal, start_round
+    s = panel.section("clipping")
+    s.set_values({"epochs": 8})
+    with qtbot.waitSignal(s.done, timeout=30000):
+        panel.tabs.setCurrentIndex(CLIPPING)
+    p = start_round(qtbot, s)
+    assert s.acc_curves["clipping"].opacity() == 0 and s.norm_curves["clipping"].opacity() == 0
+    assert s.demo_after.opacity() == 1 and s.note.isHidden()      # the example is not the answer: it stays
+    click_plot(qtbot, s.acc_plot, 7.5, 0.5)
+    p = reveal(qtbot, s)
+    last = s.run_events.results("clipping")[-1].val_acc
+    check_verdicts(p, {"the clipped run": last}, decimals=2)
+    assert f"You predicted the clipped run ends at 0.50; it ended at {last:.2f}" in plain(p.label)
+    assert inside_view(p) and not s.note.isHidden()

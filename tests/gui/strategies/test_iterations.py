@@ -29,3 +29,22 @@ def test_the_tutorials_max_iter_table_is_reproduced(qtbot, panel):
     with qtbot.waitSignal(s.done, timeout=30000):
         s.param_widget("values").set_value(ITER_CHOICES[1])
     assert len(s.table.texts()) == 10
+
+
+def test_predict_the_test_accuracy_at_max_iter_200(qtbot, panel):
+    import math
+
+    import pytest
+    from tests.gui.predicting import check_verdicts, click_plot, inside_view, reveal, start_round
+    s = panel.section("iterations")
+    with qtbot.waitSignal(s.done, timeout=30000):
+        panel.tabs.setCurrentIndex(ITERATIONS)
+    p = start_round(qtbot, s)
+    # the points, the tutorial's crosses and the table go; the axis is 0-1, not the fitted accuracies'
+    assert s.test_curve.opacity() == 0 and s.tutorial_marks.opacity() == 0 and s.table.isHidden()
+    assert s.plot.getPlotItem().vb.viewRange()[1] == pytest.approx([0, 1])
+    click_plot(qtbot, s.plot, math.log10(200), 0.8)
+    p = reveal(qtbot, s)
+    check_verdicts(p, {"max_iter 200": 0.858}, decimals=2)
+    assert "You predicted max_iter 200 scores 0.80; it scored 0.86: 0.06 higher. Close." in plain(p.label)
+    assert inside_view(p) and not s.table.isHidden() and s.test_curve.opacity() == 1

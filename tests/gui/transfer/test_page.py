@@ -230,3 +230,44 @@ def test_every_target_size_has_its_own_marker_and_a_distinct_colour(qtbot):
     # the 20- and 50-sample colours were dark purple and dark blue (about 70 apart in RGB)
     gaps = [np.linalg.norm(a - b) for a, b in zip(rgb, rgb[1:])]
     assert gaps[0] > 100 and min(gaps) > 60
+
+
+def test_predict_each_methods_last_test_accuracy(qtbot, page):
+    """A round plays the size sweep and the learning curves: it ends when both have finished."""
+    from gui.predict import REVEALED
+    from tests.gui.predicting import check_verdicts, click_plot, inside_view, start_round
+    page.run_form.set_values({"seeds": 1, "steps": 40})
+    page.curve_form.set_values({"speed": 1000})
+    page.run()
+    qtbot.waitUntil(page.is_idle, timeout=60000)
+    p = start_round(qtbot, page)
+    plot = page.curves_view.plot
+    assert page.curves_view.items["fine-tune"]["test"].opacity() == 0
+    assert page.size_view.items["fine-tune"]["curve"].opacity() == 0 and page.table_box.isHidden()
+    assert [t for t, _ in p.targets] == ["training from scratch", "fine-tuning", "frozen features"]
+    # a parameter changed while the class predicts: neither run restarts
+    page.run_form.set_values({"steps": 60})
+    qtbot.waitUntil(lambda: not page.sweep.restart_timer.isActive(), timeout=5000)
+    assert page.is_idle() and not page.curves.busy and page.curves_view.items["scratch"]["test"].opacity() == 0
+    epochs = T.epochs_for(20, 60)
+    for y in (0.6, 0.9, 0.75):
+        click_plot(qtbot, plot, epochs - 1, y)
+    # P reveals (a click on Reveal would scroll the column to the button); the column at its top
+    page.controls_scroll.verticalScrollBar().setValue(0)
+    qtbot.keyClick(page, Qt.Key_P)
+    qtbot.waitUntil(lambda: p.state == REVEALED, timeout=60000)
+    assert page.sweep.result is not None and page.curves.result is not None and page.is_idle()
+    last = {name: page.history[m][-1].test_acc for m, name in
+            (("scratch", "training from scratch"), ("fine-tune", "fine-tuning"), ("freeze", "frozen features"))}
+    assert page.history["scratch"][-1].epoch == epochs
+    check_verdicts(p, last, decimals=2)
+    assert f"You predicted 0.60 for training from scratch; it ended at {last['training from scratch']:.2f}" \
+        in p.label.text()
+    assert inside_view(p) and not page.table_box.isHidden()
+    # the verdict, under the buttons far down the column, is scrolled into view
+    label, viewport = p.label, page.controls_scroll.viewport()
+
+    def in_view():
+        top = label.mapTo(viewport, label.rect().topLeft()).y()
+        return 0 <= top and top + label.height() <= viewport.height()
+    qtbot.waitUntil(in_view, timeout=5000)
