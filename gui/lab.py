@@ -109,6 +109,13 @@ class Section(QWidget, PredictHooks):
         self.turns.append(turns)
         return turns
 
+    def show_plot(self, plot: QWidget) -> None:
+        """In the lecture hall ``plot`` may be a tab behind another: its tab to the front."""
+        for turns in self.turns:
+            page = next((w for _, w in turns.pages if w is plot or w.isAncestorOf(plot)), None)
+            if turns.tabbed and page is not None:
+                turns.show_page(page)
+
     def _setup(self) -> None:
         """What the base makes before build() (RunSection: its buttons and worker)."""
 

@@ -403,11 +403,7 @@ class Predictor(QObject, Marks, Hiding):
 
     @Slot()
     def _show_plot(self) -> None:
-        """On a projector the plot may be a tab behind another: its tab to the front."""
-        for turns in self.section.turns:
-            page = next((w for _, w in turns.pages if w is self.plot or w.isAncestorOf(self.plot)), None)
-            if turns.tabbed and page is not None:
-                turns.show_page(page)
+        self.section.show_plot(self.plot)
 
     def _set_state(self, state: str) -> None:
         self.state = state
