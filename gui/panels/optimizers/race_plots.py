@@ -92,6 +92,10 @@ class RacePlots(QSplitter):
             note.setFont(theme().font(bold=True))
             self.contour.addItem(note)
             conv = self.convergence.curve(colour, name=name)
+            # as line segments, not one antialiased polyline: a third of the frame less under xcb
+            # (benchmarks/bench_optimizers.py); the overlap at each joint does not show at these widths
+            for curve in (path, conv):
+                curve.curve.setSegmentedLineMode("on")
             self.items[name] = {"path": path, "cross": cross, "note": note, "conv": conv}
 
     # ------------------------------------------------------------ surface and start
