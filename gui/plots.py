@@ -36,14 +36,18 @@ class CheapGrid:
         for alpha in (60, 25):  # major, minor
             item = pg.PlotCurveItem(pen=pg.mkPen((0, 0, 0, alpha), width=1), connect="pairs", antialias=False)
             item.setZValue(-100)
-            # a pixmap of the lines, redrawn only when they move: an animation repaints the whole plot every frame
-            item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
             plot.addItem(item, ignoreBounds=True)
             self.levels.append(item)
         vb = plot.getPlotItem().vb
         vb.sigRangeChanged.connect(self.update)
         vb.sigResized.connect(self.update)
         self.update()
+
+    def cache(self) -> None:
+        """Keep the lines as a pixmap, redrawn only when they move: for a plot animated every frame
+        (a pixmap per line item: memory, so only there)."""
+        for item in self.levels:
+            item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
     def show(self, x: bool = True, y: bool = True) -> None:
         """Which grid lines to draw: vertical ones at x ticks, horizontal ones at y ticks."""

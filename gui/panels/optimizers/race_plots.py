@@ -45,6 +45,8 @@ class RacePlots(QSplitter):
         self.contour.scene().sigMouseMoved.connect(self._hovered)
         self.convergence = StyledPlot("Convergence", "step", "f − f*  (log scale)")
         self.convergence.setLogMode(y=True)
+        for plot in (self.contour, self.convergence):
+            plot.grid.cache()   # (animated every frame)
         self.addWidget(self.contour)
         self.addWidget(self.convergence)
         self.setSizes([560, 400])
