@@ -112,8 +112,9 @@ class BatchSizeSection(StrategyRun):
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.acc_plot)
         plots.setSizes([330, 300, 300])
-        self.legend = rich_label(legend_html([(c, f"B = {label}", SOLID) for label, c in zip(self.labels,
-                                                                                           BATCH_COLOURS)]))
+        # each entry on one line ("B" and "= full (4000)" were split across two on a projector)
+        self.legend = rich_label(legend_html([(c, f"B = {label}".replace(" ", "&nbsp;"), SOLID)
+                                              for label, c in zip(self.labels, BATCH_COLOURS)]))
         self.legend.setAlignment(Qt.AlignCenter)
         right = QWidget()
         rl = QVBoxLayout(right)
