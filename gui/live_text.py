@@ -91,6 +91,7 @@ class LiveText(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if event.type() == QEvent.FontChange:
             self._doc.setDefaultFont(self.font())
+            self._floor = 0
             self._height = -1
             self.updateGeometry()
         super().changeEvent(event)

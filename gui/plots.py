@@ -210,6 +210,10 @@ class StyledPlot(pg.PlotWidget):
         if self.legend is not None:
             QTimer.singleShot(0, self.legend, self.legend.refresh)  # after the new application font has arrived
 
+    def label(self, side: str) -> str | None:
+        """The axis title on ``side`` ("bottom" or "left")."""
+        return self._labels.get(side)
+
     def set_labels(self, x_label: str | None = None, y_label: str | None = None) -> None:
         if x_label is not None:
             self._labels["bottom"] = x_label

@@ -37,6 +37,14 @@ VERDICT_SCROLL_MS = 80
 MARK = "&#9670;"                     # a diamond, as the markers (stars are the race's minima, crosses divergence)
 
 
+LAST_EPOCHS_SHARE = 0.2   # a "where does it end" marker spans the last fifth of the epochs
+
+
+def last_epochs(epochs: float) -> tuple[float, float]:
+    """The span of a run's last epochs: where a "where does it end" prediction is drawn and clicked."""
+    return ((1 - LAST_EPOCHS_SHARE) * epochs, epochs)
+
+
 def default_targets() -> list[tuple[str, str]]:
     return [("", PREDICTION_COLOUR)]
 

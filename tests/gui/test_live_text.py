@@ -17,16 +17,22 @@ class LayoutRequests(QObject):
         return False
 
 
-def test_new_numbers_do_not_re_lay_out_but_a_new_line_does(qtbot):
+def shown_in_a_column(qtbot, text: LiveText) -> QWidget:
+    """``text`` at the top of a 300x200 column (a stretch under it), shown and laid out."""
     box = QWidget()
     lay = QVBoxLayout(box)
-    text = LiveText("<b>Step 0</b> f = 1.000")
     lay.addWidget(text)
     lay.addStretch(1)
     qtbot.addWidget(box)
     box.resize(300, 200)
     box.show()
     qtbot.waitExposed(box)
+    return box
+
+
+def test_new_numbers_do_not_re_lay_out_but_a_new_line_does(qtbot):
+    text = LiveText("<b>Step 0</b> f = 1.000")
+    box = shown_in_a_column(qtbot, text)
     qtbot.wait(20)          # the layout requests of showing the window are done
     one_line = text.height()
     requests = LayoutRequests()
@@ -54,15 +60,8 @@ def test_the_height_follows_the_width_and_the_font(qtbot):
 def test_a_steady_text_keeps_its_tallest_height_until_reset(qtbot):
     # the race's legend: numbers of changing widths wrapped it onto one line more, then one less,
     # and each change re-laid out the window (those frames were the race's slowest under xcb)
-    box = QWidget()
-    lay = QVBoxLayout(box)
     text = LiveText("short", steady=True)
-    lay.addWidget(text)
-    lay.addStretch(1)
-    qtbot.addWidget(box)
-    box.resize(300, 200)
-    box.show()
-    qtbot.waitExposed(box)
+    box = shown_in_a_column(qtbot, text)
     one_line = text.height()
     text.setText("a rather long legend entry " * 6)
     qtbot.waitUntil(lambda: text.height() > 2 * one_line, timeout=2000)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QPushButton, QSplitter, QVBoxLayout, QWidget
 from engine import overfitting as OF
 from gui.lab import RunSection
 from gui.plots import StyledPlot, finite_or_nan
-from gui.predict import Prediction
+from gui.predict import Prediction, last_epochs
 from gui.theme import BLACK, BLUE, BLUISH_GREEN, GREY, VERMILLION, theme
 from gui.widgets import fmt, group, over_note, plain_axes, rich_label, swatch
 
@@ -184,8 +184,7 @@ class DropoutSection(RunSection):
                     None)
 
     def prediction_span(self, _target: str):
-        epochs = self.values()["epochs"]
-        return (0.8 * epochs, epochs)        # the last epochs: "where it ends"
+        return last_epochs(self.values()["epochs"])
 
     def prediction_hide(self) -> None:
         """The training curves and their key go (the mask above is not the answer: it stays)."""

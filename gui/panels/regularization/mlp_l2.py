@@ -93,7 +93,7 @@ class MlpL2Section(RunSection):
         super().prediction_hide()
         self.predictor.hide_widget(self.table)
         self.predictor.hide_widget(self.lesson_box)    # it gives the tutorial's 0.87 of both networks
-        y_label = self.plot._labels.get("left")       # "accuracy (axis from 0.85)" would tell
+        y_label = self.plot.label("left")       # "accuracy (axis from 0.85)" would tell
         self.plot.set_labels(y_label="accuracy")
         self.predictor.on_restore(lambda: self.plot.set_labels(y_label=y_label))
         # the bars' places (the axis shows them while hidden): one network per alpha
@@ -144,7 +144,7 @@ class MlpL2Section(RunSection):
         low = max(0.0, np.floor((min(values) - 0.04) * 20) / 20) if values else 0.0
         self.plot.setYRange(low, 1.04 if values else 1.08, padding=0)
         y_label = f"accuracy (axis from {low:g})" if low > 0 else "accuracy"
-        if self.plot._labels.get("left") != y_label:
+        if self.plot.label("left") != y_label:
             self.plot.set_labels(y_label=y_label)
         self.plot.getAxis("bottom").setTicks([[(i, f"{a:g}") for i, a in enumerate(self.alphas)]])
         self.plot.setXRange(-0.6, max(len(self.alphas), 1) - 0.4, padding=0)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from engine import strategies as ST
 from gui.panels.strategies.common import BATCH_COLOURS, RunEvents, StrategyRun, cell, set_range, with_pending
 from gui.plots import StyledPlot
-from gui.predict import Prediction
+from gui.predict import Prediction, last_epochs
 from gui.tables import FrameTable
 from gui.theme import BLACK, GREY, theme
 from gui.widgets import DASHED, DOT, SOLID, fmt, group, legend_html, plain_axes, plain_log_ticks, rich_label, \
@@ -161,12 +161,11 @@ class BatchSizeSection(StrategyRun):
         return list(zip(self._predicted(), (BATCH_COLOURS[0], BATCH_COLOURS[-1])))
 
     def prediction_outcome(self, target: str):
-        epochs = self.run_events.results(self._predicted()[target])
-        return epochs[-1].val_acc if self.result is not None and epochs else None
+        last = self.run_events.last(self._predicted()[target])
+        return last.val_acc if self.result is not None and last is not None else None
 
     def prediction_span(self, _target: str):
-        epochs = self.values()["epochs"]
-        return (0.8 * epochs, epochs)        # the last epochs: "where it ends"
+        return last_epochs(self.values()["epochs"])
 
     def prediction_hide(self) -> None:
         """The curves and the table go (the gradient noise stays: what the class reasons from)."""

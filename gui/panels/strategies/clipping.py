@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QSizePolicy, QWidg
 from engine import strategies as ST
 from gui.panels.strategies.common import CLIP_COLOURS, STOP_RED, RunEvents, StrategyRun, decade_ticks, set_range
 from gui.plots import StyledPlot, finite_or_nan
-from gui.predict import Prediction
+from gui.predict import Prediction, last_epochs
 from gui.theme import BLACK, BLUE, GREY, theme
 from gui.widgets import BOX, DASHED, SOLID, fmt, group, plain_axes, rich_label, with_legend
 
@@ -136,12 +136,11 @@ class ClippingSection(StrategyRun):
         return [("the clipped run", CLIP_COLOURS["clipping"])]
 
     def prediction_outcome(self, _target: str):
-        epochs = self.run_events.results("clipping")
-        return epochs[-1].val_acc if self.result is not None and epochs else None
+        last = self.run_events.last("clipping")
+        return last.val_acc if self.result is not None and last is not None else None
 
     def prediction_span(self, _target: str):
-        epochs = self.values()["epochs"]
-        return (0.8 * epochs, epochs)        # the last epochs: "where it ends"
+        return last_epochs(self.values()["epochs"])
 
     def prediction_hide(self) -> None:
         """The runs' plots go (the tutorial's example stays: it is not the answer)."""

@@ -61,6 +61,11 @@ class RunEvents:
         """The run's engine.nn.EpochResults so far."""
         return [e.result for e in self.hist.get(run, [])]
 
+    def last(self, run: str):
+        """The run's last engine.nn.EpochResult, or None before its first epoch."""
+        hist = self.hist.get(run)
+        return hist[-1].result if hist else None
+
     def curve(self, run: str, of_start, of_epoch) -> tuple[np.ndarray, np.ndarray]:
         """(epochs trained, values): the start's value (``of_start(RunStart)``), then each epoch's
         (``of_epoch(RunEpoch)``); non-finite values are NaN."""

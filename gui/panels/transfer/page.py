@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QComboBox, QProgressBar, QSplitter, QTabWidget
 
 from engine import transfer as T
 from gui.lab import Section
-from gui.predict import Prediction
+from gui.predict import Prediction, last_epochs
 from gui.runs import Run
 from gui.theme import theme
 from gui.widgets import compact, fit_column, group, lesson_label, rich_label, set_text
@@ -384,8 +384,7 @@ class TransferSection(Section):
         self.run()
 
     def prediction_span(self, _target: str):
-        epochs = T.epochs_for(self.values()["curve_size"], self.values()["steps"])
-        return (0.8 * epochs, epochs)        # the last epochs: "where it ends"
+        return last_epochs(T.epochs_for(self.values()["curve_size"], self.values()["steps"]))
 
     def prediction_hide(self) -> None:
         """Every plot, the table and the notes with accuracies go (the size sweep has the same runs)."""
