@@ -10,15 +10,19 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# compiled ahead, as pip compiles what it installs: the first start does not compile every module
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q main.py engine gui
 	touch $@
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q main.py engine gui
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
+	@$(BIN)/python -m compileall -q main.py engine gui   # after a pull: only what changed
 	$(BIN)/python main.py $(ARGS)
 
 test: $(STAMP_TEST)
