@@ -68,6 +68,44 @@ class CheapGrid:
             item.setData(px, py)
 
 
+class GrowingCurve(pg.PlotDataItem):
+    """A curve an animation extends every frame. :meth:`show_prefix` hands the points straight to the
+    line: ``PlotDataItem.setData`` re-derives the display data, log mapping and bounds on every call,
+    which was a fifth of the optimizer race's frame. ``xData``, ``yData`` and the data bounds stay
+    those of what is shown (pins, exports and auto-range read them), and ``getData`` what is drawn;
+    ``setData`` works as before."""
+    _prefix = None   # (x, y) shown by show_prefix, until the next setData
+
+    def show_prefix(self, x: np.ndarray, y: np.ndarray, shown_y: np.ndarray | None = None) -> None:
+        """Show (x, y); ``shown_y`` is y as the axis maps it (log10 of y on a log axis), when the caller
+        has it ready. Symbols are not drawn this way: use setData for a curve with symbols."""
+        self._prefix = (x, y)
+        self.curve.setData(x, y if shown_y is None else shown_y)
+        self.curve.setVisible(True)
+
+    def setData(self, *args, **kwargs) -> None:
+        if self._prefix is not None:
+            self._prefix = None
+        super().setData(*args, **kwargs)
+
+    @property
+    def xData(self):
+        return super().xData if self._prefix is None else self._prefix[0]
+
+    @property
+    def yData(self):
+        return super().yData if self._prefix is None else self._prefix[1]
+
+    def getData(self):
+        """What is drawn (mapped to the axes, as pyqtgraph's)."""
+        return super().getData() if self._prefix is None else self.curve.getData()
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):
+        if self._prefix is None:
+            return super().dataBounds(ax, frac, orthoRange)
+        return self.curve.dataBounds(ax, frac, orthoRange)   # in the axis's (mapped) coordinates, as pyqtgraph's
+
+
 class StyledPlot(pg.PlotWidget):
     """A PlotWidget whose fonts and pens follow the theme (normal or presentation)."""
 
@@ -168,10 +206,16 @@ class StyledPlot(pg.PlotWidget):
         return pg.mkPen(colour, width=theme().pen_width * width, style=style)
 
     def curve(self, colour_index_or_name, name: str | None = None, width: float = 1.0,
-              style=Qt.SolidLine, **kwargs) -> pg.PlotDataItem:
-        """A line made once and updated with setData; its pen follows the theme."""
+              style=Qt.SolidLine, growing: bool = False, **kwargs) -> pg.PlotDataItem:
+        """A line made once and updated with setData; its pen follows the theme. ``growing``: a
+        :class:`GrowingCurve`, for a curve an animation extends every frame."""
         c = color(colour_index_or_name) if isinstance(colour_index_or_name, int) else colour_index_or_name
-        item = self.plot([], [], pen=self.pen(c, width, style), name=name, connect="finite", **kwargs)
+        kwargs.update(pen=self.pen(c, width, style), name=name, connect="finite")
+        if growing:
+            item = GrowingCurve([], [], **kwargs)
+            self.addItem(item)
+        else:
+            item = self.plot([], [], **kwargs)
         self._styled.append((item, c, width, style))
         if name:
             self._named.append((item, name))

@@ -51,6 +51,8 @@ class RacePlots(QSplitter):
         self.addWidget(self.convergence)
         self.setSizes([560, 400])
         self.gaps: dict[str, np.ndarray] = {}
+        self.log_gaps: dict[str, np.ndarray] = {}   # log10 of gaps: what the log axis shows, computed once a race
+        self.step_numbers = np.zeros(0)
         self._make_items()
 
     def _make_items(self) -> None:
@@ -84,7 +86,8 @@ class RacePlots(QSplitter):
         self.items: dict[str, dict] = {}
         for name in O.ALL:
             colour = COLOURS[name]
-            path = self.contour.curve(colour, width=0.75)
+            # both grow every animation frame (gui.plots.GrowingCurve)
+            path = self.contour.curve(colour, width=0.75, growing=True)
             path.setZValue(10)
             cross = pg.ScatterPlotItem(symbol="x", size=26, brush=pg.mkBrush(colour), pen=pg.mkPen(colour, width=2))
             cross.setZValue(21)
@@ -93,7 +96,7 @@ class RacePlots(QSplitter):
             note.setZValue(30)
             note.setFont(theme().font(bold=True))
             self.contour.addItem(note)
-            conv = self.convergence.curve(colour, name=name)
+            conv = self.convergence.curve(colour, name=name, growing=True)
             # as line segments, not one antialiased polyline: a third of the frame less under xcb
             # (benchmarks/bench_optimizers.py); the overlap at each joint does not show at these widths
             for curve in (path, conv):
@@ -124,7 +127,7 @@ class RacePlots(QSplitter):
     # ------------------------------------------------------------ a race
     def show_race(self, paths: dict, steps: int, min_value: float) -> None:
         """Show the optimizers of ``paths`` (hide the others) and fix the axes for the whole race."""
-        self.gaps = {}
+        self.gaps, self.log_gaps = {}, {}
         self._drawn = {}
         self.compact = False   # short legend entries (presentation, four paths or more)
         for name, items in self.items.items():
@@ -137,6 +140,8 @@ class RacePlots(QSplitter):
                 items["path"].setSymbolBrush(COLOURS[name])
                 items["path"].setSymbolPen(None)
                 self.gaps[name] = gaps(paths[name].losses, min_value)
+                self.log_gaps[name] = np.log10(self.gaps[name])
+        self.step_numbers = np.arange(max((len(p.losses) for p in paths.values()), default=0), dtype=float)
         self.convergence.setXRange(0, steps, padding=0.02)
         # the whole race's range from the start: the axis stays put while the curves grow
         # (and no auto-range pass per animation frame)
@@ -172,8 +177,11 @@ class RacePlots(QSplitter):
                 continue
             self._drawn[name] = (k, gone)
             changed = True
-            items["path"].setData(pts[:, 0], pts[:, 1])
-            items["conv"].setData(np.arange(k + 1), self.gaps[name][:k + 1])
+            if items["path"].opts["symbol"] is None:
+                items["path"].show_prefix(pts[:, 0], pts[:, 1])
+            else:   # a dot at every step: the scatter needs the whole setData
+                items["path"].setData(pts[:, 0], pts[:, 1])
+            items["conv"].show_prefix(self.step_numbers[:k + 1], self.gaps[name][:k + 1], self.log_gaps[name][:k + 1])
             if gone:
                 # the last sensible point, pulled just inside the view so the mark is always visible
                 px_w, px_h = vb.viewPixelSize()

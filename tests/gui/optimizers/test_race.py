@@ -265,3 +265,29 @@ def test_labels_of_paths_diverging_together_do_not_cover_each_other(qtbot, race)
     assert not first.intersects(second)
     vb = race.race_plots.contour.getPlotItem().vb
     assert all(vb.sceneBoundingRect().intersects(note.sceneBoundingRect()) for note in notes)
+
+
+def test_a_paused_race_exports_and_pins_what_it_shows(qtbot, race):
+    """Animation frames hand the points straight to the lines (gui.plots.GrowingCurve): what the
+    plots show mid-race is still what an export writes, a pin copies and auto-range fits."""
+    from gui.export import curves_frame
+    with qtbot.waitSignal(race.done, timeout=5000):
+        race.set_values({"steps": 200})   # no dot per step: the fast path
+    race.transport.set_frame(120)
+    conv = race.race_plots.items["Adam"]["conv"]
+    gap = race.race_plots.gaps["Adam"][:121]
+    x, y = conv.xData, conv.yData
+    assert len(x) == 121 and x[-1] == 120
+    np.testing.assert_allclose(y, gap)                               # f − f*, as an export writes it
+    np.testing.assert_allclose(conv.getData()[1], np.log10(gap))     # what the log axis draws
+    frame = curves_frame(race.race_plots.convergence)
+    assert (frame["curve"] == "Adam").sum() == 121
+    path_x, path_y = race.race_plots.items["Adam"]["path"].getData()
+    np.testing.assert_allclose(np.c_[path_x, path_y], race.paths["Adam"].points[:121])
+    # auto-range fits the drawn curve (log10 of its gaps), not a stale or empty one
+    lo, hi = conv.dataBounds(1)
+    assert lo == pytest.approx(np.log10(gap).min()) and hi == pytest.approx(np.log10(gap).max())
+    race.set_values({"steps": 200, "SGD.lr": 0.04})
+    qtbot.waitUntil(lambda: race.is_idle(), timeout=5000)
+    race.transport.set_frame(30)
+    assert len(race.race_plots.items["Adam"]["conv"].xData) == 31   # a new race starts its curves again
