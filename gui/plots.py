@@ -110,13 +110,15 @@ class StyledPlot(pg.PlotWidget):
     """A PlotWidget whose fonts and pens follow the theme (normal or presentation)."""
 
     def __init__(self, title: str = "", x_label: str = "", y_label: str = "", parent=None):
-        super().__init__(parent=parent)
+        # pyqtgraph's own menus (axes, transforms...) confuse: ours only exports. Without enableMenu
+        # the view box does not build its menu's widgets at all (the plot's options form it still builds)
+        super().__init__(parent=parent, enableMenu=False)
         self._title = title
         self._labels = {"bottom": x_label, "left": y_label}
         self._styled: list[tuple] = []  # (item, colour, width factor, Qt pen style)
         self._named: list[tuple] = []   # (item, legend text)
         self.grid = CheapGrid(self)
-        self.setMenuEnabled(False)   # pyqtgraph's own menu (axes, transforms...) confuses: ours only exports
+        self.setMenuEnabled(False)
         self.scene().sigMouseClicked.connect(self._scene_clicked)
         self.legend: OverlayLegend | None = None
         self.restyle()
