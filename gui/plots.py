@@ -74,19 +74,36 @@ class GrowingCurve(pg.PlotDataItem):
     which was a fifth of the optimizer race's frame. ``xData``, ``yData`` and the data bounds stay
     those of what is shown (pins, exports and auto-range read them), and ``getData`` what is drawn;
     ``setData`` works as before."""
-    _prefix = None   # (x, y) shown by show_prefix, until the next setData
+    _prefix = None   # (x, y, y as drawn) shown by show_prefix, until the next setData
+    _style_key = None  # the style options last handed to the line
+    STYLE = (("pen", "pen"), ("shadowPen", "shadowPen"), ("antialias", "antialias"), ("connect", "connect"),
+             ("skipFiniteCheck", "skipFiniteCheck"))   # (PlotDataItem option, PlotCurveItem argument)
 
     def show_prefix(self, x: np.ndarray, y: np.ndarray, shown_y: np.ndarray | None = None) -> None:
         """Show (x, y); ``shown_y`` is y as the axis maps it (log10 of y on a log axis), when the caller
         has it ready. Symbols are not drawn this way: use setData for a curve with symbols."""
-        self._prefix = (x, y)
-        self.curve.setData(x, y if shown_y is None else shown_y)
+        self._prefix = (x, y, shown_y)
+        # PlotDataItem hands its pen to the line only along with data: a curve made empty and
+        # restyled since has never passed it on
+        key = tuple(id(self.opts.get(option)) for option, _ in self.STYLE)
+        style = {} if key == self._style_key else {arg: self.opts[option] for option, arg in self.STYLE
+                                                    if option in self.opts}
+        self._style_key = key
+        self.curve.setData(x, y if shown_y is None else shown_y, **style)
         self.curve.setVisible(True)
 
     def setData(self, *args, **kwargs) -> None:
         if self._prefix is not None:
             self._prefix = None
         super().setData(*args, **kwargs)
+
+    def updateItems(self, styleUpdate: bool = True) -> None:
+        # PlotDataItem redraws its line from its own data on a style or view-range change: the
+        # prefix shown goes back on the line (or the line shows an older run's data, or nothing)
+        super().updateItems(styleUpdate)
+        if self._prefix is not None:
+            self._style_key = None
+            self.show_prefix(*self._prefix)
 
     @property
     def xData(self):

@@ -280,8 +280,15 @@ def test_a_paused_race_exports_and_pins_what_it_shows(qtbot, race):
     assert len(x) == 121 and x[-1] == 120
     np.testing.assert_allclose(y, gap)                               # f − f*, as an export writes it
     np.testing.assert_allclose(conv.getData()[1], np.log10(gap))     # what the log axis draws
+    # drawn in the optimizer's colour (the line only gets its pen with data)
+    assert conv.curve.opts["pen"].color().name() == race.race_plots.items["Adam"]["path"].opts["pen"].color().name()
+    assert conv.curve.opts["pen"].color().name() != "#ffffff"
     frame = curves_frame(race.race_plots.convergence)
     assert (frame["curve"] == "Adam").sum() == 121
+    # a theme change sets every pen again: pyqtgraph redraws the lines from its own (older) data
+    for plot in (race.race_plots.contour, race.race_plots.convergence):
+        plot.restyle()
+    assert len(conv.curve.getData()[0]) == len(race.race_plots.items["Adam"]["path"].curve.getData()[0]) == 121
     path_x, path_y = race.race_plots.items["Adam"]["path"].getData()
     np.testing.assert_allclose(np.c_[path_x, path_y], race.paths["Adam"].points[:121])
     # auto-range fits the drawn curve (log10 of its gaps), not a stale or empty one
