@@ -10,11 +10,9 @@ import os
 import sys
 import time
 
-from engine.allocator import bound_allocator
 from engine.blas import single_thread_environment
 
 single_thread_environment()   # before numpy loads: see engine/blas.py
-bound_allocator()             # freed arrays go back to the system: see engine/allocator.py
 _T0 = time.perf_counter()
 
 

@@ -65,7 +65,7 @@ def imports_floor_mb() -> float:
 def measure(seconds: float, growth_minutes: float = 0.0) -> dict:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import main  # noqa: F401  the app's start-up, as `make run` has it (BLAS threads, the allocator)
+    import main  # noqa: F401  the app's start-up, as `make run` has it (one BLAS thread)
     import numpy as np
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox

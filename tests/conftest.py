@@ -3,11 +3,9 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from engine.allocator import bound_allocator  # noqa: E402
 from engine.blas import single_thread_environment  # noqa: E402
 
 single_thread_environment()   # as main.py does, before numpy loads: see engine/blas.py
-bound_allocator()             # as main.py does: see engine/allocator.py
 
 import pytest  # noqa: E402
 
