@@ -61,6 +61,8 @@ class AccuracyTableBox(QScrollArea):
         self.table.set_frame(frame)
         if first:
             self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Fixed)
+            if not frame.empty:
+                self.fit()   # sized before any row came (at the first restyle): its cells were elided
         set_text(self.note, note)
 
     def fit(self) -> None:

@@ -72,6 +72,12 @@ def test_defaults_fill_the_plot_and_the_table(qtbot, page):
     assert abs(page.curves_view.items["scratch"]["test"].getData()[1][0] - 0.5) < 0.15
     # the table is the engine's frame
     assert page.tables()["accuracy"].equals(page.table_box.table.frame)
+    # every cell reads whole at the desk: "0.725 ± 0.031", not "0.725 ..." (the table was sized before its rows)
+    table = page.table_box.table
+    header = table.horizontalHeader()
+    for c in range(1, header.count()):
+        widest = max(table.fontMetrics().horizontalAdvance(t) for t in table.column_texts(table.frame.columns[c]))
+        assert header.sectionSize(c) > widest
 
 
 def test_the_sweep_plot_gains_points_while_running(qtbot, page):
