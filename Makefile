@@ -11,18 +11,21 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # compiled ahead, as pip compiles what it installs: the first start does not compile every module
+# (and after a pull `make run` compiles only what changed)
+COMPILE := $(BIN)/python -m compileall -q main.py engine gui
+
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
-	$(BIN)/python -m compileall -q main.py engine gui
+	$(COMPILE)
 	touch $@
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m compileall -q main.py engine gui
+	$(COMPILE)
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
-	@$(BIN)/python -m compileall -q main.py engine gui   # after a pull: only what changed
+	@$(COMPILE)
 	$(BIN)/python main.py $(ARGS)
 
 test: $(STAMP_TEST)
