@@ -135,7 +135,6 @@ class StyledPlot(pg.PlotWidget):
         self._styled: list[tuple] = []  # (item, colour, width factor, Qt pen style)
         self._named: list[tuple] = []   # (item, legend text)
         self.grid = CheapGrid(self)
-        self.setMenuEnabled(False)
         self.scene().sigMouseClicked.connect(self._scene_clicked)
         self.legend: OverlayLegend | None = None
         self.restyle()
