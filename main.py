@@ -137,7 +137,7 @@ def main(argv=None) -> int:
     from gui.theme import theme
     theme().apply_base()
     tab, presentation, geometry = start_options(args, setup)
-    window = MainWindow(initial_tab=tab, presentation=presentation)
+    window = MainWindow(initial_tab=tab, presentation=presentation, freeze_long_lived=True)
     problem = open_setup(window, setup)
     if problem:
         window.shutdown()      # join the threads the first tab started

@@ -78,7 +78,7 @@ def measure(seconds: float, growth_minutes: float = 0.0) -> dict:
 
     app = QApplication.instance() or QApplication([])
     theme().apply_base()
-    w = MainWindow()
+    w = MainWindow(freeze_long_lived=True)   # as main.py makes it
     w.resize(1280, 800)
     w.show()
     rng = np.random.default_rng(0)

@@ -40,8 +40,11 @@ SHORTCUTS_HTML = """
 class MainWindow(QMainWindow):
     panel_built = Signal(object)
 
-    def __init__(self, initial_tab: str | None = None, presentation: bool = False):
+    def __init__(self, initial_tab: str | None = None, presentation: bool = False, freeze_long_lived: bool = False):
+        """``freeze_long_lived``: the app's own window (main.py) hands its long-lived objects to the
+        garbage collector's permanent generation after every build (gui/memory.py)."""
         super().__init__()
+        self.freeze_long_lived = freeze_long_lived
         memory.tune()   # fewer malloc arenas before the workers start (main.py did it already; once is enough)
         self.setWindowTitle("Training Lab: how models are trained and tuned")
         self.resize(1280, 800)
@@ -105,15 +108,21 @@ class MainWindow(QMainWindow):
 
     def _make_turn(self, index: int) -> None:
         if index not in self._panels and index not in self._made:
-            self._made[index] = self._make_panel(index)
+            panel = self._make_panel(index)
+            panel.hold_first_show()   # its runs start after its first paint (_ensure_panel)
+            self._made[index] = panel
             self._next_turn(self._ensure_panel, index)
 
     @Slot(int)
     def _ensure_panel(self, index: int) -> None:
         if index < 0 or index in self._panels:
             return
-        panel = self._made.pop(index, None) or self._make_panel(index)
+        made = self._made.pop(index, None)
+        panel = made or self._make_panel(index)
         self._insert_panel(index, panel)
+        if made is not None:
+            # a real timer fires in a later pass of the event loop than the paint the insertion causes
+            QTimer.singleShot(OPEN_TURN_MS, panel, panel.release_first_show)
 
     def _make_panel(self, index: int) -> TopicPanel:
         """Import and build topic ``index``'s panel (not yet in its tab); a broken lab becomes a message."""
@@ -154,11 +163,17 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(False)
         old.deleteLater()
         self.panel_built.emit(panel)
+        self._freeze_long_lived()
+
+    def _freeze_long_lived(self) -> None:
+        if self.freeze_long_lived:
+            memory.freeze_long_lived()
 
     @Slot(object)
     def _section_built(self, section) -> None:
         for worker in section.workers():
             worker.busy_changed.connect(self._update_busy)
+        self._freeze_long_lived()
 
     def _stop_orphan_workers(self) -> None:
         """Join the threads of a panel whose constructor raised (they would abort the process later)."""
@@ -178,9 +193,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _preload(self) -> None:
-        """pandas is imported on a background thread once the window is up (gui/preload.py)."""
+        """pandas is imported on a background thread once the window is up (gui/preload.py), then
+        frozen with the rest of what lives as long as the window."""
         from gui.preload import preload
-        preload()
+        preload(then=memory.freeze_long_lived if self.freeze_long_lived else None)
 
     @Slot()
     def _clear_status(self, *_args) -> None:

@@ -12,21 +12,24 @@ MODULES = ("pandas",)
 _started = False
 
 
-def preload(modules=MODULES) -> threading.Thread | None:
-    """Start the background import once (later calls do nothing); returns the thread."""
+def preload(modules=MODULES, then=None) -> threading.Thread | None:
+    """Start the background import once (later calls do nothing); returns the thread. ``then()`` is
+    called on that thread once the modules are imported."""
     global _started
     if _started:
         return None
     _started = True
-    thread = threading.Thread(target=_import_all, args=(tuple(modules),), name="training-lab-preload", daemon=True)
+    thread = threading.Thread(target=_import_all, args=(tuple(modules), then), name="training-lab-preload", daemon=True)
     thread.start()
     return thread
 
 
-def _import_all(modules) -> None:
+def _import_all(modules, then=None) -> None:
     import importlib
     for name in modules:
         try:
             importlib.import_module(name)
         except Exception:   # the tab that needs it will import it and report the error itself
             pass
+    if then is not None:
+        then()

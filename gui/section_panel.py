@@ -54,6 +54,7 @@ class SectionPanel(TopicPanel):
         self._built: dict[str, Section] = {}
         self._made: dict[str, Section] = {}    # built by _make_turn, not yet in their tab
         self._up = False                        # the panel has had its first show (its sections may run)
+        self._held = False                      # hold_first_show: the first show waits for the first paint
         self.sections = Sections(self)
         self.tabs = QTabWidget()
         # a one-section topic shows its page without the tab widget's frame (as before there were sections)
@@ -141,11 +142,28 @@ class SectionPanel(TopicPanel):
     def show_section(self, key: str) -> None:
         self.tabs.setCurrentWidget(self.section(key))
 
+    def hold_first_show(self) -> None:
+        self._held = True
+
+    @Slot()
+    def release_first_show(self) -> None:
+        if self._held:
+            self._held = False
+            self._first_show()
+
     @Slot()
     def _first_show(self) -> None:
+        """The first show: the section on screen runs (a worker job beside the first layout and paint
+        made them 2-3 times slower: pure-Python jobs hold the GIL the painting needs)."""
+        if self._held or self._up:
+            return
         self._up = True
+        self.on_first_show()
         if self.tabs.count():
             self.section(self.current_section()).shown()
+
+    def on_first_show(self) -> None:
+        """The panel's first show (a subclass's hook: panel-wide work starts here)."""
 
     @Slot(int)
     def _tab_changed(self, index: int) -> None:

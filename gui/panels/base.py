@@ -30,6 +30,13 @@ class TopicPanel(QWidget):
     def workers(self) -> list[Worker]:
         return list(self._workers)
 
+    def hold_first_show(self) -> None:
+        """The window opens this panel in turns (gui/app.py): what it computes on its first show
+        waits for :meth:`release_first_show`, after the panel's first paint."""
+
+    def release_first_show(self) -> None:
+        """The panel has painted: its first show's runs may start."""
+
     def run_defaults(self) -> None:
         """Start (or restart) the tab's default computation; the smoke run waits for is_idle()."""
 

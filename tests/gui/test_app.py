@@ -130,6 +130,51 @@ def test_a_topic_opens_after_its_placeholder_has_painted_and_needs_no_other_acti
     assert window.panel() is window.tabs.currentWidget()
 
 
+def test_a_topic_opened_by_its_tab_paints_before_it_computes(qtbot, window):
+    """A worker job beside the first layout and paint made them 2-3 times slower (the pipeline's
+    first show: ~180 ms of paint turn with its steps running, ~50 without): the page paints first."""
+    from PySide6.QtCore import QEvent, QObject
+    index = next(i for i, e in enumerate(panels.REGISTRY) if e.key == "pipeline")
+    cls = panels.REGISTRY[index].load()
+    busy_at_first_paint = []
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if (event.type() == QEvent.Paint and not busy_at_first_paint and isinstance(obj, cls)):
+                busy_at_first_paint.append(any(w.busy for w in obj.workers()))
+            return False
+
+    spy = FirstPaint()
+    from PySide6.QtWidgets import QApplication
+    QApplication.instance().installEventFilter(spy)
+    try:
+        window.tabs.setCurrentIndex(index)
+        qtbot.waitUntil(lambda: bool(busy_at_first_paint), timeout=10000)
+        panel = window.panel()
+        assert busy_at_first_paint == [False]                     # nothing ran while it painted
+        qtbot.waitUntil(lambda: panel.section("exercise").steps.ran, timeout=5000)   # then it computes
+    finally:
+        QApplication.instance().removeEventFilter(spy)
+    panel.cancel()
+
+
+def test_the_apps_window_freezes_what_lives_as_long_as_it_and_a_test_window_does_not(qtbot, window):
+    """Python's full collections walked the imports and every built page (51-96 ms each, gui/memory.py):
+    the app's own window hands them to the permanent generation after each topic it builds."""
+    import gc
+    from gui.app import MainWindow
+    assert gc.get_freeze_count() == 0                # the suite's windows do not freeze
+    app_window = MainWindow(freeze_long_lived=True)
+    try:
+        after_start = gc.get_freeze_count()
+        assert after_start > 10_000                  # the imports and the first topic
+        app_window.panel_by_key("transfer")
+        assert gc.get_freeze_count() > after_start   # and each topic it builds
+    finally:
+        app_window.close()
+        gc.unfreeze()
+
+
 def test_a_topic_asked_for_while_it_opens_is_the_one_that_opens(qtbot, window):
     index = next(i for i, e in enumerate(panels.REGISTRY) if e.key == "losses")
     window.tabs.setCurrentIndex(index)

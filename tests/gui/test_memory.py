@@ -28,3 +28,23 @@ def test_a_finished_job_hands_memory_back_on_the_trim_thread(qtbot):
 @pytest.mark.skipif(memory.libc() is None, reason="not glibc")
 def test_tune_caps_the_arenas():
     assert memory.tune()
+
+
+def test_freezing_keeps_live_objects_out_of_collections_but_collects_young_garbage_first():
+    import gc
+    import weakref
+
+    class Node:
+        pass
+    garbage = Node()
+    garbage.me = garbage                 # a cycle: only the collector frees it
+    gone = weakref.ref(garbage)
+    del garbage
+    kept = Node()
+    try:
+        memory.freeze_long_lived()
+        assert gone() is None            # collected, not frozen for ever
+        assert gc.get_freeze_count() > 0
+        assert not any(o is kept for o in gc.get_objects())   # a full collection no longer walks it
+    finally:
+        gc.unfreeze()

@@ -165,7 +165,10 @@ class Exercise(Section):
         self.on_change("model", self.values()["model"])
         self._show_verdict()
         self._show_top()
-        self.steps.start()
+
+    def shown(self) -> None:
+        if not self.steps.ran:
+            self.steps.start()     # the page runs the tutorial's exercise on its first show
 
     def plots(self) -> dict:
         return {"alpha": self.alpha_plot, "loss": self.loss_plot, "compare": self.compare_plot}

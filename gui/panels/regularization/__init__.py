@@ -40,7 +40,14 @@ class RegularizationPanel(SectionPanel):
         super().__init__(parent)      # builds the Penalties section (the Strength one when first shown)
         self.fits: R.StrengthFits | None = None
         self.fits_worker = self.make_worker("fits", on_finished=self._fits_done)
-        self.fits_worker.start(R.strength_fits)
+
+    def on_first_show(self) -> None:
+        self._start_fits()
+
+    def _start_fits(self) -> None:
+        """The Strength section's fits, once (they import scikit-learn on the worker)."""
+        if self.fits is None and not self.fits_worker.busy:
+            self.fits_worker.start(R.strength_fits)
 
     def on_section_built(self, section) -> None:
         """Wire the two sections that share the penalty values, whichever is built first."""
@@ -81,6 +88,5 @@ class RegularizationPanel(SectionPanel):
 
     def run_defaults(self) -> None:
         """The fits (if not done yet) and every training run with the current settings."""
-        if self.fits is None and not self.fits_worker.busy:
-            self.fits_worker.start(R.strength_fits)
+        self._start_fits()
         super().run_defaults()

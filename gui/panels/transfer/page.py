@@ -153,7 +153,10 @@ class TransferSection(Section):
         self.draw_sweep()
         self.draw_curves()
         self.draw_big()
-        self.run()            # the page computes its defaults as soon as it is built
+
+    def shown(self) -> None:
+        if not self.sweep.ran:
+            self.run()        # the page computes its defaults on its first show
 
     def _form(self, names):
         return compact(self.make_form(names, compact=False), slider_min_width=60)
