@@ -102,6 +102,28 @@ def test_compare_penalties_reproduces_the_tutorials_table():
     assert result.not_converged == ()
 
 
+def test_a_moved_alpha_refits_only_its_model_and_cached_fits_match_fresh_ones(monkeypatch):
+    """The Lasso slider refitted all four models on every move; the three unchanged ones are kept."""
+    from sklearn.linear_model import Lasso
+    import engine.regularization as R
+    R.compare_penalties(alpha_lasso=0.2)
+    fitted = []
+    real = R._fit_model
+    monkeypatch.setattr(R, "_fit_model", lambda name, hyper, data: fitted.append(name) or real(name, hyper, data))
+    moved = R.compare_penalties(alpha_lasso=0.37)
+    assert fitted == ["L1 (Lasso)"]
+    d = regression_split()
+    fresh = Lasso(alpha=0.37, max_iter=R.LASSO_MAX_ITER).fit(d.X_train, d.y_train)
+    np.testing.assert_allclose(moved.coefs["L1 (Lasso)"], fresh.coef_, rtol=0, atol=1e-12)
+    row = moved.table.iloc[2]
+    assert row["Train R2"] == pytest.approx(fresh.score(d.X_train, d.y_train), abs=1e-12)
+    assert row["Test R2"] == pytest.approx(fresh.score(d.X_test, d.y_test), abs=1e-12)
+    again = R.compare_penalties(alpha_lasso=0.37, data=d)     # data given: fitted, not read from the cache
+    assert fitted[1:] == list(MODEL_NAMES)
+    pd.testing.assert_frame_equal(again.table, moved.table)
+    assert R._fit_on_tutorial_data.cache_info().maxsize == R.FIT_CACHE_SIZE   # bounded
+
+
 def test_compare_penalties_coefficients():
     result = compare_penalties()
     assert set(result.coefs) == set(MODEL_NAMES)
