@@ -78,7 +78,10 @@ def measure(seconds: float, growth_minutes: float = 0.0) -> dict:
 
     app = QApplication.instance() or QApplication([])
     theme().apply_base()
-    w = MainWindow(freeze_long_lived=True)   # as main.py makes it
+    import inspect
+    # as main.py makes it (a baseline checkout from before freeze_long_lived: as it was)
+    w = MainWindow(**({"freeze_long_lived": True} if "freeze_long_lived" in inspect.signature(MainWindow).parameters
+                      else {}))
     w.resize(1280, 800)
     w.show()
     rng = np.random.default_rng(0)

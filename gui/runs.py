@@ -66,7 +66,7 @@ class Run(QObject):
                                           on_failed=self._failed, on_busy=self._busy)
         self.frame_timer = QTimer(self)
         self.frame_timer.setInterval(frame_ms)
-        self.frame_timer.timeout.connect(self._frame)
+        self.frame_timer.timeout.connect(self._streamed_frame)
         self.restart_timer = restart_timer(self, self.start, restart_ms)
         section.runs.append(self)   # the section's cancel, is_idle and shutdown cover this run
         if predictor is not None:   # Predict / Reveal (gui/predict.py) under Run / Cancel
@@ -126,6 +126,12 @@ class Run(QObject):
             self.frame_timer.start()
 
     @Slot()
+    def _streamed_frame(self) -> None:
+        """A frame while the job streams: drawn only if the section is on screen (a run in a hidden
+        tab stays dirty, and its next frame after the tab is shown draws it; its end always draws)."""
+        if self.section.isVisible():
+            self._frame()
+
     def _frame(self) -> None:
         if not self._dirty:
             return

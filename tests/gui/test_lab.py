@@ -129,6 +129,25 @@ def test_a_run_streams_draws_and_ends_with_its_result(panel, qtbot):
     assert panel.is_idle()
 
 
+def test_a_run_in_a_hidden_tab_draws_no_frames_until_shown_but_always_its_end(panel, qtbot):
+    """Runs streaming in hidden tabs redrew their plots at frame rate (60 schedule redraws while the
+    Lasso slider was measured on another topic); now they draw when seen, and when they end."""
+    s = panel.section("streaming")
+    assert not s.isVisible()
+    ticks = []
+    s.frame_timer.timeout.connect(lambda: ticks.append(len(s.events)))
+    s.set_values({"steps": 200})          # waits on GATE after each event
+    s.run()
+    qtbot.waitUntil(lambda: len([t for t in ticks if t >= 1]) >= 3, timeout=5000)
+    assert s.drawn_counts == [0]          # the start's cleared plot only
+    panel.show_section("streaming")
+    qtbot.waitUntil(lambda: s.drawn_counts[-1] >= 1, timeout=5000)
+    panel.show_section("instant")
+    GATE.set()
+    qtbot.waitUntil(lambda: s.result is not None, timeout=10000)
+    assert s.drawn_counts[-1] == 200 and not s.isVisible()   # the end is drawn, even hidden
+
+
 def test_a_changed_parameter_restarts_once_a_live_one_does_not(panel, qtbot):
     s = panel.section("streaming")
     with qtbot.waitSignal(s.done, timeout=5000):
