@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
                                QTabWidget)
@@ -15,6 +15,7 @@ from gui.theme import theme
 log = logging.getLogger(__name__)
 OPEN_TURN_MS = 1         # a topic's first show: one turn of the event loop between its steps (_open_later)
 PRELOAD_AFTER_MS = 1500   # after the first paint and the first tab's first run have started
+FIRST_SHOW_LATEST_MS = 1000   # a topic that never paints (minimised window) computes after this anyway
 
 SHORTCUTS_HTML = """
 <h3>Keyboard shortcuts</h3>
@@ -35,6 +36,30 @@ SHORTCUTS_HTML = """
 <tr><td><b>Ctrl+Q</b></td><td>quit</td></tr>
 </table>
 """
+
+
+class ReleaseAfterPaint(QObject):
+    """Calls ``panel.release_first_show()`` in the turn after the panel's first paint (or after
+    :data:`FIRST_SHOW_LATEST_MS` if it never paints: a minimised window). A fixed short timer was
+    not enough: the page's first paint waits for its restyle turn, and the runs started before it."""
+
+    def __init__(self, panel: TopicPanel):
+        super().__init__(panel)
+        self.panel = panel
+        panel.installEventFilter(self)
+        QTimer.singleShot(FIRST_SHOW_LATEST_MS, self, self.release)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(OPEN_TURN_MS, self, self.release)   # a real timer: after this paint's pass
+        return False
+
+    @Slot()
+    def release(self) -> None:
+        self.panel.removeEventFilter(self)
+        self.panel.release_first_show()
+        self.deleteLater()
 
 
 class MainWindow(QMainWindow):
@@ -121,8 +146,7 @@ class MainWindow(QMainWindow):
         panel = made or self._make_panel(index)
         self._insert_panel(index, panel)
         if made is not None:
-            # a real timer fires in a later pass of the event loop than the paint the insertion causes
-            QTimer.singleShot(OPEN_TURN_MS, panel, panel.release_first_show)
+            ReleaseAfterPaint(panel)
 
     def _make_panel(self, index: int) -> TopicPanel:
         """Import and build topic ``index``'s panel (not yet in its tab); a broken lab becomes a message."""

@@ -99,11 +99,12 @@ class PlotTurns(QTabBar):
         self.refresh()
 
     def show_page(self, page: QWidget) -> None:
-        """Bring ``page``'s tab to the front (at the desk every page is in view already)."""
+        """Bring the tab of ``page`` (or of the page holding it) to the front (at the desk every
+        page is in view already)."""
         self.setCurrentIndex(self.index_of(page))
 
     def index_of(self, page: QWidget) -> int:
-        return next(i for i, (_t, w) in enumerate(self.pages) if w is page)
+        return next(i for i, (_t, w) in enumerate(self.pages) if w is page or w.isAncestorOf(page))
 
     def current_page(self) -> QWidget | None:
         """The page in view while tabbed (None at the desk, where every page is)."""

@@ -134,6 +134,32 @@ def controls_split(controls: QWidget, plots: QWidget, controls_width: int, colla
     return split
 
 
+class Deferred(QWidget):
+    """A page whose widget is made when it is first shown or asked for (:meth:`widget`): a page
+    behind a tab costs nothing at its topic's first show."""
+
+    def __init__(self, make, parent=None):
+        super().__init__(parent)
+        self._make = make
+        self._widget: QWidget | None = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+
+    def built(self) -> bool:
+        return self._widget is not None
+
+    def widget(self) -> QWidget:
+        if self._widget is None:
+            self._widget = self._make()
+            self.layout().addWidget(self._widget)
+            self._widget.show()     # (a child added to a shown widget would stay hidden)
+        return self._widget
+
+    def showEvent(self, event) -> None:
+        self.widget()
+        super().showEvent(event)
+
+
 def group(title: str, *widgets) -> QGroupBox:
     box = QGroupBox(title)
     lay = QVBoxLayout(box)

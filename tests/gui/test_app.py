@@ -158,6 +158,24 @@ def test_a_topic_opened_by_its_tab_paints_before_it_computes(qtbot, window):
     panel.cancel()
 
 
+def test_a_topic_that_never_paints_computes_anyway(qtbot):
+    """A minimised window paints nothing: the held first show is released after a while regardless."""
+    from gui.app import FIRST_SHOW_LATEST_MS, ReleaseAfterPaint
+    from gui.panels.base import TopicPanel
+
+    class Held(TopicPanel):
+        released = 0
+
+        def release_first_show(self):
+            self.released += 1
+
+    panel = Held()                       # never shown
+    qtbot.addWidget(panel)
+    ReleaseAfterPaint(panel)
+    assert panel.released == 0
+    qtbot.waitUntil(lambda: panel.released == 1, timeout=FIRST_SHOW_LATEST_MS + 2000)
+
+
 def test_the_apps_window_freezes_what_lives_as_long_as_it_and_a_test_window_does_not(qtbot, window):
     """Python's full collections walked the imports and every built page (51-96 ms each, gui/memory.py):
     the app's own window hands them to the permanent generation after each topic it builds."""

@@ -42,8 +42,8 @@ from gui.panels.pipeline.verdict import VerdictBox, pm, warning_html
 from gui.predict import Prediction
 from gui.runs import Run
 from gui.theme import theme
-from gui.widgets import (compact, controls_column, controls_split, fit_column, group, lesson_label, progress_bar,
-                         set_param_enabled)
+from gui.widgets import (Deferred, compact, controls_column, controls_split, fit_column, group, lesson_label,
+                         progress_bar, set_param_enabled)
 
 FRAME_MS = 33             # streamed loss curves: 30 redraws a second are plenty, and leave the GIL to the fit
 CONTROLS_WIDTH = 370
@@ -131,8 +131,9 @@ class Exercise(Section):
         self.table.picked.connect(self._row_picked)
         self.table.pick_requested.connect(self.pick_by_validation)
         self.table.sort_changed.connect(self._show_warning)
-        # at the desk the plots and the selected row's mistakes take turns over the table
-        self.mistakes = MistakesView()
+        # at the desk the plots and the selected row's mistakes take turns over the table; the
+        # mistakes' view is made when first shown or filled (a fifth of the page's build)
+        self.mistakes_page = Deferred(MistakesView)
         self.top_bar = QTabBar()
         for title in ("Plots", "Mistakes of the selected row"):
             self.top_bar.addTab(title)
@@ -143,7 +144,7 @@ class Exercise(Section):
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.setSpacing(0)
-        for widget in (self.top_bar, self.plot_split, self.mistakes):
+        for widget in (self.top_bar, self.plot_split, self.mistakes_page):
             tl.addWidget(widget, 0 if widget is self.top_bar else 1)
         self.right_split = QSplitter(Qt.Vertical)
         self.right_split.addWidget(top)
@@ -152,7 +153,7 @@ class Exercise(Section):
         self.right_split.setSizes([330, 300])
         # on a projector each plot and the results table get the room under the verdict in turn
         self.plot_tabs = self.plot_turns(("Loss", self.loss_plot), ("Test accuracy", self.compare_plot),
-                                         ("Results", self.table), ("Mistakes", self.mistakes))
+                                         ("Results", self.table), ("Mistakes", self.mistakes_page))
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -170,6 +171,11 @@ class Exercise(Section):
         if not self.steps.ran:
             self.steps.start()     # the page runs the tutorial's exercise on its first show
 
+    @property
+    def mistakes(self) -> MistakesView:
+        """The selected row's mistakes (the view is made now if it was not)."""
+        return self.mistakes_page.widget()
+
     def plots(self) -> dict:
         return {"alpha": self.alpha_plot, "loss": self.loss_plot, "compare": self.compare_plot}
 
@@ -177,7 +183,8 @@ class Exercise(Section):
         return {"results": self.table.frame}
 
     def verdicts(self) -> list[str]:
-        mistakes = [self.mistakes.title.text()] if self.mistakes.found is not None else []
+        shown = self.mistakes_page.built() and self.mistakes.found is not None
+        mistakes = [self.mistakes.title.text()] if shown else []
         return super().verdicts() + [self.verdict.label.text()] + mistakes
 
     def prediction_outcome(self, _target: str):
@@ -383,16 +390,8 @@ class Exercise(Section):
 
     def _show_mistakes(self) -> None:
         """The pick's confusion matrix and misclassified test images (or rows) against the baseline."""
-        if self.pick is None:
-            self.mistakes.show_mistakes(None)
-            return
-        user = self.data_switch.user
-        data = self.data_switch.data()
-        found = P.pipeline_mistakes(self.pick, data.y_test, self.baseline,
-                                    None if user is None else user.class_names)
-        label = self.pick.label + (" (first seed)" if self.pick.n_seeds > 1 else "")
-        self.mistakes.show_mistakes(found, label, P.test_images(data),
-                                    None if user is None else user.test_rows)
+        if self.pick is not None or self.mistakes_page.built():   # (a view not made yet is empty)
+            self.mistakes.show_pick(self.pick, self.baseline, self.data_switch.data(), self.data_switch.user)
 
     def verdict_text(self) -> str:
         return self.verdict.text()
@@ -438,7 +437,7 @@ class Exercise(Section):
             return
         mistakes = self.top_bar.currentIndex() == 1
         self.plot_split.setVisible(not mistakes)
-        self.mistakes.setVisible(mistakes)
+        self.mistakes_page.setVisible(mistakes)
 
     @Slot()
     def _fit_verdict(self) -> None:

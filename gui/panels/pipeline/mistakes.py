@@ -68,6 +68,16 @@ class MistakesView(QWidget):
         lay.addLayout(row, 1)
         self.show_mistakes(None)
 
+    def show_pick(self, pick: P.PipelineResult | None, baseline, data, user=None) -> None:
+        """The mistakes of results-table row ``pick`` (None: none) on ``data``'s test set, against
+        ``baseline``; ``user``: the data set of your own (File → Open data…), if it is one."""
+        if pick is None:
+            self.show_mistakes(None)
+            return
+        found = P.pipeline_mistakes(pick, data.y_test, baseline, None if user is None else user.class_names)
+        label = pick.label + (" (first seed)" if pick.n_seeds > 1 else "")
+        self.show_mistakes(found, label, P.test_images(data), None if user is None else user.test_rows)
+
     def show_mistakes(self, found: P.Mistakes | None, label: str = "", images=None, rows=None) -> None:
         """``found``: the engine's mistakes of the selected row; ``images``: the test set's 8x8
         digits (None: not digits); ``rows``: the file row of each test row (your own data)."""

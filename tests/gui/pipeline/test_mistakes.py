@@ -16,6 +16,15 @@ def matrix_texts(page, k=10) -> np.ndarray:
     return np.array([int(t.toPlainText()) for t in page.mistakes.plot.texts[:k * k]]).reshape(k, k)
 
 
+def test_the_mistakes_view_is_made_when_first_shown_not_with_the_page(qtbot, page):
+    """A fifth of the page's build was the mistakes' view, behind a tab at its first show."""
+    assert not page.mistakes_page.built() and page.pick is None
+    page.top_bar.setCurrentIndex(1)      # "Mistakes of the selected row"
+    assert page.mistakes_page.built() and page.mistakes.isVisible()
+    assert page.mistakes.found is None and page.mistakes.gallery.count() == 0   # nothing picked yet
+    page.panel.cancel()
+
+
 def test_the_final_models_mistakes_show_after_the_steps(qtbot, done):
     page, y = done, digits_split().y_test
     final = page.final.fits[0]

@@ -26,12 +26,14 @@ def test_escape_cancels_every_run(qtbot, window, panel):
     stopping.set_values({"speed": 5})
     dropout.run()
     stopping.run()
-    qtbot.waitUntil(lambda: stopping.points() > 0 and dropout.points() > 0, timeout=5000)
+    # (their tabs are hidden: they stream events but draw no frames until shown or stopped)
+    qtbot.waitUntil(lambda: bool(stopping.events and dropout.events), timeout=5000)
     qtbot.keyClick(window, Qt.Key_Escape)
     assert panel.is_idle()
-    n = stopping.points(), dropout.points()
+    n = stopping.points(), dropout.points(), len(stopping.events), len(dropout.events)
+    assert n[0] > 0 and n[1] > 0          # what had arrived is drawn when they stop
     qtbot.waitUntil(lambda: all(c.is_set() for c in closed), timeout=5000)   # both generators closed
-    assert (stopping.points(), dropout.points()) == n
+    assert (stopping.points(), dropout.points(), len(stopping.events), len(dropout.events)) == n
 
 
 def test_run_defaults_finishes_quickly(qtbot, panel):
